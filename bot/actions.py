@@ -1,0 +1,59 @@
+"""Neutral outbound actions: what the core asks an adapter to do, already rendered and translated.
+
+Text is Telegram HTML (parse_mode=HTML), produced by bot.rendering with everything a user typed escaped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    text: str
+    callback_data: str
+
+
+@dataclass(frozen=True, slots=True)
+class InlineKeyboard:
+    rows: tuple[tuple[Button, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyKeyboard:
+    """A persistent keyboard of big buttons under the input field; pressing one sends its text."""
+
+    rows: tuple[tuple[str, ...], ...]
+    placeholder: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveKeyboard:
+    pass
+
+
+Keyboard = InlineKeyboard | ReplyKeyboard | RemoveKeyboard
+
+
+@dataclass(frozen=True, slots=True)
+class SendText:
+    chat_id: int
+    text: str
+    keyboard: Keyboard | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EditText:
+    chat_id: int
+    message_id: int
+    text: str
+    keyboard: InlineKeyboard | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerCallback:
+    callback_id: str
+    text: str | None = None
+
+
+Action = SendText | EditText | AnswerCallback

@@ -1,0 +1,148 @@
+"""Boundaries of the core, as typing.Protocols. Real implementations live at the edge (storage/, handlers/);
+tests use fakes of these, never mocks of the core itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+from bot.actions import Action
+from bot.domain.records import (
+    Account,
+    AccountRole,
+    ConversationState,
+    FamilyLink,
+    OrgUnit,
+    Retiree,
+    RetireeRecord,
+    StaffInvite,
+    StaffMembership,
+    StaffRole,
+    UnitKind,
+)
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware (UTC)."""
+        ...
+
+
+class Messenger(Protocol):
+    """Sends actions to Telegram through whichever framework is in use."""
+
+    async def execute(self, action: Action) -> int | None:
+        """Perform the action; return the sent message's id for SendText, else None."""
+        ...
+
+
+class OrgUnitRepository(Protocol):
+    async def get(self, unit_id: int) -> OrgUnit | None: ...
+    async def get_by_code(self, code: str) -> OrgUnit | None: ...
+    async def upsert(self, code: str, name: str, kind: UnitKind, parent_code: str | None) -> bool:
+        """Insert or update by code; True when anything changed. The parent must already exist."""
+        ...
+
+    async def ancestors(self, unit_id: int) -> Sequence[OrgUnit]:
+        """The unit's parents, nearest first (community → street → district → city)."""
+        ...
+
+    async def subtree_ids(self, unit_id: int) -> Sequence[int]:
+        """The unit and every unit below it."""
+        ...
+
+
+class RetireeRepository(Protocol):
+    async def get(self, retiree_id: int) -> Retiree | None: ...
+    async def find_by_id_hash(self, id_hash: str) -> Retiree | None: ...
+    async def upsert(self, record: RetireeRecord) -> bool:
+        """Insert or update by id_hash; True when anything changed. The community code must exist."""
+        ...
+
+    async def count(self) -> int: ...
+
+
+class AccountRepository(Protocol):
+    async def get(self, account_id: int) -> Account | None: ...
+    async def get_by_telegram_user(self, telegram_user_id: int) -> Account | None: ...
+    async def get_or_create(self, telegram_user_id: int, chat_id: int, locale: str) -> Account:
+        """The account of this Telegram user; `locale` is used only when it is created."""
+        ...
+
+    async def set_locale(self, account_id: int, locale: str) -> None: ...
+    async def set_role(self, account_id: int, role: AccountRole, retiree_id: int | None = None) -> None: ...
+    async def for_retiree(self, retiree_id: int) -> Sequence[Account]:
+        """Accounts bound to this retiree as the retiree themself."""
+        ...
+
+
+class FamilyLinkRepository(Protocol):
+    async def link(self, account_id: int, retiree_id: int, relation: str) -> None:
+        """Create or update the link (one per account and retiree)."""
+        ...
+
+    async def for_account(self, account_id: int) -> Sequence[FamilyLink]: ...
+    async def for_retiree(self, retiree_id: int) -> Sequence[FamilyLink]: ...
+
+
+class StaffRepository(Protocol):
+    async def add_membership(self, account_id: int, unit_id: int, role: StaffRole) -> None: ...
+    async def memberships(self, account_id: int) -> Sequence[StaffMembership]: ...
+    async def create_invite(self, token_hash: str, unit_id: int, role: StaffRole, expires_at: datetime) -> None:
+        ...
+
+    async def redeem_invite(self, token_hash: str, account_id: int, now: datetime) -> StaffInvite | None:
+        """Mark the invite used by this account and return it; None if unknown, used or expired."""
+        ...
+
+
+class ConversationRepository(Protocol):
+    async def load(self, chat_id: int, user_id: int) -> ConversationState | None: ...
+    async def save(self, chat_id: int, user_id: int, state: ConversationState) -> None: ...
+    async def clear(self, chat_id: int, user_id: int) -> None: ...
+
+
+class UpdateLog(Protocol):
+    async def claim(self, update_id: int, now: datetime) -> bool:
+        """Record the update as processed; False if it was already (a redelivery)."""
+        ...
+
+
+class LoginAttemptRepository(Protocol):
+    async def record_failure(self, account_id: int, at: datetime) -> None: ...
+    async def failures_since(self, account_id: int, since: datetime) -> int: ...
+
+
+class AuditLog(Protocol):
+    async def record(
+        self, actor_account_id: int | None, action: str, target: str, details: dict[str, Any], at: datetime
+    ) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction. Repositories never commit; `commit()` does, and leaving without it rolls back."""
+
+    units: OrgUnitRepository
+    retirees: RetireeRepository
+    accounts: AccountRepository
+    family: FamilyLinkRepository
+    staff: StaffRepository
+    conversations: ConversationRepository
+    updates: UpdateLog
+    login_attempts: LoginAttemptRepository
+    audit: AuditLog
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    async def commit(self) -> None: ...
+    async def rollback(self) -> None: ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
