@@ -56,4 +56,16 @@ class AnswerCallback:
     text: str | None = None
 
 
-Action = SendText | EditText | AnswerCallback
+@dataclass(frozen=True, slots=True)
+class DeleteMessage:
+    """Delete a message in the chat, e.g. the user's own message that contained their ID number.
+
+    Bots may delete messages in private chats for 48 hours; a failure (too old, already gone) is harmless
+    and the adapter should ignore it.
+    """
+
+    chat_id: int
+    message_id: int
+
+
+Action = SendText | EditText | AnswerCallback | DeleteMessage
