@@ -1,0 +1,100 @@
+"""Telegram accounts: one per Telegram user, whatever role they turn out to have."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.records import Account, AccountRole
+from storage.errors import RecordNotFound
+from storage.models import AccountRow, utcnow
+from storage.repositories._sql import insert_for
+
+
+def _record(row: AccountRow) -> Account:
+    return Account(
+        id=row.id,
+        telegram_user_id=row.telegram_user_id,
+        chat_id=row.chat_id,
+        locale=row.locale,
+        role=AccountRole(row.role),
+        retiree_id=row.retiree_id,
+    )
+
+
+class SqlAccountRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def _row(self, account_id: int) -> AccountRow:
+        row = await self._session.get(AccountRow, account_id)
+        if row is None:
+            raise RecordNotFound("account", account_id)
+        return row
+
+    async def _row_by_user(self, telegram_user_id: int) -> AccountRow | None:
+        return await self._session.scalar(
+            select(AccountRow).where(AccountRow.telegram_user_id == telegram_user_id)
+        )
+
+    async def get(self, account_id: int) -> Account | None:
+        row = await self._session.get(AccountRow, account_id)
+        return None if row is None else _record(row)
+
+    async def get_by_telegram_user(self, telegram_user_id: int) -> Account | None:
+        row = await self._row_by_user(telegram_user_id)
+        return None if row is None else _record(row)
+
+    async def get_or_create(self, telegram_user_id: int, chat_id: int, locale: str) -> Account:
+        row = await self._row_by_user(telegram_user_id)
+        if row is None:
+            # ON CONFLICT: two workers may see the same user's first two updates at once.
+            now = utcnow()
+            await self._session.execute(
+                insert_for(self._session, AccountRow)
+                .values(
+                    telegram_user_id=telegram_user_id,
+                    chat_id=chat_id,
+                    locale=locale,
+                    role=AccountRole.NEW.value,
+                    unreachable=False,
+                    created_at=now,
+                    updated_at=now,
+                )
+                .on_conflict_do_nothing(index_elements=["telegram_user_id"])
+            )
+            row = await self._row_by_user(telegram_user_id)
+            if row is None:  # pragma: no cover - the insert or the other worker's row must be there
+                raise RecordNotFound("account for telegram user", telegram_user_id)
+        elif row.chat_id != chat_id:
+            row.chat_id = chat_id
+            await self._session.flush()
+        return _record(row)
+
+    async def set_locale(self, account_id: int, locale: str) -> None:
+        row = await self._row(account_id)
+        if row.locale != locale:
+            row.locale = locale
+            await self._session.flush()
+
+    async def set_role(self, account_id: int, role: AccountRole, retiree_id: int | None = None) -> None:
+        row = await self._row(account_id)
+        row.role = role.value
+        row.retiree_id = retiree_id
+        await self._session.flush()
+
+    async def set_unreachable(self, account_id: int, unreachable: bool = True) -> None:
+        """Telegram answered 403 (the user blocked the bot), or the user came back."""
+        row = await self._row(account_id)
+        row.unreachable = unreachable
+        await self._session.flush()
+
+    async def for_retiree(self, retiree_id: int) -> Sequence[Account]:
+        rows = await self._session.scalars(
+            select(AccountRow)
+            .where(AccountRow.retiree_id == retiree_id, AccountRow.role == AccountRole.RETIREE.value)
+            .order_by(AccountRow.id)
+        )
+        return [_record(row) for row in rows]

@@ -1,0 +1,83 @@
+"""Retirees from the roster, keyed by the keyed hash of their ID number."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.records import Retiree, RetireeRecord
+from storage.errors import UnknownUnitCode
+from storage.models import OrgUnitRow, RetireeRow
+
+
+def _record(row: RetireeRow) -> Retiree:
+    return Retiree(
+        id=row.id,
+        name=row.name,
+        id_hash=row.id_hash,
+        id_masked=row.id_masked,
+        birth_date=row.birth_date,
+        retirement_date=row.retirement_date,
+        community_id=row.community_id,
+        phone=row.phone,
+        lives_elsewhere=row.lives_elsewhere,
+        deceased=row.deceased,
+    )
+
+
+class SqlRetireeRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, retiree_id: int) -> Retiree | None:
+        row = await self._session.get(RetireeRow, retiree_id)
+        return None if row is None else _record(row)
+
+    async def find_by_id_hash(self, id_hash: str) -> Retiree | None:
+        row = await self._session.scalar(select(RetireeRow).where(RetireeRow.id_hash == id_hash))
+        return None if row is None else _record(row)
+
+    async def in_units(self, unit_ids: Sequence[int]) -> Sequence[Retiree]:
+        """Retirees whose community is one of these units (e.g. a staff member's subtree), by name."""
+        rows = await self._session.scalars(
+            select(RetireeRow)
+            .where(RetireeRow.community_id.in_(list(unit_ids)))
+            .order_by(RetireeRow.name, RetireeRow.id)
+        )
+        return [_record(row) for row in rows]
+
+    async def upsert(self, record: RetireeRecord) -> bool:
+        community_id = await self._session.scalar(
+            select(OrgUnitRow.id).where(OrgUnitRow.code == record.community_code)
+        )
+        if community_id is None:
+            raise UnknownUnitCode(record.community_code)
+        wanted = {
+            "name": record.name,
+            "id_masked": record.id_masked,
+            "birth_date": record.birth_date,
+            "retirement_date": record.retirement_date,
+            "community_id": community_id,
+            "phone": record.phone,
+            "lives_elsewhere": record.lives_elsewhere,
+            "deceased": record.deceased,
+        }
+        row = await self._session.scalar(select(RetireeRow).where(RetireeRow.id_hash == record.id_hash))
+        if row is None:
+            self._session.add(RetireeRow(id_hash=record.id_hash, **wanted))
+            await self._session.flush()
+            return True
+        changed = False
+        for attribute, value in wanted.items():
+            # Assign only real changes, so that updated_at moves only when something did.
+            if getattr(row, attribute) != value:
+                setattr(row, attribute, value)
+                changed = True
+        if changed:
+            await self._session.flush()
+        return changed
+
+    async def count(self) -> int:
+        return await self._session.scalar(select(func.count()).select_from(RetireeRow)) or 0

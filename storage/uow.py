@@ -1,0 +1,78 @@
+"""The SQL unit of work: one session, one transaction, every repository sharing it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.repositories.accounts import SqlAccountRepository
+from storage.repositories.audit import SqlAuditLog
+from storage.repositories.conversations import SqlConversationRepository
+from storage.repositories.family import SqlFamilyLinkRepository
+from storage.repositories.login_attempts import SqlLoginAttemptRepository
+from storage.repositories.retirees import SqlRetireeRepository
+from storage.repositories.staff import SqlStaffRepository
+from storage.repositories.units import SqlOrgUnitRepository
+from storage.repositories.updates import SqlUpdateLog
+
+
+class SqlUnitOfWork:
+    """Implements bot.ports.UnitOfWork. Leaving the block without `commit()` (or with an exception) rolls
+    back. After a commit the same unit of work may go on; what follows needs another commit."""
+
+    units: SqlOrgUnitRepository
+    retirees: SqlRetireeRepository
+    accounts: SqlAccountRepository
+    family: SqlFamilyLinkRepository
+    staff: SqlStaffRepository
+    conversations: SqlConversationRepository
+    updates: SqlUpdateLog
+    login_attempts: SqlLoginAttemptRepository
+    audit: SqlAuditLog
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        self._session: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("the unit of work is used outside its `async with` block")
+        return self._session
+
+    async def __aenter__(self) -> Self:
+        if self._session is not None:
+            raise RuntimeError("a unit of work cannot be entered twice")
+        session = self._sessions()
+        self._session = session
+        self.units = SqlOrgUnitRepository(session)
+        self.retirees = SqlRetireeRepository(session)
+        self.accounts = SqlAccountRepository(session)
+        self.family = SqlFamilyLinkRepository(session)
+        self.staff = SqlStaffRepository(session)
+        self.conversations = SqlConversationRepository(session)
+        self.updates = SqlUpdateLog(session)
+        self.login_attempts = SqlLoginAttemptRepository(session)
+        self.audit = SqlAuditLog(session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session = self.session
+        self._session = None
+        try:
+            await session.rollback()
+        finally:
+            await session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
