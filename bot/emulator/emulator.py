@@ -1,0 +1,675 @@
+"""The Emulator: a local Bot API server plus the users who talk to the bot under test.
+
+See the package docstring (bot/emulator/__init__.py) for the HTTP surface.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+import itertools
+import os
+import re
+import time
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+from bot.emulator import checks
+from bot.emulator.bots import DEFAULT_USERNAME, BotState, CallbackRecord
+from bot.emulator.errors import ApiError, forbidden, not_found, too_many_requests, unauthorized
+from bot.emulator.limits import Fault, Faults, RateLimiter, is_sending
+from bot.emulator.methods import BotApi, ensure_polling_allowed, media_api
+from bot.emulator.records import BotMessage, LimitBreach, RecordedCall, Violation
+from bot.emulator.spec import ApiSpec, load_spec
+from bot.emulator.validation import Upload, Validator
+from bot.emulator.webhook import SessionFactory, WebhookDeliverer
+from bot.emulator.world import ChatState, World, now
+
+TOKEN = re.compile(r"^(\d+):[A-Za-z0-9_-]{20,}$")
+_CHAT_METHODS_WITHOUT_CHAT = {"getupdates", "getme", "getwebhookinfo", "setwebhook", "deletewebhook"}
+_MAX_POLL_TIMEOUT = 50.0
+
+
+class Emulator:
+    def __init__(
+        self,
+        spec_path: str | os.PathLike[str] | None = None,
+        *,
+        bot_username: str = DEFAULT_USERNAME,
+        bot_first_name: str = "Retiree Demo",
+        quiet: float = 0.05,
+    ) -> None:
+        self.spec: ApiSpec = load_spec(spec_path)
+        self.validator = Validator(self.spec)
+        self.world = World()
+        self.bot_username = bot_username
+        self.bot_first_name = bot_first_name
+        self.quiet = quiet
+        self.calls: list[RecordedCall] = []
+        self.violations: list[Violation] = []
+        self.limit_breaches: list[LimitBreach] = []
+        self.faults = Faults()
+        self.limiter = RateLimiter()
+        self.poll_count = 0
+        self._sessions = SessionFactory()
+        self.webhooks = WebhookDeliverer(self._sessions, on_delivered=self._notify)
+        self.api = BotApi(self.world, self.webhooks)
+        self._bots: dict[int, BotState] = {}
+        self._default_bot: BotState | None = None
+        self._last_call_at: dict[int | None, float] = {}
+        self._last_seq_for_chat: dict[int, int] = {}
+        self._callback_ids = itertools.count(1)
+        self._tick: asyncio.Future[None] | None = None
+        self._runner: web.AppRunner | None = None
+        self._closing = False
+        self.base_url = ""
+
+    # ------------------------------------------------------------------------------ lifecycle
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        from bot.emulator.server import build_app
+
+        self._closing = False
+        app = build_app(self)
+        # Cancelling a handler when its client hangs up frees abandoned long polls at once.
+        self._runner = web.AppRunner(app, access_log=None, handler_cancellation=True, shutdown_timeout=1.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, port)
+        await site.start()
+        server = site._server
+        sockets = getattr(server, "sockets", None) or []
+        bound_port = sockets[0].getsockname()[1] if sockets else port
+        self.base_url = f"http://{host}:{bound_port}"
+        return self.base_url
+
+    async def stop(self) -> None:
+        self._closing = True
+        for bot in self._all_bots():
+            bot.wake_pollers()
+        await self.webhooks.close()
+        await self._sessions.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> Emulator:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.stop()
+
+    # ------------------------------------------------------------------------------ bots
+    def _all_bots(self) -> list[BotState]:
+        bots = list(self._bots.values())
+        if self._default_bot is not None and self._default_bot not in bots:
+            bots.append(self._default_bot)
+        return bots
+
+    def _new_bot(self, bot_id: int | None) -> BotState:
+        return BotState(bot_id, self.bot_username, self.bot_first_name)
+
+    def bot_for_token(self, token: str) -> BotState:
+        match = TOKEN.match(token)
+        if match is None:
+            raise unauthorized()
+        bot_id = int(match.group(1))
+        bot = self._bots.get(bot_id)
+        if bot is not None:
+            return bot
+        if self._default_bot is not None and self._default_bot.bot_id is None:
+            # Users wrote before any bot connected: the first bot inherits their updates.
+            bot = self._default_bot
+            bot.bot_id = bot_id
+        else:
+            bot = self._new_bot(bot_id)
+            if self._default_bot is None:
+                self._default_bot = bot
+        self._bots[bot_id] = bot
+        return bot
+
+    def bot(self, bot_id: int | None = None) -> BotState:
+        """The bot users talk to: `bot_id`, else the first bot that connected (or will)."""
+        if bot_id is not None:
+            bot = self._bots.get(bot_id)
+            if bot is None:
+                bot = self._bots[bot_id] = self._new_bot(bot_id)
+                if self._default_bot is None:
+                    self._default_bot = bot
+            return bot
+        if self._default_bot is None:
+            self._default_bot = self._new_bot(None)
+        return self._default_bot
+
+    # ------------------------------------------------------------------------------ bot API
+    async def process(
+        self, token: str, method_name: str, raw: dict[str, Any], uploads: dict[str, Upload]
+    ) -> tuple[int, dict[str, Any]]:
+        """Handle one Bot API request; returns (HTTP status, JSON body)."""
+        method_lower = method_name.lower()
+        method_spec = self.spec.method(method_lower)
+        label = method_spec.name if method_spec else method_name
+        params: dict[str, Any] = raw
+        chat_id: int | None = None
+        bot_id = 0
+        try:
+            bot = self.bot_for_token(token)
+            bot_id = bot.bot_id or 0
+            if method_spec is None:
+                raise not_found()
+            for name, upload in uploads.items():
+                if name in method_spec.fields and name not in raw:
+                    raw[name] = upload
+            params = self.validator.validate_call(method_spec, raw, uploads)
+            checks.content(method_lower, params)
+            chat_id = self._chat_of(bot, method_lower, params)
+            if method_lower == "getupdates":
+                return 200, {"ok": True, "result": await self._get_updates(bot, params)}
+            await self._obstacles(bot, method_lower, label, chat_id)
+            handler = self.api.handlers.get(method_lower)
+            result = await handler(bot, params) if handler is not None else True
+        except ApiError as error:
+            self._record(label, params, error, chat_id, bot_id, None)
+            return error.error_code, error.payload()
+        self._record(label, params, None, chat_id, bot_id, result)
+        return 200, {"ok": True, "result": result}
+
+    def _chat_of(self, bot: BotState, method_lower: str, params: dict[str, Any]) -> int | None:
+        chat_id = params.get("chat_id")
+        if isinstance(chat_id, int):
+            return chat_id
+        if method_lower == "answercallbackquery":
+            record = bot.callbacks.get(params.get("callback_query_id", ""))
+            return record.chat_id if record else None
+        return None
+
+    async def _obstacles(self, bot: BotState, method_lower: str, label: str, chat_id: int | None) -> None:
+        """Blocked users, injected faults and rate limits, in that order."""
+        if chat_id is not None and chat_id > 0:
+            chat = self.world.chats.get(chat_id)
+            if chat is not None and chat.blocked:
+                raise forbidden("bot was blocked by the user")
+        fault = self.faults.take(method_lower, chat_id)
+        if fault is not None:
+            if fault.kind == "slow":
+                await asyncio.sleep(fault.delay)
+            else:
+                error = fault.error()
+                if error is not None:
+                    raise error
+        if self.limiter.active and is_sending(method_lower):
+            at = time.monotonic()
+            breach = self.limiter.check(bot.bot_id or 0, chat_id, at)
+            if breach is not None:
+                limit, retry_after = breach
+                self.limit_breaches.append(
+                    LimitBreach(method=label, chat_id=chat_id, limit=limit, retry_after=retry_after, at=at)
+                )
+                raise too_many_requests(retry_after)
+
+    async def _get_updates(self, bot: BotState, params: dict[str, Any]) -> list[dict[str, Any]]:
+        ensure_polling_allowed(bot)
+        self.poll_count += 1
+        if "allowed_updates" in params:
+            bot.allowed_updates = params["allowed_updates"] or None
+        bot.confirm(params.get("offset", 0))
+        limit = max(1, min(100, params.get("limit", 100)))
+        timeout = min(float(params.get("timeout", 0)), _MAX_POLL_TIMEOUT)
+        if not bot.pending and timeout > 0 and not self._closing:
+            await bot.wait_for_updates(timeout)
+            if bot.webhook is not None:
+                ensure_polling_allowed(bot)
+        updates = bot.take(limit)
+        if updates:
+            bot.handed_out = max(bot.handed_out, updates[-1]["update_id"])
+            self._notify()
+        return updates
+
+    def _record(
+        self,
+        method: str,
+        params: dict[str, Any],
+        error: ApiError | None,
+        chat_id: int | None,
+        bot_id: int,
+        result: Any,
+    ) -> None:
+        at = time.monotonic()
+        call = RecordedCall(
+            seq=len(self.calls),
+            method=method,
+            params=params,
+            ok=error is None,
+            error=error.description if error else None,
+            at=at,
+            chat_id=chat_id,
+            bot_id=bot_id,
+            error_code=error.error_code if error else None,
+            result=result,
+        )
+        self.calls.append(call)
+        if error is not None and error.error_code in (400, 401, 404, 409):
+            self.violations.append(
+                Violation(
+                    method=method, params=params, description=error.description, error_code=error.error_code
+                )
+            )
+        self._last_call_at[None] = at
+        if chat_id is not None:
+            self._last_call_at[chat_id] = at
+            self._last_seq_for_chat[chat_id] = call.seq
+        self._notify()
+
+    # ------------------------------------------------------------------------------ waiting
+    def _notify(self) -> None:
+        tick = self._tick
+        if tick is not None:
+            self._tick = None
+            if not tick.done():
+                tick.set_result(None)
+
+    async def _next_tick(self, seconds: float) -> None:
+        if self._tick is None:
+            self._tick = asyncio.get_running_loop().create_future()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(self._tick), seconds)
+
+    async def wait_for(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:  # noqa: ASYNC109
+        """Return once predicate() holds (re-checked on every call and update); TimeoutError else."""
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"condition not met within {timeout}s\n{self.dump()}")
+            await self._next_tick(min(remaining, 0.25))
+
+    async def wait_quiet(
+        self,
+        chat_id: int | None = None,
+        quiet: float | None = None,
+        timeout: float = 5.0,  # noqa: ASYNC109
+    ) -> None:
+        """Return once every update was handed to the bot and it made no call (to `chat_id`, or at
+        all) for `quiet` seconds."""
+        quiet = self.quiet if quiet is None else quiet
+        started = time.monotonic()
+        deadline = started + timeout
+        while True:
+            current = time.monotonic()
+            last = max(self._last_call_at.get(chat_id, started), started - quiet)
+            idle = current - last
+            if idle >= quiet and self._all_handed_out():
+                return
+            if current >= deadline:
+                raise TimeoutError(f"bot not quiet within {timeout}s\n{self.dump()}")
+            await asyncio.sleep(max(quiet - idle, 0.005))
+
+    def _all_handed_out(self) -> bool:
+        return all(
+            not bot.pending or bot.handed_out >= bot.pending[-1][0]
+            for bot in self._all_bots()
+            if bot.bot_id is not None
+        )
+
+    def dump(self, last: int = 15) -> str:
+        lines = [f"last {min(last, len(self.calls))} of {len(self.calls)} calls:"]
+        for call in self.calls[-last:]:
+            status = "ok" if call.ok else f"ERR {call.error}"
+            lines.append(f"  #{call.seq} {call.method} chat={call.chat_id} {status} {_short(call.params)}")
+        lines.append(f"violations: {[v.description for v in self.violations]}")
+        for bot in self._all_bots():
+            lines.append(
+                f"bot {bot.bot_id}: pending={len(bot.pending)} handed_out={bot.handed_out} "
+                f"webhook={bot.webhook.url if bot.webhook else None}"
+            )
+        return "\n".join(lines)
+
+    # ------------------------------------------------------------------------------ users act
+    def open_chat(
+        self, user_id: int, *, first_name: str | None = None, language_code: str | None = None
+    ) -> ChatState:
+        """A user who opened the bot (so the bot may write to them) without sending anything yet."""
+        user = self.world.user(user_id, first_name=first_name, language_code=language_code)
+        return self.world.open_chat(user_id, user=user)
+
+    def create_group(self, chat_id: int, title: str = "Community group") -> ChatState:
+        if chat_id >= 0:
+            raise ValueError("group chat ids are negative")
+        return self.world.open_chat(chat_id, title=title)
+
+    def _user_message(
+        self,
+        user_id: int,
+        chat_id: int | None,
+        fields: dict[str, Any],
+        *,
+        kind: str,
+        text: str,
+        first_name: str | None = None,
+        language_code: str | None = None,
+        bot_id: int | None = None,
+        file_id: str | None = None,
+        file_name: str | None = None,
+    ) -> int:
+        user = self.world.user(user_id, first_name=first_name, language_code=language_code)
+        chat = self.world.open_chat(chat_id if chat_id is not None else user_id, user=user)
+        message_id = chat.take_message_id()
+        date = now()
+        message = {
+            "message_id": message_id,
+            "from": user.to_api(),
+            "chat": chat.to_api(),
+            "date": date,
+            **fields,
+        }
+        chat.api_messages[message_id] = message
+        chat.messages[message_id] = BotMessage(
+            message_id=message_id,
+            chat_id=chat.chat_id,
+            text=text,
+            from_bot=False,
+            kind=kind,
+            date=date,
+            file_id=file_id,
+            file_name=file_name,
+        )
+        return self.bot(bot_id).enqueue("message", copy.deepcopy(message))
+
+    async def send_text(
+        self,
+        user_id: int,
+        text: str,
+        *,
+        language_code: str | None = None,
+        first_name: str | None = None,
+        chat_id: int | None = None,
+        bot_id: int | None = None,
+    ) -> int:
+        """The user types `text`; returns the update_id. A leading /command gets its entity."""
+        fields: dict[str, Any] = {"text": text}
+        command = re.match(r"/[A-Za-z0-9_]+(?:@[A-Za-z0-9_]+)?", text)
+        if command:
+            fields["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command.group(0))}]
+        return self._user_message(
+            user_id,
+            chat_id,
+            fields,
+            kind="text",
+            text=text,
+            first_name=first_name,
+            language_code=language_code,
+            bot_id=bot_id,
+        )
+
+    async def press_button(
+        self,
+        user_id: int,
+        message_id: int,
+        callback_data: str,
+        *,
+        chat_id: int | None = None,
+        bot_id: int | None = None,
+    ) -> int:
+        """The user presses an inline button; the data need not be on any button (forgeries)."""
+        chat_key = chat_id if chat_id is not None else user_id
+        chat = self.world.chats.get(chat_key)
+        if chat is None or message_id not in chat.api_messages:
+            raise ValueError(f"no message {message_id} in chat {chat_key}")
+        user = self.world.user(user_id)
+        bot = self.bot(bot_id)
+        query_id = f"{abs(chat_key)}{next(self._callback_ids):08d}"
+        bot.callbacks[query_id] = CallbackRecord(chat_id=chat_key)
+        query = {
+            "id": query_id,
+            "from": user.to_api(),
+            "message": copy.deepcopy(chat.api_messages[message_id]),
+            "chat_instance": str(abs(hash(("chat", chat_key)))),
+            "data": callback_data,
+        }
+        return bot.enqueue("callback_query", query)
+
+    async def _send_media(
+        self,
+        user_id: int,
+        kind: str,
+        content: bytes,
+        *,
+        caption: str | None,
+        file_name: str | None,
+        mime_type: str | None,
+        chat_id: int | None,
+        extra: dict[str, Any] | None = None,
+    ) -> int:
+        stored = self.world.store_file(content, kind=kind, file_name=file_name, mime_type=mime_type)
+        media = media_api(kind, stored)
+        if isinstance(media, dict) and extra:
+            media.update(extra)
+        fields: dict[str, Any] = {kind: media}
+        if caption is not None:
+            fields["caption"] = caption
+        return self._user_message(
+            user_id,
+            chat_id,
+            fields,
+            kind=kind,
+            text=caption or "",
+            file_id=stored.file_id,
+            file_name=file_name,
+        )
+
+    async def send_photo(
+        self,
+        user_id: int,
+        caption: str | None = None,
+        *,
+        content: bytes = b"\xff\xd8\xff\xe0JFIF",
+        chat_id: int | None = None,
+    ) -> int:
+        return await self._send_media(
+            user_id,
+            "photo",
+            content,
+            caption=caption,
+            file_name=None,
+            mime_type="image/jpeg",
+            chat_id=chat_id,
+        )
+
+    async def send_document(
+        self,
+        user_id: int,
+        *,
+        file_name: str = "document.pdf",
+        content: bytes = b"%PDF-1.4\n",
+        mime_type: str = "application/pdf",
+        caption: str | None = None,
+        chat_id: int | None = None,
+    ) -> int:
+        return await self._send_media(
+            user_id,
+            "document",
+            content,
+            caption=caption,
+            file_name=file_name,
+            mime_type=mime_type,
+            chat_id=chat_id,
+        )
+
+    async def send_voice(
+        self, user_id: int, *, content: bytes = b"OggS", duration: int = 3, chat_id: int | None = None
+    ) -> int:
+        return await self._send_media(
+            user_id,
+            "voice",
+            content,
+            caption=None,
+            file_name=None,
+            mime_type="audio/ogg",
+            chat_id=chat_id,
+            extra={"duration": duration},
+        )
+
+    async def send_video(
+        self,
+        user_id: int,
+        caption: str | None = None,
+        *,
+        content: bytes = b"\x00\x00\x00\x18ftypmp42",
+        chat_id: int | None = None,
+    ) -> int:
+        return await self._send_media(
+            user_id, "video", content, caption=caption, file_name=None, mime_type="video/mp4", chat_id=chat_id
+        )
+
+    async def send_sticker(self, user_id: int, *, emoji: str = "👍", chat_id: int | None = None) -> int:
+        return await self._send_media(
+            user_id,
+            "sticker",
+            b"RIFF",
+            caption=None,
+            file_name=None,
+            mime_type="image/webp",
+            chat_id=chat_id,
+            extra={"emoji": emoji},
+        )
+
+    async def send_contact(
+        self, user_id: int, phone_number: str, *, first_name: str = "Contact", chat_id: int | None = None
+    ) -> int:
+        contact = {"phone_number": phone_number, "first_name": first_name, "user_id": user_id}
+        return self._user_message(user_id, chat_id, {"contact": contact}, kind="contact", text=phone_number)
+
+    # ------------------------------------------------------------------------------ say & wait
+    async def user_says(
+        self,
+        user_id: int,
+        text: str,
+        *,
+        timeout: float = 5.0,  # noqa: ASYNC109
+        quiet: float | None = None,
+        **kwargs: Any,
+    ) -> list[RecordedCall]:
+        """Send `text`, wait for the bot to answer that chat and fall quiet; return its calls."""
+        chat_id = kwargs.get("chat_id") or user_id
+        start = len(self.calls)
+        await self.send_text(user_id, text, **kwargs)
+        return await self._responses(chat_id, start, timeout, quiet)
+
+    async def user_presses(
+        self,
+        user_id: int,
+        message_id: int,
+        data: str,
+        *,
+        timeout: float = 5.0,  # noqa: ASYNC109
+        quiet: float | None = None,
+        chat_id: int | None = None,
+    ) -> list[RecordedCall]:
+        chat_key = chat_id if chat_id is not None else user_id
+        start = len(self.calls)
+        await self.press_button(user_id, message_id, data, chat_id=chat_id)
+        return await self._responses(chat_key, start, timeout, quiet)
+
+    async def _responses(
+        self, chat_id: int, start: int, limit: float, quiet: float | None
+    ) -> list[RecordedCall]:
+        await self.wait_for(lambda: self._last_seq_for_chat.get(chat_id, -1) >= start, limit)
+        await self.wait_quiet(chat_id, quiet, limit)
+        return [call for call in self.calls[start:] if call.chat_id == chat_id]
+
+    # ------------------------------------------------------------------------------ inspect
+    def messages(self, chat_id: int) -> list[BotMessage]:
+        """The bot's messages in this chat, in order, edits applied, deleted ones gone."""
+        chat = self.world.chats.get(chat_id)
+        if chat is None:
+            return []
+        return [m for m in chat.messages.values() if m.from_bot and not m.deleted]
+
+    def transcript(self, chat_id: int) -> list[BotMessage]:
+        """Both sides of the chat, in order."""
+        chat = self.world.chats.get(chat_id)
+        if chat is None:
+            return []
+        return [m for m in chat.messages.values() if not m.deleted]
+
+    def last_reply_keyboard(self, chat_id: int) -> dict[str, Any] | None:
+        chat = self.world.chats.get(chat_id)
+        return chat.reply_keyboard if chat else None
+
+    def calls_to(self, chat_id: int, method: str | None = None) -> list[RecordedCall]:
+        lowered = method.lower() if method else None
+        return [
+            c for c in self.calls if c.chat_id == chat_id and (lowered is None or c.method.lower() == lowered)
+        ]
+
+    def stats(self) -> dict[str, Any]:
+        return {
+            "calls": len(self.calls),
+            "violations": len(self.violations),
+            "limit_breaches": len(self.limit_breaches),
+            "polls": self.poll_count,
+            "webhook_deliveries": self.webhooks.delivered,
+            "bots": [
+                {
+                    "bot_id": bot.bot_id,
+                    "pending_updates": len(bot.pending),
+                    "next_update_id": bot.next_update_id,
+                    "webhook": bot.webhook.url if bot.webhook else None,
+                }
+                for bot in self._all_bots()
+            ],
+        }
+
+    # ------------------------------------------------------------------------------ faults
+    def inject_fault(
+        self,
+        kind: str,
+        *,
+        method: str | None = None,
+        chat_id: int | None = None,
+        times: int = 1,
+        retry_after: int = 1,
+        delay: float = 0.0,
+    ) -> None:
+        """Answer the next `times` matching calls with a fault: "429" (retry_after), "403" (blocked),
+        "500", or "slow" (answer normally after `delay` s). method=None matches any method except
+        getUpdates; chat_id=None any chat."""
+        self.faults.add(
+            Fault(
+                kind=str(kind),
+                method=method.lower() if method else None,
+                chat_id=chat_id,
+                times=times,
+                retry_after=retry_after,
+                delay=delay,
+            )
+        )
+
+    def clear_faults(self) -> None:
+        self.faults.clear()
+
+    def block_user(self, user_id: int) -> None:
+        """Every call to this private chat is answered 403 "bot was blocked by the user"."""
+        self.open_chat(user_id).blocked = True
+
+    def unblock_user(self, user_id: int) -> None:
+        self.open_chat(user_id).blocked = False
+
+    def set_limits(
+        self,
+        global_per_s: int | None = None,
+        per_chat_per_s: int | None = None,
+        per_group_per_min: int | None = None,
+    ) -> None:
+        """Enforce Telegram's sending limits (None = unlimited); see bot.emulator.limits."""
+        self.limiter.configure(global_per_s, per_chat_per_s, per_group_per_min)
+
+
+def _short(params: dict[str, Any]) -> str:
+    text = repr({k: v for k, v in params.items() if k != "reply_markup"})
+    return text if len(text) < 160 else text[:157] + "..."
