@@ -1,0 +1,44 @@
+"""Transport adapters: the only place aiogram and python-telegram-bot are imported.
+
+`create_transport` picks one; the frameworks are imported only then, so importing `handlers` loads
+neither.
+"""
+
+from __future__ import annotations
+
+from bot.config import Framework
+from handlers.errors import DeliveryError, RateLimited, RecipientBlocked, TransientError
+from handlers.log_privacy import protect_third_party_logs
+from handlers.pipeline import Core
+from handlers.transport_base import ALLOWED_UPDATES, Commands, Transport
+
+__all__ = [
+    "ALLOWED_UPDATES",
+    "Commands",
+    "Core",
+    "DeliveryError",
+    "RateLimited",
+    "RecipientBlocked",
+    "TransientError",
+    "Transport",
+    "create_transport",
+]
+
+
+def create_transport(
+    framework: Framework, *, token: str, api_base: str, core: Core, poll_timeout: int = 10
+) -> Transport:
+    """The transport for `framework`, talking to the Bot API at `api_base` (no trailing slash).
+
+    `poll_timeout` is the getUpdates long-poll wait in seconds; tests shorten it so stopping is quick.
+    """
+    protect_third_party_logs()
+    if framework is Framework.AIOGRAM:
+        from handlers.aiogram_adapter.transport import AiogramTransport
+
+        return AiogramTransport(token=token, api_base=api_base, core=core, poll_timeout=poll_timeout)
+    if framework is Framework.PTB:
+        from handlers.ptb_adapter.transport import PtbTransport
+
+        return PtbTransport(token=token, api_base=api_base, core=core, poll_timeout=poll_timeout)
+    raise ValueError(f"unknown framework {framework!r}")

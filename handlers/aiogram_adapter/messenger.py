@@ -1,0 +1,117 @@
+"""Executing neutral actions with an aiogram Bot."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    LinkPreviewOptions,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+
+from bot.actions import (
+    Action,
+    AnswerCallback,
+    DeleteMessage,
+    EditText,
+    InlineKeyboard,
+    Keyboard,
+    ReplyKeyboard,
+    SendText,
+)
+from handlers.api_calls import is_harmless, method_name
+from handlers.errors import DeliveryError, RateLimited, RecipientBlocked, TransientError
+
+log = logging.getLogger(__name__)
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+def to_markup(keyboard: Keyboard | None) -> Markup | None:
+    if keyboard is None:
+        return None
+    if isinstance(keyboard, InlineKeyboard):
+        return _inline(keyboard)
+    if isinstance(keyboard, ReplyKeyboard):
+        return ReplyKeyboardMarkup(
+            keyboard=[[KeyboardButton(text=label) for label in row] for row in keyboard.rows],
+            resize_keyboard=True,
+            is_persistent=True,
+            input_field_placeholder=keyboard.placeholder,
+        )
+    return ReplyKeyboardRemove(remove_keyboard=True)
+
+
+def _inline(keyboard: InlineKeyboard) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=b.text, callback_data=b.callback_data) for b in row]
+            for row in keyboard.rows
+        ]
+    )
+
+
+class AiogramMessenger:
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+
+    async def execute(self, action: Action) -> int | None:
+        method = method_name(action)
+        try:
+            return await self._call(action)
+        except TelegramRetryAfter as exc:
+            raise RateLimited(method, exc.message, float(exc.retry_after)) from exc
+        except TelegramForbiddenError as exc:
+            raise RecipientBlocked(method, exc.message) from exc
+        except TelegramBadRequest as exc:
+            if is_harmless(method, exc.message):
+                log.debug("%s: ignored %s", method, exc.message)
+                return None
+            raise DeliveryError(method, exc.message) from exc
+        except (TelegramNetworkError, TelegramServerError) as exc:
+            raise TransientError(method, exc.message) from exc
+        except TelegramAPIError as exc:
+            raise DeliveryError(method, exc.message) from exc
+
+    async def _call(self, action: Action) -> int | None:
+        if isinstance(action, SendText):
+            message = await self._bot.send_message(
+                chat_id=action.chat_id,
+                text=action.text,
+                parse_mode="HTML",
+                link_preview_options=_NO_PREVIEW,
+                reply_markup=to_markup(action.keyboard),
+            )
+            return message.message_id
+        if isinstance(action, EditText):
+            await self._bot.edit_message_text(
+                chat_id=action.chat_id,
+                message_id=action.message_id,
+                text=action.text,
+                parse_mode="HTML",
+                link_preview_options=_NO_PREVIEW,
+                reply_markup=_inline(action.keyboard) if action.keyboard is not None else None,
+            )
+            return None
+        if isinstance(action, AnswerCallback):
+            await self._bot.answer_callback_query(callback_query_id=action.callback_id, text=action.text)
+            return None
+        if isinstance(action, DeleteMessage):
+            await self._bot.delete_message(chat_id=action.chat_id, message_id=action.message_id)
+            return None
+        raise TypeError(f"unknown action {type(action).__name__}")

@@ -1,0 +1,98 @@
+"""aiogram 3 transport: a Dispatcher whose only handlers hand every update to the shared pipeline."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import suppress
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import BotCommand, CallbackQuery, Message, Update
+
+from handlers.aiogram_adapter.convert import to_event
+from handlers.aiogram_adapter.messenger import AiogramMessenger
+from handlers.pipeline import Core, UpdatePipeline
+from handlers.transport_base import ALLOWED_UPDATES, Commands, webhook_path
+from handlers.webhook_server import WebhookServer
+
+log = logging.getLogger(__name__)
+
+
+class AiogramTransport:
+    def __init__(self, *, token: str, api_base: str, core: Core, poll_timeout: int = 10) -> None:
+        self.bot = Bot(token, session=AiohttpSession(api=TelegramAPIServer.from_base(api_base)))
+        self.messenger = AiogramMessenger(self.bot)
+        self._pipeline = UpdatePipeline(core, self.messenger)
+        self._poll_timeout = poll_timeout
+        self._username: str | None = None
+        self.dispatcher = Dispatcher()
+        self.dispatcher.message.register(self._on_update)
+        self.dispatcher.callback_query.register(self._on_update)
+
+    async def _on_update(self, _: Message | CallbackQuery, event_update: Update) -> None:
+        event = to_event(event_update, self._username)
+        if event is None:
+            log.debug("update %s ignored", event_update.update_id)
+            return
+        await self._pipeline.submit(event)
+
+    async def _identify(self) -> None:
+        self._username = (await self.bot.me()).username
+
+    async def run_polling(self, stop: asyncio.Event) -> None:
+        await self._identify()
+        # A webhook left from an earlier run would make getUpdates fail with 409.
+        await self.bot.delete_webhook()
+        polling = asyncio.create_task(
+            self.dispatcher.start_polling(
+                self.bot,
+                polling_timeout=self._poll_timeout,
+                # Our handler only queues the update: running it inline keeps each chat's order,
+                # and the pipeline supplies the concurrency between chats.
+                handle_as_tasks=False,
+                allowed_updates=list(ALLOWED_UPDATES),
+                handle_signals=False,
+                close_bot_session=False,
+            )
+        )
+        stopping = asyncio.create_task(stop.wait())
+        try:
+            await asyncio.wait({polling, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+            if not polling.done():
+                await self.dispatcher.stop_polling()
+            await polling
+            await self._pipeline.join()
+
+    async def run_webhook(self, *, url: str, secret: str, host: str, port: int, stop: asyncio.Event) -> None:
+        await self._identify()
+        server = WebhookServer(path=webhook_path(url), secret=secret, sink=self._feed)
+        await server.start(host, port)
+        try:
+            await self.bot.set_webhook(url=url, secret_token=secret, allowed_updates=list(ALLOWED_UPDATES))
+            await stop.wait()
+        finally:
+            with suppress(TelegramAPIError):
+                await self.bot.delete_webhook()
+            await server.stop()
+            await self._pipeline.join()
+
+    async def _feed(self, raw: dict[str, Any]) -> None:
+        update = Update.model_validate(raw, context={"bot": self.bot})
+        await self.dispatcher.feed_update(self.bot, update)
+
+    async def set_commands(self, commands: Commands) -> None:
+        for language, entries in commands.items():
+            await self.bot.set_my_commands(
+                commands=[BotCommand(command=name, description=text) for name, text in entries],
+                language_code=language or None,
+            )
+
+    async def close(self) -> None:
+        await self._pipeline.close()
+        await self.bot.session.close()

@@ -1,0 +1,74 @@
+"""The update path shared by both adapters: Event -> core.handle -> each Action through the Messenger,
+in order, one chat at a time."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from typing import Protocol
+
+from bot.actions import Action
+from bot.events import Event
+from bot.ports import Messenger
+from handlers.errors import DeliveryError, RateLimited, RecipientBlocked
+from handlers.ordering import ChatSequencer
+
+log = logging.getLogger(__name__)
+
+# An interactive reply is worth a short wait; a longer one is better dropped than delivered out of context.
+_MAX_RETRY_WAIT = 5.0
+_MAX_ATTEMPTS = 3
+
+
+class Core(Protocol):
+    async def handle(self, event: Event) -> Sequence[Action]: ...
+
+
+class UpdatePipeline:
+    def __init__(self, core: Core, messenger: Messenger, sequencer: ChatSequencer | None = None) -> None:
+        self._core = core
+        self._messenger = messenger
+        self._sequencer = sequencer or ChatSequencer()
+
+    async def submit(self, event: Event) -> None:
+        """Queue the event behind earlier ones of its chat; returns before it is handled."""
+        log.debug("update %s queued for chat %s (%s)", event.update_id, event.chat_id, event.kind)
+        await self._sequencer.submit(event.chat_id, lambda: self.process(event))
+
+    async def process(self, event: Event) -> None:
+        try:
+            actions = await self._core.handle(event)
+        except Exception:
+            log.exception("core failed on update %s in chat %s", event.update_id, event.chat_id)
+            return
+        for action in actions:
+            try:
+                await self._execute(action)
+            except RecipientBlocked:
+                log.info("chat %s blocked the bot (update %s)", event.chat_id, event.update_id)
+                return
+            except DeliveryError as exc:
+                log.warning(
+                    "update %s in chat %s: %s failed: %s",
+                    event.update_id,
+                    event.chat_id,
+                    exc.method,
+                    exc.description,
+                )
+
+    async def _execute(self, action: Action) -> None:
+        for attempt in range(1, _MAX_ATTEMPTS + 1):
+            try:
+                await self._messenger.execute(action)
+                return
+            except RateLimited as exc:
+                if attempt == _MAX_ATTEMPTS or exc.retry_after > _MAX_RETRY_WAIT:
+                    raise
+                await asyncio.sleep(exc.retry_after)
+
+    async def join(self) -> None:
+        await self._sequencer.join()
+
+    async def close(self) -> None:
+        await self._sequencer.close()

@@ -1,0 +1,95 @@
+"""python-telegram-bot 22 transport: an Application whose single TypeHandler hands every update to the
+shared pipeline. PTB's own run_polling/run_webhook own the event loop, so the Application is driven
+step by step (initialize, start, updater) inside ours."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import suppress
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from handlers.pipeline import Core, UpdatePipeline
+from handlers.ptb_adapter.convert import to_event
+from handlers.ptb_adapter.messenger import PtbMessenger
+from handlers.transport_base import ALLOWED_UPDATES, Commands, webhook_path
+from handlers.webhook_server import WebhookServer
+
+log = logging.getLogger(__name__)
+
+
+class PtbTransport:
+    def __init__(self, *, token: str, api_base: str, core: Core, poll_timeout: int = 10) -> None:
+        self.application: Application[Any, Any, Any, Any, Any, Any] = (
+            ApplicationBuilder()
+            .token(token)
+            .base_url(f"{api_base}/bot")
+            .base_file_url(f"{api_base}/file/bot")
+            # Scheduling is ours (scheduler/); PTB's JobQueue would start a second APScheduler.
+            .job_queue(None)
+            .build()
+        )
+        self.messenger = PtbMessenger(self.application.bot)
+        self._pipeline = UpdatePipeline(core, self.messenger)
+        self._poll_timeout = poll_timeout
+        self.application.add_handler(TypeHandler(Update, self._on_update))
+
+    async def _on_update(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        event = to_event(update, self.application.bot.username)
+        if event is None:
+            log.debug("update %s ignored", update.update_id)
+            return
+        await self._pipeline.submit(event)
+
+    async def run_polling(self, stop: asyncio.Event) -> None:
+        app = self.application
+        await app.initialize()
+        await app.start()
+        updater = app.updater
+        if updater is None:  # only when built with .updater(None), which we never do
+            raise RuntimeError("the PTB application has no updater")
+        # start_polling deletes any webhook first, as getUpdates would fail with 409 otherwise.
+        await updater.start_polling(
+            poll_interval=0, timeout=self._poll_timeout, allowed_updates=list(ALLOWED_UPDATES)
+        )
+        try:
+            await stop.wait()
+        finally:
+            await updater.stop()
+            await app.stop()
+            await self._pipeline.join()
+
+    async def run_webhook(self, *, url: str, secret: str, host: str, port: int, stop: asyncio.Event) -> None:
+        app = self.application
+        await app.initialize()
+        await app.start()
+        server = WebhookServer(path=webhook_path(url), secret=secret, sink=self._feed)
+        await server.start(host, port)
+        try:
+            await app.bot.set_webhook(url=url, secret_token=secret, allowed_updates=list(ALLOWED_UPDATES))
+            await stop.wait()
+        finally:
+            with suppress(TelegramError):
+                await app.bot.delete_webhook()
+            await server.stop()
+            await app.stop()
+            await self._pipeline.join()
+
+    async def _feed(self, raw: dict[str, Any]) -> None:
+        await self.application.update_queue.put(Update.de_json(raw, self.application.bot))
+
+    async def set_commands(self, commands: Commands) -> None:
+        await self.application.initialize()
+        for language, entries in commands.items():
+            await self.application.bot.set_my_commands(
+                commands=[BotCommand(command=name, description=text) for name, text in entries],
+                language_code=language or None,
+            )
+
+    async def close(self) -> None:
+        await self._pipeline.close()
+        await self.application.shutdown()

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from bot.actions import Action, AnswerCallback, SendText
+from bot.events import Event, EventKind
+from handlers.errors import DeliveryError, RateLimited, RecipientBlocked
+from handlers.pipeline import UpdatePipeline
+
+
+class ScriptedCore:
+    def __init__(self, actions: Sequence[Action], fail: bool = False) -> None:
+        self.actions = actions
+        self.fail = fail
+        self.seen: list[int] = []
+
+    async def handle(self, event: Event) -> Sequence[Action]:
+        self.seen.append(event.update_id)
+        if self.fail:
+            raise RuntimeError("core bug")
+        return self.actions
+
+
+class RecordingMessenger:
+    def __init__(self, failures: dict[int, list[Exception]] | None = None) -> None:
+        self.failures = failures or {}
+        self.sent: list[Action] = []
+        self.attempts = 0
+
+    async def execute(self, action: Action) -> int | None:
+        self.attempts += 1
+        pending = self.failures.get(len(self.sent), [])
+        if pending:
+            raise pending.pop(0)
+        self.sent.append(action)
+        return len(self.sent)
+
+
+def event(update_id: int = 1, chat_id: int = 5) -> Event:
+    return Event(update_id=update_id, kind=EventKind.TEXT, chat_id=chat_id, user_id=chat_id, text="hi")
+
+
+ACTIONS = (AnswerCallback("cb"), SendText(5, "one"), SendText(5, "two"))
+
+
+async def test_actions_are_executed_in_order() -> None:
+    messenger = RecordingMessenger()
+    pipeline = UpdatePipeline(ScriptedCore(ACTIONS), messenger)
+
+    await pipeline.submit(event())
+    await pipeline.join()
+
+    assert messenger.sent == list(ACTIONS)
+
+
+async def test_a_blocked_recipient_stops_the_remaining_actions() -> None:
+    messenger = RecordingMessenger({1: [RecipientBlocked("sendMessage", "Forbidden: bot was blocked")]})
+    pipeline = UpdatePipeline(ScriptedCore(ACTIONS), messenger)
+
+    await pipeline.process(event())
+
+    assert messenger.sent == [ACTIONS[0]]
+
+
+async def test_another_failure_skips_only_that_action() -> None:
+    messenger = RecordingMessenger({0: [DeliveryError("answerCallbackQuery", "Bad Request: whatever")]})
+    pipeline = UpdatePipeline(ScriptedCore(ACTIONS), messenger)
+
+    await pipeline.process(event())
+
+    assert messenger.sent == list(ACTIONS[1:])
+
+
+async def test_a_short_rate_limit_is_waited_out() -> None:
+    messenger = RecordingMessenger({1: [RateLimited("sendMessage", "Too Many Requests", 0.01)]})
+    pipeline = UpdatePipeline(ScriptedCore(ACTIONS), messenger)
+
+    await pipeline.process(event())
+
+    assert messenger.sent == list(ACTIONS)
+    assert messenger.attempts == 4
+
+
+async def test_a_long_rate_limit_gives_up_on_that_action() -> None:
+    messenger = RecordingMessenger({1: [RateLimited("sendMessage", "Too Many Requests", 60)]})
+    pipeline = UpdatePipeline(ScriptedCore(ACTIONS), messenger)
+
+    await pipeline.process(event())
+
+    assert messenger.sent == [ACTIONS[0], ACTIONS[2]]
+
+
+async def test_a_core_failure_is_logged_with_ids_only(caplog: pytest.LogCaptureFixture) -> None:
+    messenger = RecordingMessenger()
+    core = ScriptedCore(ACTIONS, fail=True)
+    pipeline = UpdatePipeline(core, messenger)
+
+    await pipeline.process(event(update_id=99, chat_id=123))
+
+    assert messenger.sent == []
+    record = next(r for r in caplog.records if r.name == "handlers.pipeline")
+    assert "99" in record.getMessage()
+    assert "hi" not in record.getMessage()
