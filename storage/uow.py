@@ -7,6 +7,17 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.ports import (
+    AccountRepository,
+    AuditLog,
+    ConversationRepository,
+    FamilyLinkRepository,
+    LoginAttemptRepository,
+    OrgUnitRepository,
+    RetireeRepository,
+    StaffRepository,
+    UpdateLog,
+)
 from storage.repositories.accounts import SqlAccountRepository
 from storage.repositories.audit import SqlAuditLog
 from storage.repositories.conversations import SqlConversationRepository
@@ -22,15 +33,18 @@ class SqlUnitOfWork:
     """Implements bot.ports.UnitOfWork. Leaving the block without `commit()` (or with an exception) rolls
     back. After a commit the same unit of work may go on; what follows needs another commit."""
 
-    units: SqlOrgUnitRepository
-    retirees: SqlRetireeRepository
-    accounts: SqlAccountRepository
-    family: SqlFamilyLinkRepository
-    staff: SqlStaffRepository
-    conversations: SqlConversationRepository
-    updates: SqlUpdateLog
-    login_attempts: SqlLoginAttemptRepository
-    audit: SqlAuditLog
+    # Typed as the ports so that this class satisfies bot.ports.UnitOfWork (protocol attributes are
+    # invariant). Extra methods of the SQL repositories (prune, in_units, ...) are reached by building the
+    # repository over `session`, e.g. `SqlUpdateLog(uow.session).prune(...)`.
+    units: OrgUnitRepository
+    retirees: RetireeRepository
+    accounts: AccountRepository
+    family: FamilyLinkRepository
+    staff: StaffRepository
+    conversations: ConversationRepository
+    updates: UpdateLog
+    login_attempts: LoginAttemptRepository
+    audit: AuditLog
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import pytest
+
+from bot.domain.records import RetireeRecord
+from storage.database import Database
+from storage.errors import UnknownUnitCode
+from storage.repositories.retirees import SqlRetireeRepository
+
+RECORD = RetireeRecord(
+    name="王秀英",
+    id_hash="a" * 64,
+    id_masked="2101**********100X",
+    birth_date=date(1950, 1, 2),
+    retirement_date=date(2005, 1, 2),
+    community_code="A",
+    phone="0411-5550-0001",
+)
+
+
+async def test_insert_then_find_by_hash(database: Database, tree: dict[str, int]) -> None:
+    async with database.uow() as uow:
+        assert await uow.retirees.upsert(RECORD) is True
+        found = await uow.retirees.find_by_id_hash(RECORD.id_hash)
+        assert found is not None
+        assert (found.name, found.community_id, found.phone) == ("王秀英", tree["A"], "0411-5550-0001")
+        assert (found.lives_elsewhere, found.deceased) == (False, False)
+        assert await uow.retirees.get(found.id) == found
+        assert await uow.retirees.find_by_id_hash("b" * 64) is None
+        assert await uow.retirees.count() == 1
+
+
+async def test_upsert_again_changes_nothing_then_updates(database: Database, tree: dict[str, int]) -> None:
+    async with database.uow() as uow:
+        await uow.retirees.upsert(RECORD)
+        assert await uow.retirees.upsert(RECORD) is False
+        moved = dataclasses.replace(RECORD, community_code="B", deceased=True)
+        assert await uow.retirees.upsert(moved) is True
+        found = await uow.retirees.find_by_id_hash(RECORD.id_hash)
+        assert found is not None
+        assert (found.community_id, found.deceased) == (tree["B"], True)
+        assert await uow.retirees.count() == 1
+
+
+async def test_unknown_community_is_refused(database: Database, tree: dict[str, int]) -> None:
+    async with database.uow() as uow:
+        with pytest.raises(UnknownUnitCode):
+            await uow.retirees.upsert(dataclasses.replace(RECORD, community_code="nowhere"))
+
+
+async def test_in_units_lists_retirees_of_those_units(database: Database, tree: dict[str, int]) -> None:
+    async with database.uow() as uow:
+        await uow.retirees.upsert(RECORD)
+        await uow.retirees.upsert(
+            dataclasses.replace(RECORD, id_hash="b" * 64, name="李四", community_code="B")
+        )
+        in_a = await SqlRetireeRepository(uow.session).in_units([tree["A"]])
+        assert [r.name for r in in_a] == ["王秀英"]
+        subtree = await uow.units.subtree_ids(tree["S"])
+        assert len(await SqlRetireeRepository(uow.session).in_units(subtree)) == 2
