@@ -1,0 +1,77 @@
+"""The shape every flow has: a Machine, a prompt per step, and handlers for text and buttons."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar
+
+from bot.domain.records import ConversationState
+from bot.flows import buttons
+from bot.flows.context import Context, Prompt
+from bot.flows.machine import END, HANDOFF, Machine
+from bot.i18n import N_
+
+CALLBACK_VERSION = "v1"
+
+PRESS_A_BUTTON = N_("Please press one of the buttons below.")
+
+
+class Flow(ABC):
+    machine: ClassVar[Machine]
+
+    @property
+    def name(self) -> str:
+        return self.machine.flow
+
+    @abstractmethod
+    def prompt(self, ctx: Context, state: ConversationState) -> Prompt:
+        """What the step says when entered or repeated."""
+
+    @abstractmethod
+    async def on_text(self, ctx: Context, state: ConversationState) -> None:
+        """A text message (typed or a reply-keyboard press) at this step."""
+
+    async def on_callback(self, ctx: Context, state: ConversationState, parts: list[str]) -> bool:
+        """An inline button of this flow; False when it is not one the current step expects (stale)."""
+        return False
+
+    async def begin(self, ctx: Context, lead: str | None = None) -> None:
+        self.enter(ctx, self.machine.initial, {}, lead)
+
+    def enter(self, ctx: Context, step: str, data: dict[str, Any], lead: str | None = None) -> None:
+        if step not in self.machine.steps:
+            raise ValueError(f"{self.name}: unknown step {step}")
+        ctx.state = state = ConversationState(self.name, step, data)
+        ctx.send_prompt(self.prompt(ctx, state), lead)
+
+    def reprompt(self, ctx: Context, state: ConversationState, lead: str | None = None) -> None:
+        ctx.state = state
+        ctx.send_prompt(self.prompt(ctx, state), lead)
+
+    async def go(
+        self,
+        ctx: Context,
+        state: ConversationState,
+        trigger: str,
+        *,
+        lead: str | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        """Follow a declared transition: to a step of this flow, to another flow, or out to the menu."""
+        target = self.machine.next(state.step, trigger)
+        if target == END:
+            ctx.state = None
+            await ctx.router.show_menu(ctx, lead)
+        elif target.startswith(HANDOFF):
+            ctx.state = None
+            await ctx.router.begin(ctx, target[len(HANDOFF) :], lead)
+        else:
+            self.enter(ctx, target, state.data if data is None else data, lead)
+
+    def not_understood(self, ctx: Context, state: ConversationState) -> None:
+        self.reprompt(ctx, state, ctx.msg(PRESS_A_BUTTON))
+
+    @staticmethod
+    def step_rows(*, back: bool = True) -> list[list[str]]:
+        """The rows every text-entry step ends with: a way back, to the menu and to a person."""
+        return [[buttons.BACK, buttons.MAIN_MENU] if back else [buttons.MAIN_MENU], [buttons.ASK_PERSON]]

@@ -1,0 +1,102 @@
+"""What a flow gets to work with for one update, and what it hands back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from bot.actions import Action, DeleteMessage, Keyboard, ReplyKeyboard, SendText
+from bot.domain.records import Account, ConversationState
+from bot.domain.resident_id import CHINA_TZ
+from bot.events import Event, EventKind
+from bot.flows.buttons import normalise_label
+from bot.i18n import I18n, Translator
+from bot.ports import UnitOfWork
+from bot.rendering import Renderer, html_message
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    """What a step says when it is entered or repeated, and the keyboard it offers."""
+
+    text: str
+    keyboard: Keyboard
+
+
+class Router(Protocol):
+    async def begin(self, ctx: Context, flow: str, lead: str | None = None) -> None: ...
+    async def show_menu(self, ctx: Context, lead: str | None = None) -> None: ...
+
+
+@dataclass(slots=True)
+class Context:
+    event: Event
+    uow: UnitOfWork
+    account: Account
+    i18n: I18n
+    t: Translator
+    renderer: Renderer
+    router: Router
+    now: datetime
+    id_hash_key: bytes
+    state: ConversationState | None
+    actions: list[Action] = field(default_factory=list)
+
+    @property
+    def chat_id(self) -> int:
+        return self.event.chat_id
+
+    @property
+    def text(self) -> str:
+        return self.event.text if self.event.kind is EventKind.TEXT else ""
+
+    @property
+    def today(self) -> date:
+        """The calendar date in China, where the users and their ID numbers are."""
+        return self.now.astimezone(CHINA_TZ).date()
+
+    def send(self, text: str, keyboard: Keyboard | None = None) -> None:
+        self.actions.append(SendText(self.chat_id, text, keyboard))
+
+    def send_prompt(self, prompt: Prompt, lead: str | None = None) -> None:
+        self.send(join(lead, prompt.text), prompt.keyboard)
+
+    def delete_user_message(self) -> None:
+        if self.event.message_id is not None:
+            self.actions.append(DeleteMessage(self.chat_id, self.event.message_id))
+
+    def msg(self, message: str, /, **values: Any) -> str:
+        return html_message(self.t, message, **values)
+
+    def render(self, template: str, /, **context: Any) -> str:
+        return self.renderer.render(self.t, template, **context)
+
+    def label(self, message: str) -> str:
+        return self.t.gettext(message)
+
+    def reply_keyboard(self, rows: Iterable[Sequence[str]], placeholder: str | None = None) -> ReplyKeyboard:
+        """A reply keyboard of translated labels; empty rows are dropped."""
+        return ReplyKeyboard(
+            tuple(tuple(self.label(label) for label in row) for row in rows if row),
+            placeholder=self.label(placeholder) if placeholder else None,
+        )
+
+    def pressed(self, *labels: str) -> str | None:
+        """Which of these labels the user's text is, in any of our languages (None if none)."""
+        typed = normalise_label(self.text)
+        if not typed:
+            return None
+        for label in labels:
+            if any(normalise_label(shown) == typed for shown in self.i18n.all_translations(label)):
+                return label
+        return None
+
+    def use_locale(self, locale: str) -> None:
+        self.t = self.i18n.translator(locale)
+        self.account = replace(self.account, locale=self.t.locale)
+
+
+def join(*parts: str | None) -> str:
+    return "\n\n".join(part for part in parts if part)

@@ -1,0 +1,109 @@
+"""A family member links to a retiree: the retiree's name and ID number, then how they are related."""
+
+from __future__ import annotations
+
+from bot.domain.family import Relation
+from bot.domain.records import ConversationState
+from bot.domain.resident_id import ResidentId
+from bot.flows import buttons, identify, wording
+from bot.flows.base import Flow
+from bot.flows.context import Context, Prompt
+from bot.flows.machine import END, Machine
+from bot.i18n import N_
+from bot.services import registration
+from bot.services.registration import Outcome
+
+ASK_NAME = N_("Please type the full name of the retiree you look after, as written on their ID card.")
+ASK_RELATION = N_("How are you related to %(name)s? Please press a button.")
+
+MACHINE = Machine(
+    "family_registration",
+    initial="name",
+    transitions={
+        "name": {"name_given": "id_number", "back": "@start", "locked": END},
+        "id_number": {
+            "invalid": "id_number",
+            "not_found": "id_number",
+            "matched": "relation",
+            "locked": END,
+            "back": "name",
+        },
+        "relation": {"chosen": END, "back": "id_number"},
+    },
+)
+
+RELATION_ROWS: list[list[Relation]] = [
+    [Relation.SPOUSE, Relation.SON],
+    [Relation.DAUGHTER, Relation.SON_IN_LAW],
+    [Relation.DAUGHTER_IN_LAW, Relation.GRANDCHILD],
+    [Relation.OTHER],
+]
+
+
+class FamilyRegistrationFlow(Flow):
+    machine = MACHINE
+
+    def prompt(self, ctx: Context, state: ConversationState) -> Prompt:
+        rows = self.step_rows()
+        if state.step == "name":
+            return Prompt(ctx.msg(ASK_NAME), ctx.reply_keyboard(rows))
+        name = str(state.data["name"])
+        if state.step == "id_number":
+            text = ctx.render("id_prompt.html.j2", name=name, for_family=True)
+            return Prompt(text, ctx.reply_keyboard(rows))
+        relation_rows = [[buttons.RELATIONS[r] for r in row] for row in RELATION_ROWS]
+        return Prompt(ctx.msg(ASK_RELATION, name=name), ctx.reply_keyboard(relation_rows + rows))
+
+    async def on_text(self, ctx: Context, state: ConversationState) -> None:
+        if ctx.pressed(buttons.BACK):
+            # Going back from the relation forgets the match: the ID number is asked again.
+            back_data = {"name": state.data["name"]} if state.step == "relation" else {}
+            await self.go(ctx, state, "back", data=back_data)
+        elif state.step == "name":
+            await self._on_name(ctx, state)
+        elif state.step == "id_number":
+            await self._on_id(ctx, state)
+        else:
+            await self._on_relation(ctx, state)
+
+    async def _on_name(self, ctx: Context, state: ConversationState) -> None:
+        name, problem = identify.read_name(ctx)
+        if name is None:
+            self.reprompt(ctx, state, problem)
+        elif await identify.locked(ctx):
+            await self.go(ctx, state, "locked", lead=ctx.msg(identify.LOCKED))
+        else:
+            await self.go(ctx, state, "name_given", data={"name": name})
+
+    async def _on_id(self, ctx: Context, state: ConversationState) -> None:
+        parsed = identify.read_id(ctx)
+        if await identify.locked(ctx):
+            await self.go(ctx, state, "locked", lead=ctx.msg(identify.LOCKED))
+        elif not isinstance(parsed, ResidentId):
+            await self.go(ctx, state, "invalid", lead=parsed)
+        else:
+            name = str(state.data["name"])
+            # A family may come to the bot because the retiree has died: that is when they need it most.
+            result = await identify.lookup(ctx, name, parsed, purpose="family", allow_deceased=True)
+            if result.outcome is Outcome.MATCHED and result.retiree is not None:
+                data = {"name": result.retiree.name, "retiree_id": result.retiree.id}
+                await self.go(ctx, state, "matched", data=data)
+            elif await identify.locked(ctx):
+                lead = ctx.msg(identify.NOT_FOUND) + "\n\n" + ctx.msg(identify.LOCKED)
+                await self.go(ctx, state, "locked", lead=lead)
+            else:
+                await self.go(ctx, state, "not_found", lead=await identify.not_found_lead(ctx))
+
+    async def _on_relation(self, ctx: Context, state: ConversationState) -> None:
+        chosen = ctx.pressed(*buttons.RELATIONS.values())
+        relation = next((r for r, label in buttons.RELATIONS.items() if label == chosen), None)
+        if relation is None:
+            self.not_understood(ctx, state)
+            return
+        retiree_id = int(state.data["retiree_id"])
+        await registration.link_family(ctx.uow, ctx.account.id, retiree_id, relation, ctx.now)
+        ctx.account = (await ctx.uow.accounts.get(ctx.account.id)) or ctx.account
+        lead = ctx.render(
+            "family_linked.html.j2", name=state.data["name"], relation=wording.relation(ctx, relation.value)
+        )
+        await self.go(ctx, state, "chosen", lead=lead, data={})

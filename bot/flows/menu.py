@@ -1,0 +1,100 @@
+"""The main menus: for retirees and families, and for staff. No conversation state: being here is the
+absence of one. Areas whose features are not built yet say so plainly instead of pretending."""
+
+from __future__ import annotations
+
+from bot.domain.records import AccountRole
+from bot.flows import buttons, wording
+from bot.flows.base import PRESS_A_BUTTON
+from bot.flows.context import Context, Prompt
+from bot.flows.machine import Machine
+from bot.i18n import N_
+from bot.services import accounts
+
+TYPED_IN_MENU = N_(
+    "I cannot answer typed questions yet: that service is being prepared. "
+    "Please use the buttons below, or contact your community office."
+)
+
+# Not persisted (the menu has no state); declared for the diagram and to keep the menus' choices in one place.
+MACHINE = Machine(
+    "menu",
+    initial="main",
+    transitions={
+        "main": {
+            "policy": "main",
+            "certification": "main",
+            "death_benefit": "main",
+            "activities": "main",
+            "help": "main",
+            "typed_text": "main",
+            "settings": "@settings",
+        },
+        "staff": {
+            "unit": "staff",
+            "notices": "staff",
+            "certification": "staff",
+            "claims": "staff",
+            "help": "staff",
+            "settings": "@settings",
+        },
+    },
+)
+
+MAIN_ROWS = [
+    [buttons.POLICY, buttons.CERTIFICATION],
+    [buttons.DEATH_BENEFIT, buttons.ACTIVITIES],
+    [buttons.ASK_PERSON, buttons.SETTINGS],
+    [buttons.HELP],
+]
+STAFF_ROWS = [
+    [buttons.STAFF_UNIT, buttons.STAFF_NOTICES],
+    [buttons.STAFF_CERTIFICATION, buttons.STAFF_CLAIMS],
+    [buttons.ASK_PERSON, buttons.SETTINGS],
+    [buttons.HELP],
+]
+PREPARED_MAIN = (buttons.POLICY, buttons.CERTIFICATION, buttons.DEATH_BENEFIT, buttons.ACTIVITIES)
+PREPARED_STAFF = (buttons.STAFF_NOTICES, buttons.STAFF_CERTIFICATION, buttons.STAFF_CLAIMS)
+
+
+async def menu_prompt(ctx: Context) -> Prompt:
+    """The menu of a registered account (callers send new accounts to the start flow instead)."""
+    if ctx.account.role is AccountRole.STAFF:
+        return Prompt(await _staff_text(ctx), ctx.reply_keyboard(STAFF_ROWS))
+    return Prompt(ctx.render("menu.html.j2"), ctx.reply_keyboard(MAIN_ROWS))
+
+
+async def _staff_text(ctx: Context) -> str:
+    profile = await accounts.profile(ctx.uow, ctx.account)
+    units = [(s.unit.name, wording.staff_role(ctx, s.role)) for s in profile.staff]
+    return ctx.render("staff_menu.html.j2", units=units)
+
+
+async def show(ctx: Context, lead: str | None = None) -> None:
+    ctx.send_prompt(await menu_prompt(ctx), lead)
+
+
+async def on_text(ctx: Context) -> None:
+    """A message while at the menu of a registered account."""
+    staff = ctx.account.role is AccountRole.STAFF
+    prepared = PREPARED_STAFF if staff else PREPARED_MAIN
+    choice = ctx.pressed(*prepared, buttons.HELP, buttons.SETTINGS, buttons.STAFF_UNIT)
+    if choice in prepared:
+        await show(ctx, await wording.prepared_lead(ctx, choice or ""))
+    elif choice == buttons.HELP:
+        # The help already carries the safety line: send it alone, under the menu keyboard.
+        ctx.send(help_text(ctx), (await menu_prompt(ctx)).keyboard)
+    elif choice == buttons.SETTINGS:
+        await ctx.router.begin(ctx, "settings")
+    elif choice == buttons.STAFF_UNIT and staff:
+        await show(ctx)
+    elif not staff and ctx.text.strip() and not ctx.text.startswith("/"):
+        await show(ctx, ctx.msg(TYPED_IN_MENU))
+    else:
+        await show(ctx, ctx.msg(PRESS_A_BUTTON))
+
+
+def help_text(ctx: Context) -> str:
+    return ctx.render(
+        "help.html.j2", main_menu=ctx.label(buttons.MAIN_MENU), ask_person=ctx.label(buttons.ASK_PERSON)
+    )

@@ -1,0 +1,39 @@
+"""Every flow by name, and the router that moves a conversation between them and the menu."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.domain.records import AccountRole
+from bot.flows import menu
+from bot.flows.base import Flow
+from bot.flows.context import Context
+from bot.flows.family_registration import FamilyRegistrationFlow
+from bot.flows.language import LanguageFlow
+from bot.flows.retiree_registration import RetireeRegistrationFlow
+from bot.flows.settings import SettingsFlow
+from bot.flows.start import StartFlow
+
+FLOWS: Mapping[str, Flow] = {
+    flow.name: flow
+    for flow in (
+        StartFlow(),
+        LanguageFlow(),
+        RetireeRegistrationFlow(),
+        FamilyRegistrationFlow(),
+        SettingsFlow(),
+    )
+}
+
+
+class FlowRouter:
+    async def begin(self, ctx: Context, flow: str, lead: str | None = None) -> None:
+        await FLOWS[flow].begin(ctx, lead)
+
+    async def show_menu(self, ctx: Context, lead: str | None = None) -> None:
+        ctx.state = None
+        if ctx.account.role is AccountRole.NEW:
+            # Someone not yet identified has no menu: their "home" is the question who they are.
+            await FLOWS["start"].begin(ctx, lead)
+        else:
+            await menu.show(ctx, lead)

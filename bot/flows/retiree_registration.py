@@ -1,0 +1,77 @@
+"""A retiree identifies themself: name, then ID number, matched against the roster."""
+
+from __future__ import annotations
+
+from bot.domain.records import ConversationState
+from bot.domain.resident_id import ResidentId
+from bot.flows import buttons, identify
+from bot.flows.base import Flow
+from bot.flows.context import Context, Prompt
+from bot.flows.machine import END, Machine
+from bot.i18n import N_
+from bot.services import registration
+from bot.services.registration import Outcome
+
+ASK_NAME = N_("Please type your full name, as written on your ID card.")
+
+MACHINE = Machine(
+    "retiree_registration",
+    initial="name",
+    transitions={
+        "name": {"name_given": "id_number", "back": "@start", "locked": END},
+        "id_number": {
+            "invalid": "id_number",
+            "not_found": "id_number",
+            "matched": END,
+            "locked": END,
+            "back": "name",
+        },
+    },
+)
+
+
+class RetireeRegistrationFlow(Flow):
+    machine = MACHINE
+
+    def prompt(self, ctx: Context, state: ConversationState) -> Prompt:
+        keyboard = ctx.reply_keyboard(self.step_rows())
+        if state.step == "name":
+            return Prompt(ctx.msg(ASK_NAME), keyboard)
+        return Prompt(ctx.render("id_prompt.html.j2", name=state.data["name"], for_family=False), keyboard)
+
+    async def on_text(self, ctx: Context, state: ConversationState) -> None:
+        if ctx.pressed(buttons.BACK):
+            await self.go(ctx, state, "back", data={})
+        elif state.step == "name":
+            await self._on_name(ctx, state)
+        else:
+            await self._on_id(ctx, state)
+
+    async def _on_name(self, ctx: Context, state: ConversationState) -> None:
+        name, problem = identify.read_name(ctx)
+        if name is None:
+            self.reprompt(ctx, state, problem)
+        elif await identify.locked(ctx):
+            await self.go(ctx, state, "locked", lead=ctx.msg(identify.LOCKED))
+        else:
+            await self.go(ctx, state, "name_given", data={"name": name})
+
+    async def _on_id(self, ctx: Context, state: ConversationState) -> None:
+        parsed = identify.read_id(ctx)
+        if await identify.locked(ctx):
+            await self.go(ctx, state, "locked", lead=ctx.msg(identify.LOCKED))
+        elif not isinstance(parsed, ResidentId):
+            await self.go(ctx, state, "invalid", lead=parsed)
+        else:
+            name = str(state.data["name"])
+            result = await identify.lookup(ctx, name, parsed, purpose="retiree", allow_deceased=False)
+            if result.outcome is Outcome.MATCHED and result.retiree is not None:
+                await registration.bind_retiree(ctx.uow, ctx.account.id, result.retiree, ctx.now)
+                ctx.account = (await ctx.uow.accounts.get(ctx.account.id)) or ctx.account
+                lead = ctx.render("registered.html.j2", name=result.retiree.name)
+                await self.go(ctx, state, "matched", lead=lead, data={})
+            elif await identify.locked(ctx):
+                lead = ctx.msg(identify.NOT_FOUND) + "\n\n" + ctx.msg(identify.LOCKED)
+                await self.go(ctx, state, "locked", lead=lead)
+            else:
+                await self.go(ctx, state, "not_found", lead=await identify.not_found_lead(ctx))

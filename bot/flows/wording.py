@@ -1,0 +1,49 @@
+"""Shared sentences and names the flows use in more than one place."""
+
+from __future__ import annotations
+
+from bot.domain.family import Relation
+from bot.domain.records import StaffRole
+from bot.flows import buttons
+from bot.flows.context import Context
+from bot.i18n import N_
+from bot.services import accounts
+
+STAFF_ROLES: dict[StaffRole, str] = {
+    StaffRole.STAFF: N_("staff member"),
+    StaffRole.SUPERVISOR: N_("supervisor"),
+    StaffRole.ADMIN: N_("administrator"),
+}
+
+CANCELLED = N_("Stopped. Nothing was saved.")
+UNSUPPORTED_CONTENT = N_("Sorry, I can only read text messages and button presses here.")
+UNKNOWN_COMMAND = N_("Sorry, I do not know that command.")
+STALE_BUTTON = N_("This button is no longer active.")
+PRIVATE_ONLY = N_("Please talk to me in a private chat: open my profile and press “Message”.")
+SOMETHING_WRONG = N_("Sorry, something went wrong on our side. Please try again.")
+
+
+def staff_role(ctx: Context, role: StaffRole) -> str:
+    return ctx.t.gettext(STAFF_ROLES[role])
+
+
+def relation(ctx: Context, value: str) -> str:
+    try:
+        return ctx.t.gettext(buttons.RELATIONS[Relation(value)])
+    except ValueError:
+        return value
+
+
+async def community_name(ctx: Context) -> str | None:
+    profile = await accounts.profile(ctx.uow, ctx.account)
+    return profile.community.name if profile.community is not None else None
+
+
+async def contact_lead(ctx: Context) -> str:
+    return ctx.render("contact.html.j2", community=await community_name(ctx))
+
+
+async def prepared_lead(ctx: Context, feature_label: str) -> str:
+    return ctx.render(
+        "prepared.html.j2", feature=ctx.label(feature_label), community=await community_name(ctx)
+    )

@@ -1,0 +1,68 @@
+"""The Jinja2 environment: one per locale, autoescaped, strict, with gettext installed.
+
+Templates produce Telegram HTML. Telegram accepts only <b>, <i>, <u>, <s>, <code>, <pre>, <a href>,
+<blockquote> (and a few more); there is no <br>: newlines in the text are line breaks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from bot.i18n import I18n, Translator
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+
+# Users may paste a novel; what we quote back of it stays short.
+ECHO_LIMIT = 60
+
+
+def clip(text: str, limit: int = ECHO_LIMIT) -> str:
+    """Shorten user text before quoting it back (escaping happens later, in the template)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def html_message(t: Translator, message: str, /, **values: Any) -> str:
+    """A short translated message as Telegram HTML, its %(name)s placeholders filled with escaped values.
+
+    Catalog strings are ours and trusted (they may hold <b>); the values are escaped by Markup's `%`.
+    """
+    translated = Markup(t.gettext(message))
+    # Always format, even without values, so that "%%" means "%" here as in the templates.
+    return str(translated % values)
+
+
+class Renderer:
+    def __init__(self, i18n: I18n, templates_dir: Path = TEMPLATES_DIR) -> None:
+        self._i18n = i18n
+        self._loader = FileSystemLoader(str(templates_dir))
+        self._envs: dict[str, Environment] = {}
+
+    def _env(self, t: Translator) -> Environment:
+        env = self._envs.get(t.locale)
+        if env is None:
+            env = Environment(
+                loader=self._loader,
+                autoescape=True,
+                undefined=StrictUndefined,
+                extensions=["jinja2.ext.i18n"],
+                trim_blocks=True,
+                lstrip_blocks=True,
+                keep_trailing_newline=False,
+            )
+            env.install_gettext_translations(t.translations, newstyle=True)  # type: ignore[attr-defined]
+            env.globals["t"] = t
+            env.filters["clip"] = clip
+            self._envs[t.locale] = env
+        return env
+
+    def render(self, t: Translator, template: str, /, **context: Any) -> str:
+        return self._env(t).get_template(template).render(**context).strip()
+
+    @staticmethod
+    def escape(text: str) -> str:
+        return str(escape(text))

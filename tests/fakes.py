@@ -1,0 +1,345 @@
+"""In-memory fakes of every Protocol in bot/ports.py, faithful enough to test the core without I/O.
+
+FakeDatabase holds the committed state. A FakeUnitOfWork works on a deep copy taken when it is entered;
+`commit()` publishes that copy, leaving without commit (or `rollback()`) throws it away, as a real
+transaction would. Conversation states are stored as JSON text, as the real storage does, so a test can
+look at exactly what would be written to disk.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+from typing import Any, Self
+
+from bot.actions import Action, SendText
+from bot.domain.records import (
+    Account,
+    AccountRole,
+    ConversationState,
+    FamilyLink,
+    OrgUnit,
+    Retiree,
+    RetireeRecord,
+    StaffInvite,
+    StaffMembership,
+    StaffRole,
+    UnitKind,
+)
+from bot.ports import (
+    AccountRepository,
+    AuditLog,
+    ConversationRepository,
+    FamilyLinkRepository,
+    LoginAttemptRepository,
+    OrgUnitRepository,
+    RetireeRepository,
+    StaffRepository,
+    UnitOfWork,
+    UpdateLog,
+)
+
+
+class FakeClock:
+    def __init__(self, now: datetime | None = None) -> None:
+        self._now = now or datetime(2025, 3, 1, 2, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, delta: timedelta) -> None:
+        self._now += delta
+
+
+class FakeMessenger:
+    def __init__(self) -> None:
+        self.executed: list[Action] = []
+        self._next_id = 1000
+
+    async def execute(self, action: Action) -> int | None:
+        self.executed.append(action)
+        if isinstance(action, SendText):
+            self._next_id += 1
+            return self._next_id
+        return None
+
+
+@dataclass
+class _Invite:
+    unit_id: int
+    role: StaffRole
+    expires_at: datetime
+    used_by: int | None = None
+
+
+@dataclass
+class _State:
+    units: dict[int, OrgUnit] = field(default_factory=dict)
+    retirees: dict[int, Retiree] = field(default_factory=dict)
+    accounts: dict[int, Account] = field(default_factory=dict)
+    family: dict[tuple[int, int], FamilyLink] = field(default_factory=dict)
+    memberships: list[StaffMembership] = field(default_factory=list)
+    invites: dict[str, _Invite] = field(default_factory=dict)
+    conversations: dict[tuple[int, int], str] = field(default_factory=dict)
+    updates: set[int] = field(default_factory=set)
+    failures: list[tuple[int, datetime]] = field(default_factory=list)
+    audit: list[dict[str, Any]] = field(default_factory=list)
+    next_id: int = 1
+
+    def new_id(self) -> int:
+        self.next_id += 1
+        return self.next_id
+
+
+class FakeDatabase:
+    def __init__(self) -> None:
+        self.state = _State()
+        self.commits = 0
+
+    def uow(self) -> UnitOfWork:
+        return FakeUnitOfWork(self)
+
+    # Conveniences for arranging tests; they write committed state directly.
+    def add_unit(
+        self, code: str, name: str, kind: UnitKind = UnitKind.COMMUNITY, parent: int | None = None
+    ) -> OrgUnit:
+        unit = OrgUnit(self.state.new_id(), code, name, kind, parent)
+        self.state.units[unit.id] = unit
+        return unit
+
+    def add_retiree(self, record: RetireeRecord) -> Retiree:
+        unit = next(u for u in self.state.units.values() if u.code == record.community_code)
+        retiree = _to_retiree(self.state.new_id(), record, unit.id)
+        self.state.retirees[retiree.id] = retiree
+        return retiree
+
+
+def _to_retiree(retiree_id: int, record: RetireeRecord, community_id: int) -> Retiree:
+    return Retiree(
+        id=retiree_id,
+        name=record.name,
+        id_hash=record.id_hash,
+        id_masked=record.id_masked,
+        birth_date=record.birth_date,
+        retirement_date=record.retirement_date,
+        community_id=community_id,
+        phone=record.phone,
+        lives_elsewhere=record.lives_elsewhere,
+        deceased=record.deceased,
+    )
+
+
+class _Repo:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def s(self) -> _State:
+        return self._uow.working
+
+
+class FakeUnits(_Repo):
+    async def get(self, unit_id: int) -> OrgUnit | None:
+        return self.s.units.get(unit_id)
+
+    async def get_by_code(self, code: str) -> OrgUnit | None:
+        return next((u for u in self.s.units.values() if u.code == code), None)
+
+    async def upsert(self, code: str, name: str, kind: UnitKind, parent_code: str | None) -> bool:
+        parent_id = None
+        if parent_code is not None:
+            parent = await self.get_by_code(parent_code)
+            if parent is None:
+                raise LookupError(f"unknown parent unit {parent_code}")
+            parent_id = parent.id
+        existing = await self.get_by_code(code)
+        if existing is None:
+            unit = OrgUnit(self.s.new_id(), code, name, kind, parent_id)
+            self.s.units[unit.id] = unit
+            return True
+        updated = replace(existing, name=name, kind=kind, parent_id=parent_id)
+        self.s.units[existing.id] = updated
+        return updated != existing
+
+    async def ancestors(self, unit_id: int) -> Sequence[OrgUnit]:
+        result: list[OrgUnit] = []
+        unit = self.s.units.get(unit_id)
+        while unit is not None and unit.parent_id is not None:
+            unit = self.s.units.get(unit.parent_id)
+            if unit is not None:
+                result.append(unit)
+        return result
+
+    async def subtree_ids(self, unit_id: int) -> Sequence[int]:
+        found = [unit_id]
+        for current in found:
+            found.extend(u.id for u in self.s.units.values() if u.parent_id == current)
+        return found
+
+
+class FakeRetirees(_Repo):
+    async def get(self, retiree_id: int) -> Retiree | None:
+        return self.s.retirees.get(retiree_id)
+
+    async def find_by_id_hash(self, id_hash: str) -> Retiree | None:
+        return next((r for r in self.s.retirees.values() if r.id_hash == id_hash), None)
+
+    async def upsert(self, record: RetireeRecord) -> bool:
+        unit = await FakeUnits(self._uow).get_by_code(record.community_code)
+        if unit is None:
+            raise LookupError(f"unknown community {record.community_code}")
+        existing = await self.find_by_id_hash(record.id_hash)
+        retiree = _to_retiree(existing.id if existing else self.s.new_id(), record, unit.id)
+        self.s.retirees[retiree.id] = retiree
+        return retiree != existing
+
+    async def count(self) -> int:
+        return len(self.s.retirees)
+
+
+class FakeAccounts(_Repo):
+    async def get(self, account_id: int) -> Account | None:
+        return self.s.accounts.get(account_id)
+
+    async def get_by_telegram_user(self, telegram_user_id: int) -> Account | None:
+        return next((a for a in self.s.accounts.values() if a.telegram_user_id == telegram_user_id), None)
+
+    async def get_or_create(self, telegram_user_id: int, chat_id: int, locale: str) -> Account:
+        existing = await self.get_by_telegram_user(telegram_user_id)
+        if existing is not None:
+            return existing
+        account = Account(self.s.new_id(), telegram_user_id, chat_id, locale, AccountRole.NEW, None)
+        self.s.accounts[account.id] = account
+        return account
+
+    async def set_locale(self, account_id: int, locale: str) -> None:
+        self.s.accounts[account_id] = replace(self.s.accounts[account_id], locale=locale)
+
+    async def set_role(self, account_id: int, role: AccountRole, retiree_id: int | None = None) -> None:
+        self.s.accounts[account_id] = replace(self.s.accounts[account_id], role=role, retiree_id=retiree_id)
+
+    async def for_retiree(self, retiree_id: int) -> Sequence[Account]:
+        return [
+            a
+            for a in self.s.accounts.values()
+            if a.retiree_id == retiree_id and a.role is AccountRole.RETIREE
+        ]
+
+
+class FakeFamily(_Repo):
+    async def link(self, account_id: int, retiree_id: int, relation: str) -> None:
+        self.s.family[(account_id, retiree_id)] = FamilyLink(account_id, retiree_id, relation)
+
+    async def for_account(self, account_id: int) -> Sequence[FamilyLink]:
+        return [link for (acc, _), link in self.s.family.items() if acc == account_id]
+
+    async def for_retiree(self, retiree_id: int) -> Sequence[FamilyLink]:
+        return [link for (_, ret), link in self.s.family.items() if ret == retiree_id]
+
+
+class FakeStaff(_Repo):
+    async def add_membership(self, account_id: int, unit_id: int, role: StaffRole) -> None:
+        self.s.memberships = [
+            m for m in self.s.memberships if (m.account_id, m.unit_id) != (account_id, unit_id)
+        ]
+        self.s.memberships.append(StaffMembership(account_id, unit_id, role))
+
+    async def memberships(self, account_id: int) -> Sequence[StaffMembership]:
+        return [m for m in self.s.memberships if m.account_id == account_id]
+
+    async def create_invite(
+        self, token_hash: str, unit_id: int, role: StaffRole, expires_at: datetime
+    ) -> None:
+        if token_hash in self.s.invites:
+            raise ValueError("duplicate invite")
+        self.s.invites[token_hash] = _Invite(unit_id, role, expires_at)
+
+    async def redeem_invite(self, token_hash: str, account_id: int, now: datetime) -> StaffInvite | None:
+        invite = self.s.invites.get(token_hash)
+        if invite is None or invite.used_by is not None or invite.expires_at <= now:
+            return None
+        invite.used_by = account_id
+        return StaffInvite(invite.unit_id, invite.role, invite.expires_at)
+
+
+class FakeConversations(_Repo):
+    async def load(self, chat_id: int, user_id: int) -> ConversationState | None:
+        raw = self.s.conversations.get((chat_id, user_id))
+        if raw is None:
+            return None
+        data = json.loads(raw)
+        return ConversationState(data["flow"], data["step"], data["data"])
+
+    async def save(self, chat_id: int, user_id: int, state: ConversationState) -> None:
+        # json.dumps fails loudly on anything the real storage could not write either.
+        self.s.conversations[(chat_id, user_id)] = json.dumps(
+            {"flow": state.flow, "step": state.step, "data": state.data}, ensure_ascii=False
+        )
+
+    async def clear(self, chat_id: int, user_id: int) -> None:
+        self.s.conversations.pop((chat_id, user_id), None)
+
+
+class FakeUpdates(_Repo):
+    async def claim(self, update_id: int, now: datetime) -> bool:
+        if update_id in self.s.updates:
+            return False
+        self.s.updates.add(update_id)
+        return True
+
+
+class FakeLoginAttempts(_Repo):
+    async def record_failure(self, account_id: int, at: datetime) -> None:
+        self.s.failures.append((account_id, at))
+
+    async def failures_since(self, account_id: int, since: datetime) -> int:
+        return sum(1 for acc, at in self.s.failures if acc == account_id and at >= since)
+
+
+class FakeAudit(_Repo):
+    async def record(
+        self, actor_account_id: int | None, action: str, target: str, details: dict[str, Any], at: datetime
+    ) -> None:
+        self.s.audit.append(
+            {"actor": actor_account_id, "action": action, "target": target, "details": details, "at": at}
+        )
+
+
+class FakeUnitOfWork:
+    def __init__(self, db: FakeDatabase) -> None:
+        self._db = db
+        self.working = _State()
+        self.units: OrgUnitRepository = FakeUnits(self)
+        self.retirees: RetireeRepository = FakeRetirees(self)
+        self.accounts: AccountRepository = FakeAccounts(self)
+        self.family: FamilyLinkRepository = FakeFamily(self)
+        self.staff: StaffRepository = FakeStaff(self)
+        self.conversations: ConversationRepository = FakeConversations(self)
+        self.updates: UpdateLog = FakeUpdates(self)
+        self.login_attempts: LoginAttemptRepository = FakeLoginAttempts(self)
+        self.audit: AuditLog = FakeAudit(self)
+
+    async def __aenter__(self) -> Self:
+        self.working = copy.deepcopy(self._db.state)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.rollback()
+
+    async def commit(self) -> None:
+        self._db.state = self.working
+        self._db.commits += 1
+        # Later work in the same unit starts from what was just committed, not from a shared object.
+        self.working = copy.deepcopy(self.working)
+
+    async def rollback(self) -> None:
+        self.working = copy.deepcopy(self._db.state)
