@@ -163,7 +163,7 @@ class _UnreadableError(Exception):
 
 
 @dataclass(slots=True)
-class _Table:
+class Table:
     columns: dict[str, int]  # field -> cell index
     rows: list[tuple[int, list[Cell]]]  # (line as the user sees it, cells)
 
@@ -217,7 +217,7 @@ def _xlsx_rows(raw: bytes) -> list[tuple[int, list[Cell]]]:
         workbook.close()
 
 
-def _read_table(path: Path, columns: Mapping[str, Sequence[str]]) -> _Table:
+def read_table(path: Path, columns: Mapping[str, Sequence[str]]) -> Table:
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -229,7 +229,7 @@ def _read_table(path: Path, columns: Mapping[str, Sequence[str]]) -> _Table:
     else:
         rows = list(_csv_rows(raw))
     aliases = {_header_key(alias): name for name, names in columns.items() for alias in names}
-    table: _Table | None = None
+    table: Table | None = None
     for line, cells in rows:
         if all(_text(cell) == "" for cell in cells):
             continue
@@ -239,10 +239,10 @@ def _read_table(path: Path, columns: Mapping[str, Sequence[str]]) -> _Table:
                 name = aliases.get(_header_key(cell))
                 if name is not None:
                     found.setdefault(name, index)
-            table = _Table(columns=found, rows=[])
+            table = Table(columns=found, rows=[])
         else:
             table.rows.append((line, cells))
-    return table or _Table(columns={}, rows=[])
+    return table or Table(columns={}, rows=[])
 
 
 # ----------------------------------------------------------------------------------------------- values
@@ -326,13 +326,13 @@ class _Row:
             return None
 
 
-def _missing_columns(table: _Table, required: Sequence[str]) -> list[RowError]:
+def _missing_columns(table: Table, required: Sequence[str]) -> list[RowError]:
     return [RowError(1, Problem.MISSING_COLUMN, name) for name in required if name not in table.columns]
 
 
-async def _load(path: Path, columns: Mapping[str, Sequence[str]]) -> _Table | ImportReport:
+async def _load(path: Path, columns: Mapping[str, Sequence[str]]) -> Table | ImportReport:
     try:
-        return await asyncio.to_thread(_read_table, path, columns)
+        return await asyncio.to_thread(read_table, path, columns)
     except _UnreadableError as exc:
         return ImportReport(errors=[RowError(0, Problem.UNREADABLE_FILE, str(exc))])
 
@@ -349,7 +349,7 @@ class _UnitRow:
     parent_code: str | None
 
 
-def _check_unit_rows(table: _Table) -> tuple[dict[str, _UnitRow], list[RowError]]:
+def _check_unit_rows(table: Table) -> tuple[dict[str, _UnitRow], list[RowError]]:
     units: dict[str, _UnitRow] = {}
     errors: list[RowError] = []
     for line, cells in table.rows:
