@@ -1,0 +1,116 @@
+"""The `retiree-bot` command. This module is the composition root: it may wire storage and handlers."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.commands import CommandError
+from bot.config import Settings, SettingsError, load_settings
+
+log = logging.getLogger("retiree_bot")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="retiree-bot", description="Telegram service for enterprise retirees, families and staff."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    commands.add_parser("run", help="run the bot (polling, or webhook when WEBHOOK_URL is set)")
+
+    demo = commands.add_parser("demo", help="talk to the bot in this terminal: no token, no network")
+    demo.add_argument("--data-dir", type=Path, default=None, help="folder for the demo's files")
+
+    db = commands.add_parser("db", help="database migrations")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_commands.add_parser("upgrade", help="migrate to the newest schema")
+    downgrade = db_commands.add_parser("downgrade", help="migrate back")
+    downgrade.add_argument("revision", nargs="?", default="-1", help="target revision (default: one step)")
+    db_commands.add_parser("current", help="print the schema revision")
+
+    units = commands.add_parser("import-units", help="import the org-unit tree from CSV or XLSX")
+    units.add_argument("file", type=Path)
+    roster = commands.add_parser("import-roster", help="import retirees from CSV or XLSX")
+    roster.add_argument("file", type=Path)
+
+    invite = commands.add_parser("staff-invite", help="print a one-time staff invite link (valid 72 hours)")
+    invite.add_argument("--unit", required=True, help="org unit code")
+    invite.add_argument("--role", required=True, choices=["staff", "supervisor", "admin"])
+    invite.add_argument(
+        "--bot-username", default=None, help="bot username for the link (default: ask Telegram)"
+    )
+
+    bench = commands.add_parser("bench", help="benchmarks that print figures")
+    bench_commands = bench.add_subparsers(dest="bench_command", required=True, metavar="WHAT")
+    updates = bench_commands.add_parser(
+        "updates", help="updates/s through the whole stack vs a bare echo bot"
+    )
+    updates.add_argument("-n", "--updates", type=int, default=2000, help="updates per framework")
+    updates.add_argument("--framework", choices=["aiogram", "ptb"], action="append", default=None)
+    updates.add_argument("--json", action="store_true", help="print one JSON list")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        logging.basicConfig(
+            level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+        return asyncio.run(_dispatch(args, settings))
+    except SettingsError as exc:
+        print(f"retiree-bot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except CommandError as exc:
+        print(f"retiree-bot: {exc}", file=sys.stderr)
+        return 1
+
+
+async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    # Imported per command so that `retiree-bot db current` does not load both Telegram frameworks.
+    if args.command == "run":
+        from bot.commands.run import run
+
+        await run(settings)
+    elif args.command == "demo":
+        from bot.demo.runner import run_demo
+
+        await run_demo(settings, data_dir=args.data_dir)
+    elif args.command == "db":
+        from bot.commands import db
+
+        print(await db.handle(settings, args.db_command, getattr(args, "revision", None)))
+    elif args.command in ("import-units", "import-roster"):
+        from bot.commands.imports import run_import
+
+        return await run_import(settings, args.command, args.file)
+    elif args.command == "staff-invite":
+        from bot.commands.invite import staff_invite
+
+        print(await staff_invite(settings, args.unit, args.role, args.bot_username))
+    elif args.command == "bench":
+        from bot.commands.bench import bench_updates
+
+        results = await bench_updates(args.updates, args.framework or ["aiogram", "ptb"])
+        print(json.dumps(results, ensure_ascii=False) if args.json else _table(results))
+    return 0
+
+
+def _table(rows: list[dict[str, object]]) -> str:
+    keys = list(rows[0]) if rows else []
+    lines = ["  ".join(f"{key:>12}" for key in keys)]
+    lines += ["  ".join(f"{row[key]!s:>12}" for key in keys) for row in rows]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

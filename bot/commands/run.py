@@ -1,0 +1,49 @@
+"""`retiree-bot run`: serve real users, by long polling or, when WEBHOOK_URL is set, by webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+
+from bot.config import Settings, require_secret
+from handlers import create_transport
+
+from .wiring import build_core, id_hash_key, open_database
+
+log = logging.getLogger(__name__)
+
+
+async def run(settings: Settings) -> None:
+    token = require_secret(settings, "BOT_TOKEN")
+    key = id_hash_key(require_secret(settings, "ID_HASH_KEY"))
+    webhook_secret = require_secret(settings, "WEBHOOK_SECRET") if settings.webhook_url else None
+    database = await open_database(settings)
+    core = build_core(settings, database, key)
+    transport = create_transport(
+        settings.bot_framework, token=token, api_base=settings.telegram_api_base, core=core
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await transport.set_commands(core.command_menu())
+        if settings.webhook_url and webhook_secret:
+            host, port = settings.webhook_host_port
+            log.info(
+                "serving webhook %s on %s:%d (%s)", settings.webhook_url, host, port, settings.bot_framework
+            )
+            await transport.run_webhook(
+                url=settings.webhook_url, secret=webhook_secret, host=host, port=port, stop=stop
+            )
+        else:
+            log.info("polling %s (%s)", settings.telegram_api_base, settings.bot_framework)
+            await transport.run_polling(stop)
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(Exception):
+                loop.remove_signal_handler(signum)
+        await transport.close()
+        await database.dispose()

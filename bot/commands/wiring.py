@@ -1,0 +1,35 @@
+"""Building the running parts from settings: which implementation serves which port."""
+
+from __future__ import annotations
+
+from bot.clock import SystemClock
+from bot.config import Settings
+from bot.core import BotCore
+from storage.database import Database
+from storage.migrate import current, head_revision
+
+from . import CommandError
+
+
+def id_hash_key(secret: str) -> bytes:
+    return secret.encode("utf-8")
+
+
+async def open_database(settings: Settings, *, require_current_schema: bool = True) -> Database:
+    if require_current_schema:
+        revision = await current(settings.database_url)
+        if revision != head_revision():
+            raise CommandError(
+                f"the database schema is at {revision or 'nothing'}, not {head_revision()}: "
+                "run `retiree-bot db upgrade` first"
+            )
+    return Database.from_url(settings.database_url)
+
+
+def build_core(settings: Settings, database: Database, key: bytes) -> BotCore:
+    return BotCore(
+        uow_factory=database.uow,
+        clock=SystemClock(),
+        id_hash_key=key,
+        default_locale=settings.default_locale,
+    )

@@ -1,0 +1,199 @@
+"""A chat in the terminal: the person types as a Telegram user and sees what the bot sends.
+
+Buttons are numbered; typing a number presses that button (an inline button, or a reply-keyboard button,
+which Telegram sends as its text). Bot replies are Telegram HTML; here they are shown as plain text.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True, slots=True)
+class Persona:
+    key: str
+    user_id: int
+    first_name: str
+    language_code: str = "zh-hans"
+    opening: str | None = None  # sent for the persona when its chat is first shown, e.g. an invite link
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A numbered button: an inline button (message_id + callback data) or a reply-keyboard button."""
+
+    label: str
+    message_id: int | None = None
+    callback_data: str | None = None
+
+
+class RecordedCall(Protocol):
+    method: str
+    params: dict[str, Any]
+    result: Any
+
+
+class UserSide(Protocol):
+    """What the terminal needs of the emulator: acting as a user and seeing the bot's answer."""
+
+    async def user_says(self, user_id: int, text: str, **user: Any) -> Iterable[RecordedCall]: ...
+    async def user_presses(self, user_id: int, message_id: int, data: str) -> Iterable[RecordedCall]: ...
+
+
+def plain_text(telegram_html: str) -> str:
+    return html.unescape(_TAG.sub("", telegram_html))
+
+
+def _markup(params: Mapping[str, Any]) -> dict[str, Any]:
+    markup = params.get("reply_markup")
+    if isinstance(markup, str):
+        markup = json.loads(markup)
+    return markup if isinstance(markup, dict) else {}
+
+
+@dataclass
+class ChatScreen:
+    """What one persona's chat shows: the printed lines and the buttons that can be pressed now."""
+
+    inline: list[Choice] = field(default_factory=list)
+    keyboard: list[Choice] = field(default_factory=list)
+
+    @property
+    def choices(self) -> list[Choice]:
+        return self.inline + self.keyboard
+
+    def show(self, calls: Iterable[RecordedCall]) -> list[str]:
+        lines: list[str] = []
+        for call in calls:
+            lines.extend(self._show_call(call.method, call.params, call.result))
+        if self.choices:
+            lines.append("   " + "   ".join(f"[{n}] {c.label}" for n, c in enumerate(self.choices, 1)))
+        return lines
+
+    def _show_call(self, method: str, params: Mapping[str, Any], result: Any) -> list[str]:
+        # A sent message's id comes back in the result; an edited one names it in the call.
+        message_id = result.get("message_id") if isinstance(result, dict) else params.get("message_id")
+        if method in ("sendMessage", "editMessageText", "sendPhoto", "sendDocument"):
+            text = str(params.get("text") or params.get("caption") or "")
+            prefix = "bot (edited)" if method == "editMessageText" else "bot"
+            self._take_buttons(params, message_id=message_id)
+            body = plain_text(text).splitlines() or [""]
+            return [f"{prefix}: {body[0]}", *(f"     {line}" for line in body[1:])]
+        if method == "editMessageReplyMarkup":
+            self._take_buttons(params, message_id=message_id)
+        elif method == "answerCallbackQuery" and params.get("text"):
+            return [f"   ({params['text']})"]
+        return []
+
+    def _take_buttons(self, params: Mapping[str, Any], message_id: object) -> None:
+        markup = _markup(params)
+        if "inline_keyboard" in markup:
+            self.inline = [
+                Choice(button["text"], _as_int(message_id), button.get("callback_data"))
+                for row in markup["inline_keyboard"]
+                for button in row
+                if "callback_data" in button
+            ]
+        elif params.get("reply_markup") is None or "keyboard" in markup or "remove_keyboard" in markup:
+            self.inline = []
+        if "keyboard" in markup:
+            self.keyboard = [
+                Choice(button if isinstance(button, str) else button["text"])
+                for row in markup["keyboard"]
+                for button in row
+            ]
+        elif markup.get("remove_keyboard"):
+            self.keyboard = []
+
+
+def _as_int(value: object) -> int | None:
+    return value if isinstance(value, int) else None
+
+
+HELP = """Type as the user would; type a button's number to press it.
+  /as retiree | /as family | /as staff   switch who you are
+  /who                                   show who you are
+  /quit                                  leave the demo"""
+
+
+class TerminalChat:
+    def __init__(
+        self,
+        user_side: UserSide,
+        personas: Mapping[str, Persona],
+        write: Callable[[str], None],
+        start_as: str = "retiree",
+    ) -> None:
+        self._user_side = user_side
+        self._personas = personas
+        self._write = write
+        self._persona = personas[start_as]
+        self._screens = {key: ChatScreen() for key in personas}
+        self._opened: set[str] = set()
+
+    @property
+    def persona(self) -> Persona:
+        return self._persona
+
+    async def handle_line(self, line: str) -> bool:
+        """Act on one typed line; False when the person wants to leave."""
+        line = line.strip()
+        if not line:
+            return True
+        if line in ("/quit", "/exit"):
+            return False
+        if line == "/who":
+            self._write(f"you are {self._persona.key} (Telegram user {self._persona.user_id})")
+        elif line.startswith("/as"):
+            await self._switch(line.removeprefix("/as").strip())
+        else:
+            await self._send(line)
+        return True
+
+    async def _switch(self, key: str) -> None:
+        if key not in self._personas:
+            self._write(f"unknown persona {key!r}; choose one of: {', '.join(self._personas)}")
+            return
+        self._persona = self._personas[key]
+        self._write(f"-- you are now the {key} --")
+        await self.open_chat()
+
+    async def open_chat(self) -> None:
+        """Send the persona's opening message the first time its chat is shown."""
+        persona = self._persona
+        if persona.key in self._opened:
+            return
+        self._opened.add(persona.key)
+        if persona.opening:
+            self._write(f"you: {persona.opening}")
+            await self._send(persona.opening, echo=False)
+        else:
+            self._write("(a new chat: type /start)")
+
+    async def _send(self, line: str, *, echo: bool = True) -> None:
+        screen = self._screens[self._persona.key]
+        persona = self._persona
+        choice = (
+            screen.choices[int(line) - 1] if line.isdigit() and 0 < int(line) <= len(screen.choices) else None
+        )
+        if choice is not None and choice.callback_data is not None and choice.message_id is not None:
+            self._write(f"you press: {choice.label}")
+            calls = await self._user_side.user_presses(
+                persona.user_id, choice.message_id, choice.callback_data
+            )
+        else:
+            text = choice.label if choice is not None else line
+            if choice is not None and echo:
+                self._write(f"you: {text}")
+            calls = await self._user_side.user_says(
+                persona.user_id, text, language_code=persona.language_code, first_name=persona.first_name
+            )
+        for printed in screen.show(calls):
+            self._write(printed)
