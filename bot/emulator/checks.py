@@ -113,8 +113,13 @@ def callback_answer(params: dict[str, Any]) -> None:
         raise bad_request("MESSAGE_TOO_LONG")
 
 
+_TEXT_METHODS = {"sendmessage", "editmessagetext"}
+
+
 def content(method_lower: str, params: dict[str, Any]) -> None:
-    """Rules that apply whatever the method: markup and caption sizes."""
+    """Content rules, checked before blocks, faults and rate limits so a bad call is always seen."""
+    if method_lower in _TEXT_METHODS:
+        message_text(params)
     if "reply_markup" in params:
         reply_markup(params["reply_markup"])
     if "caption" in params:

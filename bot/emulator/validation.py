@@ -76,16 +76,22 @@ class Validator:
     def _value(
         self, types: tuple[str, ...], value: Any, uploads: Mapping[str, Upload], *, top_level: bool
     ) -> Any:
-        reasons: list[str] = []
-        # An object that names its kind (a dict for a union of object types) gets the most specific
-        # explanation: the one from the alternative whose required fields it has.
+        reasons: list[tuple[int, str]] = []
         for type_name in types:
             try:
                 return self._one(type_name, value, uploads, top_level=top_level)
             except _Mismatch as exc:
-                reasons.append(str(exc))
-        best = next((r for r in reasons if r.startswith("in ")), reasons[0] if reasons else "bad value")
-        raise _Mismatch(best)
+                reasons.append((self._affinity(type_name, value), str(exc)))
+        if not reasons:
+            raise _Mismatch("bad value")
+        # Explain with the alternative the value looks most like (most of its keys are that type's).
+        raise _Mismatch(max(reasons, key=lambda r: r[0])[1])
+
+    def _affinity(self, type_name: str, value: Any) -> int:
+        spec = self._spec.types.get(type_name)
+        if spec is None or not isinstance(value, dict):
+            return 0
+        return sum(1 for key in value if key in spec.fields)
 
     def _one(self, type_name: str, value: Any, uploads: Mapping[str, Upload], *, top_level: bool) -> Any:
         if type_name == "String":
