@@ -64,6 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.basicConfig(
             level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
+        # Alembic announces each of its plugins at INFO on import: noise for an operator.
+        logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
         return asyncio.run(_dispatch(args, settings))
     except SettingsError as exc:
         print(f"retiree-bot: {exc}", file=sys.stderr)

@@ -58,6 +58,13 @@ class Settings(BaseSettings):
             raise ValueError(f"must be one of {', '.join(SUPPORTED_LOCALES)}")
         return value
 
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+        return value.upper()
+
     @field_validator("webhook_listen")
     @classmethod
     def _host_port(cls, value: str) -> str:
