@@ -76,7 +76,7 @@ class BotCore:
                 event.update_id,
                 where,
                 type(exc).__name__,
-                "".join(traceback.format_tb(exc.__traceback__)),
+                _code_path(exc),
             )
             await self._claim_after_failure(event)
             actions = self._failure(event, self._i18n.translator(locale))
@@ -220,6 +220,12 @@ class BotCore:
     @staticmethod
     def _failure(event: Event, t: Translator) -> list[Action]:
         return [SendText(event.chat_id, html_message(t, wording.SOMETHING_WRONG))]
+
+
+def _code_path(exc: BaseException) -> str:
+    """Where the exception passed, as file:line in function: no source lines, no values."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    return "\n".join(f"  {f.filename}:{f.lineno} in {f.name}" for f in frames)
 
 
 def _answer_callback(event: Event, actions: list[Action]) -> list[Action]:

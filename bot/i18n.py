@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -165,10 +166,18 @@ def extract_messages(root: Path = ROOT) -> Catalog:
     return catalog
 
 
+_DATES = re.compile(rb'"(POT-Creation-Date|PO-Revision-Date): [^"]*"')
+
+
 def _write(catalog: Catalog, path: Path) -> None:
+    """Write the catalog unless only its timestamps would change (no churn in version control)."""
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=100, sort_output=True, omit_header=False)
+    content = buffer.getvalue()
+    if path.exists() and _DATES.sub(b"", path.read_bytes()) == _DATES.sub(b"", content):
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as fh:
-        write_po(fh, catalog, width=100, sort_output=True, omit_header=False)
+    path.write_bytes(content)
 
 
 def update_catalogs(root: Path = ROOT, locales_dir: Path = LOCALES_DIR) -> list[str]:
@@ -195,8 +204,9 @@ def update_catalogs(root: Path = ROOT, locales_dir: Path = LOCALES_DIR) -> list[
 def _main(argv: Iterable[str] | None = None, out: Callable[[str], object] = print) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.i18n", description=__doc__)
     parser.add_argument("command", choices=["extract"], help="extract msgids and update the catalogs")
-    parser.parse_args(list(argv) if argv is not None else None)
-    missing = update_catalogs()
+    parser.add_argument("--locales-dir", type=Path, default=LOCALES_DIR, help="where the catalogs are")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    missing = update_catalogs(ROOT, args.locales_dir)
     for line in missing:
         out(f"untranslated: {line}")
     out(f"catalogs updated; {len(missing)} untranslated")

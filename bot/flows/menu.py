@@ -29,6 +29,7 @@ MACHINE = Machine(
             "help": "main",
             "typed_text": "main",
             "settings": "@settings",
+            "language": "@language",
         },
         "staff": {
             "unit": "staff",
@@ -37,6 +38,7 @@ MACHINE = Machine(
             "claims": "staff",
             "help": "staff",
             "settings": "@settings",
+            "language": "@language",
         },
     },
 )
@@ -78,7 +80,7 @@ async def on_text(ctx: Context) -> None:
     """A message while at the menu of a registered account."""
     staff = ctx.account.role is AccountRole.STAFF
     prepared = PREPARED_STAFF if staff else PREPARED_MAIN
-    choice = ctx.pressed(*prepared, buttons.HELP, buttons.SETTINGS, buttons.STAFF_UNIT)
+    choice = ctx.pressed(*prepared, buttons.HELP, buttons.SETTINGS, buttons.STAFF_UNIT, buttons.LANGUAGE)
     if choice in prepared:
         await show(ctx, await wording.prepared_lead(ctx, choice or ""))
     elif choice == buttons.HELP:
@@ -86,6 +88,8 @@ async def on_text(ctx: Context) -> None:
         ctx.send(help_text(ctx), (await menu_prompt(ctx)).keyboard)
     elif choice == buttons.SETTINGS:
         await ctx.router.begin(ctx, "settings")
+    elif choice == buttons.LANGUAGE:
+        await ctx.router.begin(ctx, "language")
     elif choice == buttons.STAFF_UNIT and staff:
         await show(ctx)
     elif not staff and ctx.text.strip() and not ctx.text.startswith("/"):

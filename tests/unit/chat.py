@@ -148,3 +148,72 @@ class Chat:
     @property
     def raw_state(self) -> str:
         return self.world.db.state.conversations.get((self.user_id, self.user_id), "")
+
+
+ROSTER_NAME = "张伟"
+ROSTER_ID = make_id()
+
+# Every place a conversation can be, and how a new user gets there.
+STEPS = (
+    "start/role",
+    "language/choose",
+    "retiree_registration/name",
+    "retiree_registration/id_number",
+    "family_registration/name",
+    "family_registration/id_number",
+    "family_registration/relation",
+    "settings/menu",
+    "settings/confirm_unlink",
+    "menu/retiree",
+    "menu/staff",
+)
+
+
+async def registered_retiree(world: World, user_id: int = 501, language_code: str = "zh-hans") -> Chat:
+    if not any(r.name == ROSTER_NAME for r in world.db.state.retirees.values()):
+        world.add_retiree(ROSTER_NAME, ROSTER_ID)
+    chat = world.chat(user_id, language_code)
+    await chat.command("start")
+    await chat.say("👴 我是退休人员")
+    await chat.say(ROSTER_NAME)
+    await chat.say(ROSTER_ID.unmasked())
+    assert chat.state is None, chat.text
+    return chat
+
+
+async def at_step(world: World, step: str) -> Chat:
+    """A chat of a new user brought to `step` (the world gets the roster entry it needs)."""
+    if not any(r.name == ROSTER_NAME for r in world.db.state.retirees.values()):
+        world.add_retiree(ROSTER_NAME, ROSTER_ID)
+    if step.startswith(("settings/", "menu/retiree")):
+        chat = await registered_retiree(world)
+        if step != "menu/retiree":
+            await chat.say("⚙️ 设置")
+        if step == "settings/confirm_unlink":
+            await chat.say("🔓 解除账号绑定")
+        return chat
+    chat = world.chat()
+    if step == "menu/staff":
+        from bot.domain.records import StaffRole
+        from bot.services.staff_invites import create_invite
+
+        token = await create_invite(world.db.uow, world.community.code, StaffRole.STAFF, world.clock)
+        await chat.command("start", token)
+        return chat
+    await chat.command("start")
+    if step == "language/choose":
+        await chat.command("language")
+    elif step.startswith("retiree_registration/"):
+        await chat.say("👴 我是退休人员")
+        if step.endswith("id_number"):
+            await chat.say(ROSTER_NAME)
+    elif step.startswith("family_registration/"):
+        await chat.say("👪 我是家属")
+        if not step.endswith("/name"):
+            await chat.say(ROSTER_NAME)
+        if step.endswith("relation"):
+            await chat.say(ROSTER_ID.unmasked())
+    flow, _, name = step.partition("/")
+    assert chat.state is not None
+    assert (chat.state.flow, chat.state.step) == (flow, name), chat.state
+    return chat

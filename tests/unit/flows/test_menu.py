@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.flows import buttons, menu
+from tests.unit.chat import World, at_step, shared_i18n
+
+ZH = shared_i18n().translator("zh_Hans")
+PREPARED = ZH.gettext("This service is being prepared. For now, please contact your community office.")
+
+
+@pytest.mark.parametrize("label", [*menu.PREPARED_MAIN, buttons.ASK_PERSON])
+async def test_unbuilt_areas_say_so_and_name_the_community(world: World, label: str) -> None:
+    chat = await at_step(world, "menu/retiree")
+    await chat.say(ZH.gettext(label))
+    assert "幸福社区" in chat.text
+    assert "社区办公室" in chat.text
+    assert chat.state is None
+    assert ZH.gettext(buttons.POLICY) in chat.buttons
+
+
+@pytest.mark.parametrize("label", menu.PREPARED_STAFF)
+async def test_staff_tools_are_being_prepared(world: World, label: str) -> None:
+    chat = await at_step(world, "menu/staff")
+    await chat.say(ZH.gettext(label))
+    assert PREPARED in chat.text
+
+
+async def test_typed_question_is_answered_honestly(world: World) -> None:
+    chat = await at_step(world, "menu/retiree")
+    await chat.say("养老金什么时候发？")
+    assert ZH.gettext(menu.TYPED_IN_MENU) in chat.text
+
+
+async def test_help_has_the_safety_line_once(world: World) -> None:
+    chat = await at_step(world, "menu/retiree")
+    await chat.say("❓ 帮助")
+    safety = ZH.gettext("Staff will never ask for SMS codes, passwords or money transfers.")
+    assert chat.text.count(safety) == 1
+    assert ZH.gettext(buttons.POLICY) in chat.buttons
+
+
+async def test_staff_menu_shows_unit_and_role(world: World) -> None:
+    chat = await at_step(world, "menu/staff")
+    assert "幸福社区：工作人员" in chat.text
+    assert "🏢 我的单位" in chat.buttons
+    await chat.say("🏢 我的单位")
+    assert "幸福社区" in chat.text

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from bot.actions import EditText
+from bot.domain.records import AccountRole
+from tests.unit.chat import ROSTER_ID, World, at_step
+
+
+async def test_who_am_i_shows_the_masked_id_and_community_only(world: World) -> None:
+    chat = await at_step(world, "settings/menu")
+    await chat.say("👤 我的信息")
+    assert ROSTER_ID.masked in chat.text
+    assert ROSTER_ID.unmasked() not in chat.text
+    assert "幸福社区" in chat.text
+    assert "张伟" in chat.text
+
+
+async def test_unlink_confirmed_by_inline_button(world: World) -> None:
+    chat = await at_step(world, "settings/confirm_unlink")
+    yes = chat.inline_keyboard.rows[0][0]
+    await chat.press(yes.callback_data, message_id=77)
+    assert len(chat.answered) == 1
+    assert any(isinstance(a, EditText) and a.message_id == 77 for a in chat.last)
+    assert chat.account.role is AccountRole.NEW
+    assert chat.account.retiree_id is None
+    assert "👴 我是退休人员" in chat.buttons
+    # The same button pressed again is stale now.
+    await chat.press(yes.callback_data, message_id=77)
+    assert chat.answered[0].text == "这个按钮已经失效了。"
+
+
+async def test_unlink_declined_keeps_everything(world: World) -> None:
+    chat = await at_step(world, "settings/confirm_unlink")
+    no = chat.inline_keyboard.rows[1][0]
+    await chat.press(no.callback_data)
+    assert chat.account.role is AccountRole.RETIREE
+    assert chat.state is not None
+    assert chat.state.step == "menu"
+
+
+async def test_button_of_an_earlier_question_is_stale(world: World) -> None:
+    chat = await at_step(world, "settings/confirm_unlink")
+    old_yes = chat.inline_keyboard.rows[0][0].callback_data
+    await chat.say("⬅ 返回")
+    await chat.say("🔓 解除账号绑定")
+    await chat.press(old_yes)
+    assert chat.account.role is AccountRole.RETIREE
+    assert chat.answered
+    assert chat.answered[0].text
+    assert chat.state is not None
+    assert chat.state.step == "confirm_unlink"
+
+
+async def test_text_at_the_confirmation_reprompts_and_settings_buttons_still_work(world: World) -> None:
+    chat = await at_step(world, "settings/confirm_unlink")
+    await chat.say("好的")
+    assert "是" in chat.text
+    assert chat.inline_keyboard
+    await chat.say("👤 我的信息")
+    assert chat.state is not None
+    assert chat.state.step == "menu"
+    assert chat.account.role is AccountRole.RETIREE
+
+
+async def test_staff_cannot_unlink_themselves(world: World) -> None:
+    chat = await at_step(world, "menu/staff")
+    await chat.say("⚙️ 设置")
+    assert "🔓 解除账号绑定" not in chat.buttons
+    await chat.say("🔓 解除账号绑定")
+    assert chat.account.role is AccountRole.STAFF

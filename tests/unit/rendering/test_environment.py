@@ -1,0 +1,88 @@
+"""Templates produce Telegram HTML in which whatever a user typed is escaped."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from jinja2 import UndefinedError
+
+from bot.i18n import LOCALES
+from bot.rendering import Renderer, clip, html_message
+from bot.rendering.environment import TEMPLATES_DIR
+from tests.unit.chat import shared_i18n
+
+TELEGRAM_TAGS = re.compile(r"</?(b|i|u|s|code|pre|blockquote)>|<a href=\"[^\"<>]*\">|</a>")
+NASTY = "<b>x</b> & co"
+
+
+@pytest.fixture
+def renderer() -> Renderer:
+    return Renderer(shared_i18n())
+
+
+def test_user_text_is_escaped_in_templates(renderer: Renderer) -> None:
+    html = renderer.render(shared_i18n().translator("en"), "registered.html.j2", name=NASTY)
+    assert "&lt;b&gt;x&lt;/b&gt; &amp; co" in html
+    assert "<b>x</b>" not in html
+
+
+def test_user_text_is_escaped_in_short_messages() -> None:
+    t = shared_i18n().translator("zh_Hans")
+    html = html_message(t, "How are you related to %(name)s? Please press a button.", name=NASTY)
+    assert html == "您和&lt;b&gt;x&lt;/b&gt; &amp; co是什么关系？请按按钮选择。"
+
+
+def test_translated_markup_is_kept(renderer: Renderer) -> None:
+    html = renderer.render(shared_i18n().translator("zh_Hant"), "registered.html.j2", name="王")
+    assert html.startswith("<b>歡迎您，王！</b>")
+
+
+def test_missing_variables_fail_loudly(renderer: Renderer) -> None:
+    with pytest.raises(UndefinedError):
+        renderer.render(shared_i18n().translator("en"), "registered.html.j2")
+
+
+def test_long_user_text_is_clipped_before_it_is_echoed(renderer: Renderer) -> None:
+    html = renderer.render(
+        shared_i18n().translator("en"), "id_prompt.html.j2", name="x" * 5000, for_family=False
+    )
+    assert len(html) < 600
+    assert clip("a  b\nc") == "a b c"
+    assert clip("y" * 100, 10) == "y" * 9 + "…"
+
+
+def _context_for(name: str) -> dict[str, object]:
+    fake_retiree = type("R", (), {"name": NASTY, "id_masked": "2101**********123X"})()
+    contexts: dict[str, dict[str, object]] = {
+        "contact.html.j2": {"community": NASTY},
+        "family_linked.html.j2": {"name": NASTY, "relation": NASTY},
+        "help.html.j2": {"main_menu": NASTY, "ask_person": NASTY},
+        "id_prompt.html.j2": {"name": NASTY, "for_family": True},
+        "menu.html.j2": {},
+        "prepared.html.j2": {"feature": NASTY, "community": NASTY},
+        "registered.html.j2": {"name": NASTY},
+        "staff_menu.html.j2": {"units": [(NASTY, NASTY)]},
+        "staff_welcome.html.j2": {"unit": NASTY, "role": NASTY},
+        "welcome.html.j2": {},
+        "whoami.html.j2": {
+            "retiree": fake_retiree,
+            "family": [(NASTY, NASTY)],
+            "staff": [(NASTY, NASTY)],
+            "community": NASTY,
+        },
+    }
+    return contexts[name]
+
+
+@pytest.mark.parametrize("template", sorted(p.name for p in Path(TEMPLATES_DIR).glob("*.j2")))
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_template_renders_only_telegram_html(renderer: Renderer, template: str, locale: str) -> None:
+    html = renderer.render(shared_i18n().translator(locale), template, **_context_for(template))
+    bare = TELEGRAM_TAGS.sub("", html)
+    assert "<" not in bare
+    assert ">" not in bare
+    assert "<br" not in html
+    assert "\n\n\n" not in html
+    assert 0 < len(html) <= 4096
