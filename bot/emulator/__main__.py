@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import signal
 
 from bot.emulator.emulator import Emulator
 
@@ -13,8 +14,14 @@ async def _serve(host: str, port: int) -> None:
     emulator = Emulator()
     await emulator.start(host=host, port=port)
     print(f"Bot API emulator listening on {emulator.base_url}", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    # Background processes ignore SIGINT, so SIGTERM must also end the server cleanly.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(signum, stop.set)
     try:
-        await asyncio.Event().wait()
+        await stop.wait()
     finally:
         await emulator.stop()
 

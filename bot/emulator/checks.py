@@ -4,6 +4,7 @@ HTML that parses."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from bot.emulator.errors import bad_request
@@ -44,13 +45,21 @@ def parse_text(text: str, parse_mode: str | None, entities: list[dict[str, Any]]
     if mode is None:
         raise bad_request("unsupported parse_mode")
     if mode == "HTML":
-        try:
-            plain, parsed = parse_html(text)
-        except EntityParseError as exc:
-            raise bad_request(f"can't parse entities: {exc}") from None
-        return ParsedText(text=plain, entities=parsed, parse_mode=mode)
+        plain, parsed = _parse_html_cached(text)
+        return ParsedText(text=plain, entities=[dict(e) for e in parsed], parse_mode=mode)
     # Markdown modes are not used by this project; the text is kept as sent.
     return ParsedText(text=text, entities=[], parse_mode=mode)
+
+
+@lru_cache(maxsize=512)
+def _parse_html_cached(text: str) -> tuple[str, tuple[dict[str, Any], ...]]:
+    # Each text is checked before the call is admitted and again when it is stored; bots also
+    # resend the same menus over and over. Callers copy the entity dicts.
+    try:
+        plain, parsed = parse_html(text)
+    except EntityParseError as exc:
+        raise bad_request(f"can't parse entities: {exc}") from None
+    return plain, tuple(parsed)
 
 
 def message_text(params: dict[str, Any]) -> ParsedText:
