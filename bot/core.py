@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Mapping, Sequence
 
 from bot.actions import Action, AnswerCallback, SendText
 from bot.domain.records import AccountRole, ConversationState
 from bot.events import Event, EventKind
 from bot.flows import buttons, menu, wording
+from bot.flows.commands import command_menu
 from bot.flows.base import CALLBACK_VERSION, Flow
 from bot.flows.context import Context, Prompt
 from bot.flows.registry import FLOWS, FlowRouter
@@ -51,6 +53,10 @@ class BotCore:
     @property
     def i18n(self) -> I18n:
         return self._i18n
+
+    def command_menu(self) -> Mapping[str, Sequence[tuple[str, str]]]:
+        """The commands to register with Telegram, per language."""
+        return command_menu(self._i18n, self._default_locale)
 
     async def handle(self, event: Event) -> list[Action]:
         locale = self._i18n.for_language_code(event.language_code).locale
