@@ -10,8 +10,8 @@ from bot.actions import Action, AnswerCallback, SendText
 from bot.domain.records import AccountRole, ConversationState
 from bot.events import Event, EventKind
 from bot.flows import buttons, menu, wording
-from bot.flows.commands import command_menu
 from bot.flows.base import CALLBACK_VERSION, Flow
+from bot.flows.commands import command_menu
 from bot.flows.context import Context, Prompt
 from bot.flows.registry import FLOWS, FlowRouter
 from bot.i18n import N_, I18n, Translator, match_locale

@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.config import Framework
 from handlers.errors import DeliveryError, RateLimited, RecipientBlocked, TransientError
 from handlers.log_privacy import protect_third_party_logs
-from handlers.pipeline import Core
+from handlers.pipeline import DEFAULT_CORE_CONCURRENCY, Core
 from handlers.transport_base import ALLOWED_UPDATES, Commands, Transport
 
 __all__ = [
@@ -26,19 +26,40 @@ __all__ = [
 
 
 def create_transport(
-    framework: Framework, *, token: str, api_base: str, core: Core, poll_timeout: int = 10
+    framework: Framework | str,
+    *,
+    token: str,
+    api_base: str,
+    core: Core,
+    poll_timeout: int = 10,
+    core_concurrency: int = DEFAULT_CORE_CONCURRENCY,
 ) -> Transport:
     """The transport for `framework`, talking to the Bot API at `api_base` (no trailing slash).
 
     `poll_timeout` is the getUpdates long-poll wait in seconds; tests shorten it so stopping is quick.
+    `core_concurrency` is how many updates (of different chats) the core handles at once: keep the
+    default on SQLite, raise it towards the pool size on PostgreSQL.
     """
+    framework = Framework(framework)
     protect_third_party_logs()
     if framework is Framework.AIOGRAM:
         from handlers.aiogram_adapter.transport import AiogramTransport
 
-        return AiogramTransport(token=token, api_base=api_base, core=core, poll_timeout=poll_timeout)
+        return AiogramTransport(
+            token=token,
+            api_base=api_base,
+            core=core,
+            poll_timeout=poll_timeout,
+            core_concurrency=core_concurrency,
+        )
     if framework is Framework.PTB:
         from handlers.ptb_adapter.transport import PtbTransport
 
-        return PtbTransport(token=token, api_base=api_base, core=core, poll_timeout=poll_timeout)
+        return PtbTransport(
+            token=token,
+            api_base=api_base,
+            core=core,
+            poll_timeout=poll_timeout,
+            core_concurrency=core_concurrency,
+        )
     raise ValueError(f"unknown framework {framework!r}")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import json
-import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -156,13 +156,10 @@ async def _calls(emu: Emulator, a: dict[str, Any]) -> Any:
     def found() -> list[Any]:
         return [c for c in emu.calls[since:] if chat_id is None or c.chat_id == chat_id]
 
-    deadline = time.monotonic() + wait
-    while not (result := found()) and time.monotonic() < deadline:
-        try:
-            await emu.wait_for(lambda: len(emu.calls) > since and bool(found()), deadline - time.monotonic())
-        except TimeoutError:
-            break
-    return [c.to_json() for c in result]
+    if wait > 0:
+        with contextlib.suppress(TimeoutError):
+            await emu.wait_for(lambda: bool(found()), wait)
+    return [c.to_json() for c in found()]
 
 
 async def _messages(emu: Emulator, a: dict[str, Any]) -> Any:

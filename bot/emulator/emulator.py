@@ -30,7 +30,6 @@ from bot.emulator.webhook import SessionFactory, WebhookDeliverer
 from bot.emulator.world import ChatState, World, now
 
 TOKEN = re.compile(r"^(\d+):[A-Za-z0-9_-]{20,}$")
-_CHAT_METHODS_WITHOUT_CHAT = {"getupdates", "getme", "getwebhookinfo", "setwebhook", "deletewebhook"}
 _MAX_POLL_TIMEOUT = 50.0
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.emulator import checks
 from bot.emulator.bots import BotState, WebhookConfig
-from bot.emulator.errors import ApiError, bad_request, conflict
+from bot.emulator.errors import bad_request, conflict
 from bot.emulator.records import BotMessage
 from bot.emulator.validation import Upload
 from bot.emulator.webhook import WebhookDeliverer, webhook_url_problem
@@ -176,7 +176,7 @@ class BotApi:
         )
         return message
 
-    def _editable(self, params: dict[str, Any]) -> tuple[ChatState, BotMessage, dict[str, Any]] | None:
+    def _editable(self, params: dict[str, Any]) -> tuple[BotMessage, dict[str, Any]] | None:
         if "inline_message_id" in params:
             return None
         if "chat_id" not in params or "message_id" not in params:
@@ -187,7 +187,7 @@ class BotApi:
             raise bad_request("message to edit not found")
         if not message.from_bot:
             raise bad_request("message can't be edited")
-        return chat, message, chat.api_messages[message.message_id]
+        return message, chat.api_messages[message.message_id]
 
     def resolve_file(self, value: Any, kind: str) -> StoredFile:
         if isinstance(value, Upload):
@@ -236,75 +236,43 @@ class BotApi:
         return send
 
     async def edit_message_text(self, bot: BotState, params: dict[str, Any]) -> Any:
-        parsed = checks.message_text(params)
-        found = self._editable(params)
-        if found is None:
-            return True
-        _, message, api = found
-        if message.kind != "text":
-            raise bad_request("there is no text in the message to edit")
-        markup = inline_markup_of(params.get("reply_markup"))
-        if (
-            message.text == parsed.text
-            and message.entities == parsed.entities
-            and message.reply_markup == markup
-        ):
-            raise bad_request(_NOT_MODIFIED)
-        message.text = parsed.text
-        message.entities = parsed.entities
-        message.html = params["text"] if parsed.parse_mode == "HTML" else None
-        message.parse_mode = parsed.parse_mode
-        return self._apply_edit(bot, message, api, markup, text_key="text", parsed=parsed)
+        return self._edit(params, "text", checks.message_text(params))
 
     async def edit_message_caption(self, bot: BotState, params: dict[str, Any]) -> Any:
-        parsed = checks.caption(params) or checks.ParsedText(text="")
-        found = self._editable(params)
-        if found is None:
-            return True
-        _, message, api = found
-        if message.kind == "text":
-            raise bad_request("there is no caption in the message to edit")
-        markup = inline_markup_of(params.get("reply_markup"))
-        if (
-            message.text == parsed.text
-            and message.entities == parsed.entities
-            and message.reply_markup == markup
-        ):
-            raise bad_request(_NOT_MODIFIED)
-        message.text = parsed.text
-        message.entities = parsed.entities
-        return self._apply_edit(bot, message, api, markup, text_key="caption", parsed=parsed)
+        return self._edit(params, "caption", checks.caption(params) or checks.ParsedText(text=""))
 
     async def edit_message_reply_markup(self, bot: BotState, params: dict[str, Any]) -> Any:
+        return self._edit(params, None, None)
+
+    def _edit(self, params: dict[str, Any], text_key: str | None, parsed: checks.ParsedText | None) -> Any:
+        """Apply an edit of the text or caption (text_key) and/or the inline keyboard."""
         found = self._editable(params)
         if found is None:
             return True
-        _, message, api = found
+        message, api = found
+        if text_key == "text" and message.kind != "text":
+            raise bad_request("there is no text in the message to edit")
+        if text_key == "caption" and message.kind == "text":
+            raise bad_request("there is no caption in the message to edit")
+        # Telegram drops the inline keyboard of an edit that does not repeat it.
         markup = inline_markup_of(params.get("reply_markup"))
-        if message.reply_markup == markup:
+        same_text = parsed is None or (message.text, message.entities) == (parsed.text, parsed.entities)
+        if same_text and message.reply_markup == markup:
             raise bad_request(_NOT_MODIFIED)
-        return self._apply_edit(bot, message, api, markup, text_key=None, parsed=None)
-
-    def _apply_edit(
-        self,
-        bot: BotState,
-        message: BotMessage,
-        api: dict[str, Any],
-        markup: dict[str, Any] | None,
-        *,
-        text_key: str | None,
-        parsed: checks.ParsedText | None,
-    ) -> Any:
-        message.reply_markup = markup
-        message.edited = True
-        message.edit_count += 1
         if text_key is not None and parsed is not None:
+            message.text = parsed.text
+            message.entities = parsed.entities
+            message.html = params.get(text_key) if parsed.parse_mode == "HTML" else None
+            message.parse_mode = parsed.parse_mode
             api[text_key] = parsed.text
             entities_key = "entities" if text_key == "text" else "caption_entities"
             if parsed.entities:
                 api[entities_key] = parsed.entities
             else:
                 api.pop(entities_key, None)
+        message.reply_markup = markup
+        message.edited = True
+        message.edit_count += 1
         if markup is None:
             api.pop("reply_markup", None)
         else:
@@ -448,6 +416,3 @@ def ensure_polling_allowed(bot: BotState) -> None:
             "can't use getUpdates method while webhook is active; "
             "use deleteWebhook to delete the webhook first"
         )
-
-
-__all__ = ["ApiError", "BotApi", "ensure_polling_allowed", "inline_markup_of", "media_api"]

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.emulator.errors import ApiError, bad_request
+from bot.emulator.errors import bad_request
 from bot.emulator.spec import ApiSpec, MethodSpec, ObjectSpec
 
 _INTEGER = re.compile(r"^-?\d+$")
@@ -212,6 +212,3 @@ def _input_file(value: Any, uploads: Mapping[str, Upload]) -> Upload:
             raise _Mismatch(f"no multipart part named {value.removeprefix('attach://')!r}")
         return part
     raise _Mismatch("expected an uploaded file")
-
-
-__all__ = ["ApiError", "Upload", "Validator"]

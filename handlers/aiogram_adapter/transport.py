@@ -15,7 +15,7 @@ from aiogram.types import BotCommand, CallbackQuery, Message, Update
 
 from handlers.aiogram_adapter.convert import to_event
 from handlers.aiogram_adapter.messenger import AiogramMessenger
-from handlers.pipeline import Core, UpdatePipeline
+from handlers.pipeline import DEFAULT_CORE_CONCURRENCY, Core, UpdatePipeline
 from handlers.transport_base import ALLOWED_UPDATES, Commands, webhook_path
 from handlers.webhook_server import WebhookServer
 
@@ -23,10 +23,18 @@ log = logging.getLogger(__name__)
 
 
 class AiogramTransport:
-    def __init__(self, *, token: str, api_base: str, core: Core, poll_timeout: int = 10) -> None:
+    def __init__(
+        self,
+        *,
+        token: str,
+        api_base: str,
+        core: Core,
+        poll_timeout: int = 10,
+        core_concurrency: int = DEFAULT_CORE_CONCURRENCY,
+    ) -> None:
         self.bot = Bot(token, session=AiohttpSession(api=TelegramAPIServer.from_base(api_base)))
         self.messenger = AiogramMessenger(self.bot)
-        self._pipeline = UpdatePipeline(core, self.messenger)
+        self._pipeline = UpdatePipeline(core, self.messenger, core_concurrency=core_concurrency)
         self._poll_timeout = poll_timeout
         self._username: str | None = None
         self.dispatcher = Dispatcher()

@@ -13,7 +13,7 @@ from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from handlers.pipeline import Core, UpdatePipeline
+from handlers.pipeline import DEFAULT_CORE_CONCURRENCY, Core, UpdatePipeline
 from handlers.ptb_adapter.convert import to_event
 from handlers.ptb_adapter.messenger import PtbMessenger
 from handlers.transport_base import ALLOWED_UPDATES, Commands, webhook_path
@@ -23,7 +23,15 @@ log = logging.getLogger(__name__)
 
 
 class PtbTransport:
-    def __init__(self, *, token: str, api_base: str, core: Core, poll_timeout: int = 10) -> None:
+    def __init__(
+        self,
+        *,
+        token: str,
+        api_base: str,
+        core: Core,
+        poll_timeout: int = 10,
+        core_concurrency: int = DEFAULT_CORE_CONCURRENCY,
+    ) -> None:
         self.application: Application[Any, Any, Any, Any, Any, Any] = (
             ApplicationBuilder()
             .token(token)
@@ -34,7 +42,7 @@ class PtbTransport:
             .build()
         )
         self.messenger = PtbMessenger(self.application.bot)
-        self._pipeline = UpdatePipeline(core, self.messenger)
+        self._pipeline = UpdatePipeline(core, self.messenger, core_concurrency=core_concurrency)
         self._poll_timeout = poll_timeout
         self.application.add_handler(TypeHandler(Update, self._on_update))
 

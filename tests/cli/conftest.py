@@ -43,7 +43,9 @@ def cli_environment(tmp_path: Path, extra: Mapping[str, str] = {}) -> dict[str, 
 def cli(tmp_path: Path) -> CliRunner:
     """Run `retiree-bot ARGS...` in tmp_path (so no developer .env is read); returns the finished process."""
 
-    def run(*args: str, env: Mapping[str, str] = {}, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str, env: Mapping[str, str] = {}, stdin: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "bot.cli", *args],
             cwd=tmp_path,
