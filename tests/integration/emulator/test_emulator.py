@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from bot.emulator import Emulator, SpecNotFoundError
@@ -175,8 +176,6 @@ async def test_assert_no_violations_lists_them(emu: Emulator, api: RawApi) -> No
 async def test_async_with_and_stop_while_polling() -> None:
     async with Emulator() as emu:
         assert emu.base_url.startswith("http://127.0.0.1:")
-        import aiohttp
-
         async with aiohttp.ClientSession() as session:
             api = RawApi(emu, session)
             poll = asyncio.create_task(api("getUpdates", timeout=30))
