@@ -40,6 +40,7 @@ class BotState:
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.menu_buttons: dict[int | None, dict[str, Any]] = {}
         self.callbacks: dict[str, CallbackRecord] = {}
+        self.filtered_updates = 0  # updates never created because of allowed_updates
         self.handed_out = 0  # highest update_id returned by getUpdates or delivered by webhook
         self._pollers: list[asyncio.Future[None]] = []
 
@@ -62,6 +63,7 @@ class BotState:
         self.next_update_id += 1
         allowed = self.webhook.allowed_updates if self.webhook else self.allowed_updates
         if allowed and kind not in allowed:
+            self.filtered_updates += 1
             return update_id  # Telegram never creates updates of a kind the bot opted out of
         self.pending.append((update_id, {"update_id": update_id, kind: payload}))
         self.wake_pollers()

@@ -324,7 +324,8 @@ class Emulator:
         for bot in self._all_bots():
             lines.append(
                 f"bot {bot.bot_id}: pending={len(bot.pending)} handed_out={bot.handed_out} "
-                f"webhook={bot.webhook.url if bot.webhook else None}"
+                f"webhook={bot.webhook.url if bot.webhook else None} "
+                f"allowed_updates={bot.allowed_updates} filtered_out={bot.filtered_updates}"
             )
         return "\n".join(lines)
 
