@@ -82,7 +82,8 @@ async def run_demo(settings: Settings, data_dir: Path | None = None) -> None:
     database = Database.from_url(url)
     try:
         invite_token = await seed(database, key)
-        async with Emulator() as emulator:
+        # Update ids already seen are remembered in the database, which outlives this emulator.
+        async with Emulator(first_update_id=secrets.randbelow(1_000_000_000) + 100_000_000) as emulator:
             from bot.commands.wiring import build_core
 
             core = build_core(settings, database, key)

@@ -28,12 +28,12 @@ class CallbackRecord:
 
 
 class BotState:
-    def __init__(self, bot_id: int | None, username: str, first_name: str) -> None:
+    def __init__(self, bot_id: int | None, username: str, first_name: str, first_update_id: int = 1) -> None:
         self.bot_id = bot_id
         self.username = username
         self.first_name = first_name
         self.pending: deque[tuple[int, dict[str, Any]]] = deque()
-        self.next_update_id = 1
+        self.next_update_id = first_update_id
         self.allowed_updates: list[str] | None = None
         self.webhook: WebhookConfig | None = None
         self.webhook_changed = asyncio.Event()

@@ -41,13 +41,17 @@ class Emulator:
         bot_username: str = DEFAULT_USERNAME,
         bot_first_name: str = "Retiree Demo",
         quiet: float = 0.05,
+        first_update_id: int = 1,
     ) -> None:
+        """`first_update_id`: like Telegram, update ids need not start at 1; a bot whose database outlives
+        the emulator (the demo) needs ids it has not seen before."""
         self.spec: ApiSpec = load_spec(spec_path)
         self.validator = Validator(self.spec)
         self.world = World()
         self.bot_username = bot_username
         self.bot_first_name = bot_first_name
         self.quiet = quiet
+        self.first_update_id = first_update_id
         self.calls: list[RecordedCall] = []
         self.violations: list[Violation] = []
         self.limit_breaches: list[LimitBreach] = []
@@ -111,7 +115,7 @@ class Emulator:
         return bots
 
     def _new_bot(self, bot_id: int | None) -> BotState:
-        return BotState(bot_id, self.bot_username, self.bot_first_name)
+        return BotState(bot_id, self.bot_username, self.bot_first_name, self.first_update_id)
 
     def bot_for_token(self, token: str) -> BotState:
         match = TOKEN.match(token)
