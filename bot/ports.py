@@ -12,9 +12,11 @@ from bot.actions import Action
 from bot.domain.records import (
     Account,
     AccountRole,
+    BatchProgress,
     ConversationState,
     FamilyLink,
     OrgUnit,
+    OutboxMessage,
     Retiree,
     RetireeRecord,
     StaffInvite,
@@ -77,6 +79,10 @@ class AccountRepository(Protocol):
         """Accounts bound to this retiree as the retiree themself."""
         ...
 
+    async def set_unreachable(self, account_id: int, unreachable: bool = True) -> None:
+        """Telegram answered 403 (the user blocked the bot), or the user came back."""
+        ...
+
 
 class FamilyLinkRepository(Protocol):
     async def link(self, account_id: int, retiree_id: int, relation: str) -> None:
@@ -122,6 +128,27 @@ class AuditLog(Protocol):
     ) -> None: ...
 
 
+class Outbox(Protocol):
+    """Proactive messages, written in the same unit of work as the state change that causes them: the
+    commit that records a decision also queues its notice, and a rollback drops both. The delivery job
+    (scheduler/delivery) sends them within Telegram's limits."""
+
+    async def enqueue(self, message: OutboxMessage) -> bool:
+        """Queue the message; False (and nothing queued) when its dedupe key is already in the outbox."""
+        ...
+
+    async def enqueue_many(self, messages: Sequence[OutboxMessage]) -> int:
+        """Queue several at once (a broadcast); returns how many were new (duplicates are skipped)."""
+        ...
+
+    async def create_batch(self, kind: str, title: str, created_by: int | None = None) -> int:
+        """A new batch record (e.g. kind "broadcast" or "cert-reminders"); pass its id as
+        OutboxMessage.batch_id to follow the batch's progress."""
+        ...
+
+    async def batch_progress(self, batch_id: int) -> BatchProgress | None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Repositories never commit; `commit()` does, and leaving without it rolls back."""
 
@@ -134,6 +161,7 @@ class UnitOfWork(Protocol):
     updates: UpdateLog
     login_attempts: LoginAttemptRepository
     audit: AuditLog
+    outbox: Outbox
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -174,3 +174,7 @@ class AuditLogRow(Base):
     target: Mapped[str] = mapped_column(String(200))
     details: Mapped[dict[str, Any]]
     at: Mapped[datetime] = mapped_column(index=True)
+
+
+# Feature modules define their tables on the same Base; importing them here puts them in Base.metadata.
+from storage import models_outbox  # noqa: E402, F401

@@ -14,6 +14,7 @@ from bot.ports import (
     FamilyLinkRepository,
     LoginAttemptRepository,
     OrgUnitRepository,
+    Outbox,
     RetireeRepository,
     StaffRepository,
     UpdateLog,
@@ -23,6 +24,7 @@ from storage.repositories.audit import SqlAuditLog
 from storage.repositories.conversations import SqlConversationRepository
 from storage.repositories.family import SqlFamilyLinkRepository
 from storage.repositories.login_attempts import SqlLoginAttemptRepository
+from storage.repositories.outbox import SqlOutbox
 from storage.repositories.retirees import SqlRetireeRepository
 from storage.repositories.staff import SqlStaffRepository
 from storage.repositories.units import SqlOrgUnitRepository
@@ -45,6 +47,7 @@ class SqlUnitOfWork:
     updates: UpdateLog
     login_attempts: LoginAttemptRepository
     audit: AuditLog
+    outbox: Outbox
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -70,6 +73,7 @@ class SqlUnitOfWork:
         self.updates = SqlUpdateLog(session)
         self.login_attempts = SqlLoginAttemptRepository(session)
         self.audit = SqlAuditLog(session)
+        self.outbox = SqlOutbox(session)
         return self
 
     async def __aexit__(

@@ -20,9 +20,11 @@ from bot.actions import Action, SendText
 from bot.domain.records import (
     Account,
     AccountRole,
+    BatchProgress,
     ConversationState,
     FamilyLink,
     OrgUnit,
+    OutboxMessage,
     Retiree,
     RetireeRecord,
     StaffInvite,
@@ -37,6 +39,7 @@ from bot.ports import (
     FamilyLinkRepository,
     LoginAttemptRepository,
     OrgUnitRepository,
+    Outbox,
     RetireeRepository,
     StaffRepository,
     UnitOfWork,
@@ -88,6 +91,8 @@ class _State:
     updates: set[int] = field(default_factory=set)
     failures: list[tuple[int, datetime]] = field(default_factory=list)
     audit: list[dict[str, Any]] = field(default_factory=list)
+    outbox: dict[str, OutboxMessage] = field(default_factory=dict)  # by dedupe key, in enqueue order
+    batches: dict[int, tuple[str, str, datetime]] = field(default_factory=dict)
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -229,6 +234,9 @@ class FakeAccounts(_Repo):
             if a.retiree_id == retiree_id and a.role is AccountRole.RETIREE
         ]
 
+    async def set_unreachable(self, account_id: int, unreachable: bool = True) -> None:
+        self.s.accounts[account_id] = replace(self.s.accounts[account_id], unreachable=unreachable)
+
 
 class FakeFamily(_Repo):
     async def link(self, account_id: int, retiree_id: int, relation: str) -> None:
@@ -309,6 +317,32 @@ class FakeAudit(_Repo):
         )
 
 
+class FakeOutbox(_Repo):
+    """Queued messages are kept as given (`FakeDatabase.state.outbox`); nothing is ever sent, so a
+    batch's progress counts every message as queued."""
+
+    async def enqueue(self, message: OutboxMessage) -> bool:
+        if message.dedupe_key in self.s.outbox:
+            return False
+        self.s.outbox[message.dedupe_key] = message
+        return True
+
+    async def enqueue_many(self, messages: Sequence[OutboxMessage]) -> int:
+        return sum([await self.enqueue(m) for m in messages])
+
+    async def create_batch(self, kind: str, title: str, created_by: int | None = None) -> int:
+        batch_id = self.s.new_id()
+        self.s.batches[batch_id] = (kind, title, datetime(2025, 3, 1, tzinfo=UTC))
+        return batch_id
+
+    async def batch_progress(self, batch_id: int) -> BatchProgress | None:
+        if batch_id not in self.s.batches:
+            return None
+        kind, title, created_at = self.s.batches[batch_id]
+        queued = sum(1 for m in self.s.outbox.values() if m.batch_id == batch_id)
+        return BatchProgress(batch_id, kind, title, created_at, queued=queued)
+
+
 class FakeUnitOfWork:
     def __init__(self, db: FakeDatabase) -> None:
         self._db = db
@@ -322,6 +356,7 @@ class FakeUnitOfWork:
         self.updates: UpdateLog = FakeUpdates(self)
         self.login_attempts: LoginAttemptRepository = FakeLoginAttempts(self)
         self.audit: AuditLog = FakeAudit(self)
+        self.outbox: Outbox = FakeOutbox(self)
 
     async def __aenter__(self) -> Self:
         self.working = copy.deepcopy(self._db.state)

@@ -7,6 +7,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from bot.actions import Keyboard
+
 
 class UnitKind(StrEnum):
     CITY = "city"
@@ -74,6 +76,7 @@ class Account:
     locale: str
     role: AccountRole
     retiree_id: int | None  # set when role is RETIREE
+    unreachable: bool = False  # Telegram said 403: the user blocked the bot; nothing is sent to them
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,3 +107,105 @@ class ConversationState:
     flow: str
     step: str
     data: dict[str, Any] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------------- outbox
+class MessageCategory(StrEnum):
+    """Why a proactive message is sent; decides its default priority and whether quiet hours apply."""
+
+    URGENT = "urgent"  # exempt from quiet hours (a death-benefit decision, a suspension tomorrow)
+    NOTICE = "notice"  # a claim decision, a staff task
+    REMINDER = "reminder"  # certification and event reminders
+    BROADCAST = "broadcast"  # activity notices to a whole community
+
+
+# Lower goes first (like `nice`): a claim decision must not wait behind ten thousand broadcast rows.
+DEFAULT_PRIORITY: dict[MessageCategory, int] = {
+    MessageCategory.URGENT: 0,
+    MessageCategory.NOTICE: 10,
+    MessageCategory.REMINDER: 20,
+    MessageCategory.BROADCAST: 30,
+}
+
+
+class OutboxStatus(StrEnum):
+    QUEUED = "queued"  # waiting to be sent (maybe not before `not_before`)
+    SENDING = "sending"  # claimed by a worker; reclaimed when its lease runs out
+    SENT = "sent"
+    FAILED = "failed"  # refused for good (400) or retried too often; `last_error` says why
+    UNREACHABLE = "unreachable"  # the recipient blocked the bot (403)
+
+
+class AttachmentKind(StrEnum):
+    PHOTO = "photo"
+    DOCUMENT = "document"
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file Telegram already has (a file_id); the message text becomes its caption (≤ 1024 chars)."""
+
+    kind: AttachmentKind
+    file_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxMessage:
+    """A proactive message to enqueue. Give either `text` (Telegram HTML, already rendered and escaped) or
+    `template` + `context` + `locale` (rendered when sent, in the recipient's language then).
+
+    `dedupe_key` makes enqueuing idempotent: a second message with the same key is dropped, so a job that
+    runs twice enqueues once. Build it from the cause, e.g. f"cert-reminder:{retiree_id}:{year}:1".
+    `account_id` is None only for chats that are not an account (a community group).
+    `time_zone` (IANA name) decides the recipient's quiet hours; None means the configured TIMEZONE.
+    """
+
+    chat_id: int
+    category: MessageCategory
+    dedupe_key: str
+    account_id: int | None = None
+    text: str | None = None
+    keyboard: Keyboard | None = None
+    template: str | None = None
+    context: dict[str, Any] = field(default_factory=dict)
+    locale: str | None = None
+    attachment: Attachment | None = None
+    priority: int | None = None  # lower goes first; None: DEFAULT_PRIORITY of the category
+    not_before: datetime | None = None  # None: as soon as possible
+    batch_id: int | None = None
+    time_zone: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.text is None) == (self.template is None):
+            raise ValueError("an outbox message needs exactly one of text or template")
+        if not self.dedupe_key:
+            raise ValueError("an outbox message needs a dedupe key")
+
+    @property
+    def effective_priority(self) -> int:
+        return DEFAULT_PRIORITY[self.category] if self.priority is None else self.priority
+
+
+@dataclass(frozen=True, slots=True)
+class BatchProgress:
+    """Where a batch (a broadcast, a day's reminders) stands; what staff see."""
+
+    batch_id: int
+    kind: str
+    title: str
+    created_at: datetime
+    queued: int = 0  # waiting to be sent now (or retried after a transient error)
+    sending: int = 0
+    sent: int = 0
+    failed: int = 0
+    unreachable: int = 0
+    waiting_quiet_hours: int = 0  # held until the recipient's quiet hours end
+
+    @property
+    def total(self) -> int:
+        waiting = self.queued + self.sending + self.waiting_quiet_hours
+        return waiting + self.sent + self.failed + self.unreachable
+
+    @property
+    def done(self) -> bool:
+        return self.queued == self.sending == self.waiting_quiet_hours == 0

@@ -21,6 +21,7 @@ def _record(row: AccountRow) -> Account:
         locale=row.locale,
         role=AccountRole(row.role),
         retiree_id=row.retiree_id,
+        unreachable=row.unreachable,
     )
 
 
