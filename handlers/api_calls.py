@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.actions import Action, AnswerCallback, DeleteMessage, EditText, SendText
+from bot.actions import Action, AnswerCallback, DeleteMessage, EditText, SendFile, SendText
 
 _HARMLESS = {
     # Pressing the same button twice re-renders identical text.
@@ -17,6 +17,8 @@ _HARMLESS = {
 def method_name(action: Action) -> str:
     if isinstance(action, SendText):
         return "sendMessage"
+    if isinstance(action, SendFile):
+        return "sendPhoto" if action.kind == "photo" else "sendDocument"
     if isinstance(action, EditText):
         return "editMessageText"
     if isinstance(action, AnswerCallback):

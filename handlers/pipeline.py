@@ -26,13 +26,15 @@ class Core(Protocol):
 
 
 DEFAULT_CORE_CONCURRENCY = 2
+DEFAULT_IN_FLIGHT = 8
 
 
 class UpdatePipeline:
-    """`core_concurrency` bounds how many updates are inside `core.handle` at once. Every update writes
-    (it claims its id), and SQLite has one writer: measured on SQLite, 2 at a time handle ~550 updates/s
-    where 200 at a time manage ~80, lost to lock waits. PostgreSQL deployments can raise it towards the
-    connection pool size."""
+    """Two bounds keep a burst of chats from slowing everyone down (see handlers/bench for the figures):
+    `in_flight` updates are processed at once (many concurrent sends cost more than they overlap:
+    httpx in particular halves its throughput with 200 open requests), and of those `core_concurrency`
+    are inside `core.handle` (every update writes, and SQLite has a single writer; PostgreSQL
+    deployments can raise it towards the connection pool size)."""
 
     def __init__(
         self,
@@ -40,12 +42,14 @@ class UpdatePipeline:
         messenger: Messenger,
         *,
         core_concurrency: int = DEFAULT_CORE_CONCURRENCY,
+        in_flight: int = DEFAULT_IN_FLIGHT,
         sequencer: ChatSequencer | None = None,
     ) -> None:
         self._core = core
         self._messenger = messenger
         self._sequencer = sequencer or ChatSequencer()
         self._core_slots = asyncio.Semaphore(core_concurrency)
+        self._slots = asyncio.Semaphore(max(in_flight, core_concurrency))
 
     async def submit(self, event: Event) -> None:
         """Queue the event behind earlier ones of its chat; returns before it is handled."""
@@ -53,6 +57,10 @@ class UpdatePipeline:
         await self._sequencer.submit(event.chat_id, lambda: self.process(event))
 
     async def process(self, event: Event) -> None:
+        async with self._slots:
+            await self._process(event)
+
+    async def _process(self, event: Event) -> None:
         try:
             async with self._core_slots:
                 actions = await self._core.handle(event)

@@ -26,6 +26,7 @@ from bot.actions import (
     InlineKeyboard,
     Keyboard,
     ReplyKeyboard,
+    SendFile,
     SendText,
 )
 from handlers.api_calls import is_harmless, method_name
@@ -102,6 +103,16 @@ class PtbMessenger:
                 reply_markup=to_markup(action.keyboard),
             )
             return message.message_id
+        if isinstance(action, SendFile):
+            send = self._bot.send_photo if action.kind == "photo" else self._bot.send_document
+            sent = await send(
+                action.chat_id,
+                action.file_id,
+                caption=action.caption,
+                parse_mode=ParseMode.HTML if action.caption else None,
+                reply_markup=to_markup(action.keyboard),
+            )
+            return sent.message_id
         if isinstance(action, EditText):
             await self._bot.edit_message_text(
                 chat_id=action.chat_id,
