@@ -43,6 +43,18 @@ class SendText:
 
 
 @dataclass(frozen=True, slots=True)
+class SendFile:
+    """A photo or document Telegram already holds (by file_id), `caption` (Telegram HTML, ≤ 1024
+    characters) under it. Used by proactive messages (outbox) that carry an attachment."""
+
+    chat_id: int
+    kind: str  # "photo" | "document"
+    file_id: str
+    caption: str | None = None
+    keyboard: Keyboard | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class EditText:
     chat_id: int
     message_id: int
@@ -68,4 +80,4 @@ class DeleteMessage:
     message_id: int
 
 
-Action = SendText | EditText | AnswerCallback | DeleteMessage
+Action = SendText | SendFile | EditText | AnswerCallback | DeleteMessage

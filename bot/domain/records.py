@@ -209,3 +209,42 @@ class BatchProgress:
     @property
     def done(self) -> bool:
         return self.queued == self.sending == self.waiting_quiet_hours == 0
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    """A claimed outbox row as the delivery job sees it."""
+
+    id: int
+    chat_id: int
+    account_id: int | None
+    category: MessageCategory
+    priority: int
+    text: str | None
+    keyboard: Keyboard | None
+    template: str | None
+    context: dict[str, Any]
+    locale: str | None
+    attachment: Attachment | None
+    time_zone: str | None
+    attempts: int
+    batch_id: int | None
+    dedupe_key: str
+
+
+@dataclass(slots=True)
+class DeliveryReport:
+    """What a delivery worker learnt about rows it claimed; recorded in one transaction."""
+
+    sent: list[tuple[int, int | None]] = field(default_factory=list)  # (row id, Telegram message id)
+    failed: list[tuple[int, str]] = field(default_factory=list)  # (row id, reason): for good
+    retry: list[tuple[int, datetime, str]] = field(default_factory=list)  # (row id, not before, error)
+    quiet: list[tuple[int, datetime]] = field(default_factory=list)  # (row id, end of quiet hours)
+    unreachable: list[tuple[int, str]] = field(default_factory=list)  # (row id, reason): 403
+    released: list[int] = field(default_factory=list)  # claimed, never tried: back to the queue
+
+    def __len__(self) -> int:
+        return sum(
+            len(part)
+            for part in (self.sent, self.failed, self.retry, self.quiet, self.unreachable, self.released)
+        )

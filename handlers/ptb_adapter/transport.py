@@ -101,3 +101,6 @@ class PtbTransport:
     async def close(self) -> None:
         await self._pipeline.close()
         await self.application.shutdown()
+        # A transport used only to send (the delivery worker) was never initialised, and shutdown() then
+        # leaves the bot's HTTP pool open; closing it twice is harmless.
+        await self.application.bot.request.shutdown()

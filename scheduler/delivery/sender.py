@@ -1,0 +1,298 @@
+"""The delivery worker: claims due outbox rows and sends them through the Messenger, within Telegram's
+limits. See scheduler/delivery/__init__.py for the guarantees (and the one bounded exception to them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import random
+import secrets
+import socket
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from bot.domain.records import DeliveryReport, OutboxItem
+from bot.ports import Clock, Messenger
+from handlers.errors import DeliveryError, RateLimited, RecipientBlocked, TransientError
+from scheduler.delivery.limiter import Limits, SendLimiter
+from scheduler.delivery.policy import Backoff, QuietHours, quiet_until
+from scheduler.delivery.queue import DeliveryQueue
+from scheduler.delivery.render import ActionBuilder, Unrenderable
+
+log = logging.getLogger(__name__)
+
+# After this many 429s in a row for one message it goes back to the queue with a backoff, so one stubborn
+# chat cannot keep a worker forever.
+_MAX_RATE_LIMITED_IN_A_ROW = 10
+
+
+@dataclass(frozen=True, slots=True)
+class SenderConfig:
+    limits: Limits = field(default_factory=Limits)
+    batch_size: int = 100  # also the bound on messages a crash can repeat (see the package docstring)
+    concurrency: int = 16  # chats sent to at once
+    lease_s: float = 60.0
+    poll_interval_s: float = 1.0
+    send_timeout_s: float = 15.0
+    flush_interval_s: float = 0.2
+    backoff: Backoff = field(default_factory=Backoff)
+    quiet_hours: QuietHours = field(default_factory=QuietHours)
+    time_zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
+
+
+@dataclass(slots=True)
+class SenderStats:
+    claimed: int = 0
+    sent: int = 0
+    failed: int = 0
+    retried: int = 0
+    unreachable: int = 0
+    quiet: int = 0
+    rate_limited: int = 0
+    released: int = 0
+    requeued_expired: int = 0
+
+
+def new_worker_id() -> str:
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+class Sender:
+    def __init__(
+        self,
+        queue: DeliveryQueue,
+        messenger: Messenger,
+        builder: ActionBuilder,
+        clock: Clock,
+        config: SenderConfig | None = None,
+        *,
+        worker_id: str | None = None,
+        rng: random.Random | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.config = config or SenderConfig()
+        self.worker_id = worker_id or new_worker_id()
+        self.stats = SenderStats()
+        self.limiter = SendLimiter(self.config.limits, monotonic)
+        self._queue = queue
+        self._messenger = messenger
+        self._builder = builder
+        self._clock = clock
+        self._rng = rng or random.Random()
+        self._monotonic = monotonic
+        self._chats: dict[int, deque[OutboxItem]] = {}
+        self._ready: asyncio.Queue[int] = asyncio.Queue()
+        self._report = DeliveryReport()
+        self._outstanding = 0  # claimed and not yet recorded: the crash bound
+        self._recorded = asyncio.Event()
+        self._reported = asyncio.Event()
+        self._stopping = False
+        self._last_requeue = float("-inf")
+
+    # ------------------------------------------------------------------------------ running
+    async def run(self, stop: asyncio.Event) -> None:
+        """Deliver until `stop` is set; then release what was claimed but not tried, and record it all."""
+        await self._run(stop.wait())
+
+    async def drain(self, *, horizon_s: float = 0.0, timeout: float | None = None) -> None:  # noqa: ASYNC109
+        """Deliver until nothing is being sent and nothing is due within `horizon_s` seconds (retries
+        waiting out a backoff shorter than that are waited for). For tests, benchmarks and one-off runs."""
+
+        async def idle() -> None:
+            while True:
+                await asyncio.sleep(max(self.config.poll_interval_s, 0.02))
+                if self._outstanding == 0 and self._ready.empty():
+                    horizon = self._clock.now() + timedelta(seconds=horizon_s)
+                    if await self._queue.due_by(horizon) == 0:
+                        return
+
+        if timeout is None:
+            await self._run(idle())
+        else:
+            await self._run(asyncio.wait_for(idle(), timeout))
+
+    async def _run(self, until: Awaitable[object]) -> None:
+        self._stopping = False
+        workers = [asyncio.create_task(self._work()) for _ in range(max(1, self.config.concurrency))]
+        claimer = asyncio.create_task(self._claim_loop())
+        recorder = asyncio.create_task(self._record_loop())
+        try:
+            await until
+        finally:
+            self._stopping = True
+            claimer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await claimer
+            for _ in workers:
+                self._ready.put_nowait(0)  # wakes idle workers so they notice the stop
+            await asyncio.gather(*workers, return_exceptions=True)
+            self._release_unsent()
+            recorder.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await recorder
+            await self._flush()
+
+    # ------------------------------------------------------------------------------ claiming
+    async def _claim_loop(self) -> None:
+        while True:
+            try:
+                await self._claim_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # The database went away for a moment: keep the worker alive and try again shortly.
+                log.exception("claiming outbox rows failed")
+                await asyncio.sleep(max(self.config.poll_interval_s, 1.0))
+
+    async def _claim_once(self) -> None:
+        cfg = self.config
+        if True:
+            if self._monotonic() - self._last_requeue >= cfg.lease_s / 4:
+                self._last_requeue = self._monotonic()
+                requeued = await self._queue.requeue_expired(self._clock.now())
+                if requeued:
+                    self.stats.requeued_expired += requeued
+                    log.warning("requeued %d messages whose worker's lease ran out", requeued)
+            room = cfg.batch_size - self._outstanding
+            if room < max(1, cfg.batch_size // 2):
+                self._recorded.clear()
+                await self._recorded.wait()
+                return
+            now = self._clock.now()
+            items = await self._queue.claim(self.worker_id, now, room, now + timedelta(seconds=cfg.lease_s))
+            if not items:
+                await asyncio.sleep(cfg.poll_interval_s)
+                return
+            self._outstanding += len(items)
+            self.stats.claimed += len(items)
+            for item in items:
+                held = quiet_until(item.category, now, item.time_zone, cfg.time_zone, cfg.quiet_hours)
+                if held is not None:
+                    self.stats.quiet += 1
+                    self._report.quiet.append((item.id, held))
+                    self._reported.set()
+                    continue
+                chat = self._chats.get(item.chat_id)
+                if chat is None:
+                    self._chats[item.chat_id] = deque([item])
+                    self._ready.put_nowait(item.chat_id)
+                else:
+                    chat.append(item)  # a worker is on this chat: it sends this one after the others
+
+    # ------------------------------------------------------------------------------ sending
+    async def _work(self) -> None:
+        while not self._stopping:
+            chat_id = await self._ready.get()
+            if self._stopping:
+                return
+            chat = self._chats.get(chat_id)
+            while chat and not self._stopping:
+                item = chat[0]
+                blocked = await self._deliver(item)
+                chat.popleft()
+                if blocked:
+                    # Storage marks every other waiting message of this recipient unreachable too.
+                    while chat:
+                        self._report.unreachable.append((chat.popleft().id, blocked))
+                    self._reported.set()
+            if not chat:
+                self._chats.pop(chat_id, None)
+
+    async def _deliver(self, item: OutboxItem) -> str | None:
+        """Send one message and report its outcome; returns the reason when the recipient blocked us."""
+        try:
+            action = self._builder.build(item)
+        except Unrenderable as exc:
+            self._fail(item, str(exc))
+            return None
+        rate_limited = 0
+        while True:
+            try:
+                async with self.limiter.slot(item.chat_id):
+                    message_id = await asyncio.wait_for(
+                        self._messenger.execute(action), self.config.send_timeout_s
+                    )
+            except RateLimited as exc:
+                self.stats.rate_limited += 1
+                rate_limited += 1
+                self.limiter.pause(exc.retry_after)
+                log.warning("Telegram asked to wait %.1fs (429); all sending paused", exc.retry_after)
+                if rate_limited >= _MAX_RATE_LIMITED_IN_A_ROW:
+                    self._retry(item, exc.description)
+                    return None
+                continue
+            except RecipientBlocked as exc:
+                self.stats.unreachable += 1
+                self._report.unreachable.append((item.id, exc.description))
+                self._reported.set()
+                return exc.description
+            except TransientError as exc:
+                self._retry(item, exc.description)
+            except TimeoutError:
+                self._retry(item, f"no answer within {self.config.send_timeout_s:g}s")
+            except DeliveryError as exc:
+                self._fail(item, exc.description)
+            except Exception as exc:
+                # Not one of ours: most likely a network error the framework did not wrap. Retrying is
+                # safe (the backoff gives up eventually) and keeps one odd failure from losing a message.
+                log.exception("unexpected error sending outbox row %d", item.id)
+                self._retry(item, f"{type(exc).__name__}: {exc}")
+            else:
+                self.stats.sent += 1
+                self._report.sent.append((item.id, message_id))
+                self._reported.set()
+            return None
+
+    def _retry(self, item: OutboxItem, reason: str) -> None:
+        attempt = item.attempts + 1
+        backoff = self.config.backoff
+        if backoff.gives_up(attempt):
+            self._fail(item, f"gave up after {attempt} attempts: {reason}")
+            return
+        self.stats.retried += 1
+        when = self._clock.now() + timedelta(seconds=backoff.delay(attempt, self._rng))
+        self._report.retry.append((item.id, when, reason))
+        self._reported.set()
+
+    def _fail(self, item: OutboxItem, reason: str) -> None:
+        self.stats.failed += 1
+        log.warning("outbox row %d failed for good: %s", item.id, reason)
+        self._report.failed.append((item.id, reason))
+        self._reported.set()
+
+    def _release_unsent(self) -> None:
+        for chat in self._chats.values():
+            while chat:
+                self.stats.released += 1
+                self._report.released.append(chat.popleft().id)
+        self._chats.clear()
+
+    # ------------------------------------------------------------------------------ recording
+    async def _record_loop(self) -> None:
+        cfg = self.config
+        while True:
+            await self._reported.wait()
+            # Let a few more results gather: one transaction for many rows is much cheaper than many.
+            await asyncio.sleep(cfg.flush_interval_s)
+            self._reported.clear()
+            await self._flush()
+
+    async def _flush(self) -> None:
+        report, self._report = self._report, DeliveryReport()
+        if not len(report):
+            return
+        try:
+            await self._queue.record(self.worker_id, report, self._clock.now())
+        except Exception:
+            # The rows stay `sending` under our lease; when it runs out they are sent again. That is the
+            # documented at-least-once path, so log loudly rather than crash the worker.
+            log.exception("could not record %d delivery results", len(report))
+        self._outstanding -= len(report)
+        self._recorded.set()

@@ -1,0 +1,284 @@
+"""The sending side of the outbox: claim due rows under a lease, record what happened to them.
+
+Claims use `SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL, so several workers each take different
+rows without waiting on one another. SQLite has no row locks (SQLAlchemy drops the clause); there every
+transaction takes the write lock up front (BEGIN IMMEDIATE, see storage.database), so claims still never
+overlap, but only one worker is expected.
+
+A claimed row carries `claimed_by` and `claimed_until` (its lease). A worker that dies leaves rows in
+`sending`; once their lease has run out `requeue_expired` puts them back, and they are sent again. Every
+result is written only `WHERE claimed_by = <this worker> AND status = 'sending'`, so a worker that lost its
+lease cannot overwrite what the next one did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import ColumnElement, Table, and_, bindparam, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.domain.records import (
+    Attachment,
+    AttachmentKind,
+    DeliveryReport,
+    MessageCategory,
+    OutboxItem,
+    OutboxStatus,
+)
+from storage.models import AccountRow
+from storage.models_outbox import OutboxRow
+from storage.repositories.outbox import keyboard_from_json
+
+_T = cast(Table, OutboxRow.__table__)
+_ACCOUNTS = cast(Table, AccountRow.__table__)
+_REASON_LEN = 500
+BLOCKED_REASON = "recipient blocked the bot"
+
+_CLAIMED_COLUMNS = (
+    OutboxRow.id,
+    OutboxRow.chat_id,
+    OutboxRow.account_id,
+    OutboxRow.category,
+    OutboxRow.priority,
+    OutboxRow.text,
+    OutboxRow.keyboard,
+    OutboxRow.template,
+    OutboxRow.context,
+    OutboxRow.locale,
+    OutboxRow.attachment_kind,
+    OutboxRow.attachment_file_id,
+    OutboxRow.time_zone,
+    OutboxRow.attempts,
+    OutboxRow.batch_id,
+    OutboxRow.dedupe_key,
+)
+
+
+def _item(row: Any) -> OutboxItem:
+    attachment = (
+        Attachment(AttachmentKind(row.attachment_kind), row.attachment_file_id)
+        if row.attachment_kind and row.attachment_file_id
+        else None
+    )
+    return OutboxItem(
+        id=row.id,
+        chat_id=row.chat_id,
+        account_id=row.account_id,
+        category=MessageCategory(row.category),
+        priority=row.priority,
+        text=row.text,
+        keyboard=keyboard_from_json(row.keyboard),
+        template=row.template,
+        context=row.context or {},
+        locale=row.locale,
+        attachment=attachment,
+        time_zone=row.time_zone,
+        attempts=row.attempts,
+        batch_id=row.batch_id,
+        dedupe_key=row.dedupe_key,
+    )
+
+
+def _clip(reason: str) -> str:
+    return reason if len(reason) <= _REASON_LEN else reason[: _REASON_LEN - 1] + "…"
+
+
+class SqlDeliveryQueue:
+    """Implements scheduler.delivery.queue.DeliveryQueue. Each method is one short transaction of its own."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def requeue_expired(self, now: datetime) -> int:
+        """Put rows whose worker's lease ran out back in the queue (the worker died or hung)."""
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(
+                update(_T)
+                .where(_T.c.status == OutboxStatus.SENDING.value, _T.c.claimed_until < now)
+                .values(status=OutboxStatus.QUEUED.value, claimed_by=None, claimed_until=None)
+            )
+            return int(getattr(result, "rowcount", 0))
+
+    async def claim(self, worker: str, now: datetime, limit: int, lease_until: datetime) -> list[OutboxItem]:
+        """Up to `limit` due rows, most urgent (lowest priority number) and oldest first, now `sending`
+        under this worker's lease. Rows for recipients already known to have blocked the bot are marked
+        unreachable instead of being handed out."""
+        if limit <= 0:
+            return []
+        due = (
+            select(_T.c.id)
+            .where(
+                _T.c.status == OutboxStatus.QUEUED.value,
+                or_(_T.c.not_before.is_(None), _T.c.not_before <= now),
+            )
+            .order_by(_T.c.status, _T.c.priority, _T.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        async with self._sessions() as session, session.begin():
+            claimed = await session.execute(
+                update(_T)
+                .where(_T.c.id.in_(due.scalar_subquery()))
+                .values(status=OutboxStatus.SENDING.value, claimed_by=worker, claimed_until=lease_until)
+                .returning(*(_T.c[column.key] for column in _CLAIMED_COLUMNS))
+            )
+            items = [_item(row) for row in claimed]
+            account_ids = {item.account_id for item in items if item.account_id is not None}
+            if account_ids:
+                blocked = set(
+                    await session.scalars(
+                        select(AccountRow.id).where(AccountRow.id.in_(account_ids), AccountRow.unreachable)
+                    )
+                )
+                if blocked:
+                    dropped = [item.id for item in items if item.account_id in blocked]
+                    await session.execute(
+                        update(_T)
+                        .where(_T.c.id.in_(dropped))
+                        .values(
+                            status=OutboxStatus.UNREACHABLE.value,
+                            last_error=BLOCKED_REASON,
+                            claimed_by=None,
+                            claimed_until=None,
+                        )
+                    )
+                    items = [item for item in items if item.account_id not in blocked]
+        items.sort(key=lambda item: (item.priority, item.id))
+        return items
+
+    async def record(self, worker: str, report: DeliveryReport, now: datetime) -> None:
+        """Write every outcome in one transaction (so a crash loses all of them or none)."""
+        if not len(report):
+            return
+        async with self._sessions() as session, session.begin():
+            mine = (
+                _T.c.id == bindparam("b_id"),
+                _T.c.status == OutboxStatus.SENDING.value,
+                _T.c.claimed_by == worker,
+            )
+            done = {"claimed_by": None, "claimed_until": None}
+            if report.sent:
+                await self._many(
+                    session,
+                    update(_T)
+                    .where(*mine)
+                    .values(
+                        status=OutboxStatus.SENT.value,
+                        message_id=bindparam("b_message_id"),
+                        sent_at=now,
+                        held_for_quiet=False,
+                        **done,
+                    ),
+                    [{"b_id": i, "b_message_id": m} for i, m in report.sent],
+                )
+            if report.failed:
+                await self._many(
+                    session,
+                    update(_T)
+                    .where(*mine)
+                    .values(
+                        status=OutboxStatus.FAILED.value,
+                        last_error=bindparam("b_reason"),
+                        attempts=_T.c.attempts + 1,
+                        **done,
+                    ),
+                    [{"b_id": i, "b_reason": _clip(r)} for i, r in report.failed],
+                )
+            if report.retry:
+                await self._many(
+                    session,
+                    update(_T)
+                    .where(*mine)
+                    .values(
+                        status=OutboxStatus.QUEUED.value,
+                        not_before=bindparam("b_not_before"),
+                        last_error=bindparam("b_reason"),
+                        attempts=_T.c.attempts + 1,
+                        held_for_quiet=False,
+                        **done,
+                    ),
+                    [{"b_id": i, "b_not_before": t, "b_reason": _clip(r)} for i, t, r in report.retry],
+                )
+            if report.quiet:
+                await self._many(
+                    session,
+                    update(_T)
+                    .where(*mine)
+                    .values(
+                        status=OutboxStatus.QUEUED.value,
+                        not_before=bindparam("b_not_before"),
+                        held_for_quiet=True,
+                        **done,
+                    ),
+                    [{"b_id": i, "b_not_before": t} for i, t in report.quiet],
+                )
+            if report.released:
+                await session.execute(
+                    update(_T)
+                    .where(
+                        _T.c.id.in_(report.released),
+                        _T.c.status == OutboxStatus.SENDING.value,
+                        _T.c.claimed_by == worker,
+                    )
+                    .values(status=OutboxStatus.QUEUED.value, **done)
+                )
+            if report.unreachable:
+                await self._unreachable(session, worker, report.unreachable)
+
+    async def _unreachable(self, session: AsyncSession, worker: str, rows: Sequence[tuple[int, str]]) -> None:
+        """The recipient blocked the bot: mark the account, and stop every message still waiting for them
+        (also ones other workers hold; their own results are then ignored, as the row is no longer
+        `sending`)."""
+        reasons = dict(rows)
+        targets = (
+            await session.execute(select(_T.c.id, _T.c.account_id, _T.c.chat_id).where(_T.c.id.in_(reasons)))
+        ).all()
+        accounts = {t.account_id for t in targets if t.account_id is not None}
+        group_chats = {t.chat_id for t in targets if t.account_id is None}
+        if accounts:
+            await session.execute(
+                update(_ACCOUNTS).where(AccountRow.id.in_(accounts)).values(unreachable=True)
+            )
+        waiting = (OutboxStatus.QUEUED.value, OutboxStatus.SENDING.value)
+        others: list[ColumnElement[bool]] = [_T.c.account_id.in_(accounts)] if accounts else []
+        if group_chats:
+            others.append(and_(_T.c.chat_id.in_(group_chats), _T.c.account_id.is_(None)))
+        await session.execute(
+            update(_T)
+            .where(_T.c.status.in_(waiting), or_(_T.c.id.in_(reasons), *others))
+            .values(
+                status=OutboxStatus.UNREACHABLE.value,
+                last_error=_clip(next(iter(reasons.values()))),
+                claimed_by=None,
+                claimed_until=None,
+            )
+        )
+
+    @staticmethod
+    async def _many(session: AsyncSession, statement: Any, params: list[dict[str, Any]]) -> None:
+        await session.execute(statement, params)
+
+    async def pending(self) -> int:
+        """Rows not yet settled (queued or being sent), due or not."""
+        async with self._sessions() as session:
+            waiting = (OutboxStatus.QUEUED.value, OutboxStatus.SENDING.value)
+            count = await session.scalar(select(func.count()).select_from(_T).where(_T.c.status.in_(waiting)))
+            return int(count or 0)
+
+    async def due_by(self, when: datetime) -> int:
+        async with self._sessions() as session:
+            count = await session.scalar(
+                select(func.count())
+                .select_from(_T)
+                .where(
+                    or_(
+                        _T.c.status == OutboxStatus.SENDING.value,
+                        (_T.c.status == OutboxStatus.QUEUED.value)
+                        & or_(_T.c.not_before.is_(None), _T.c.not_before <= when),
+                    )
+                )
+            )
+            return int(count or 0)
