@@ -1,0 +1,77 @@
+"""Region profiles: the local facts (office names, months, amounts) that differ from one deployment to the
+next, kept in a YAML file beside this module (REGION_PROFILE chooses one; the county is the default).
+
+A value is given per language, or as one text for all; null means the value is not known here, and the bot
+then says to ask the office instead of inventing it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PROFILES_DIR = Path(__file__).resolve().parent
+DEFAULT_PROFILE = PROFILES_DIR / "county.yaml"
+LANGUAGES = ("zh_Hans", "zh_Hant", "en")
+
+
+class RegionError(ValueError):
+    """A broken region profile; the message names the file and the key."""
+
+
+@dataclass(frozen=True, slots=True)
+class RegionProfile:
+    id: str
+    name: Mapping[str, str]
+    documents: tuple[str, ...] = ()
+    values: Mapping[str, Mapping[str, str] | None] = field(default_factory=dict)
+
+    def value(self, key: str, language: str) -> str | None:
+        """The value in `language` (falling back to Simplified Chinese), or None when it is unknown."""
+        texts = self.values.get(key)
+        if not texts:
+            return None
+        return texts.get(language) or texts.get("zh_Hans")
+
+    def display_name(self, language: str) -> str:
+        return self.name.get(language) or self.name.get("zh_Hans") or self.id
+
+
+def load_region_profile(path: Path | None = None) -> RegionProfile:
+    path = path or DEFAULT_PROFILE
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise RegionError(f"{path}: {exc}") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+        raise RegionError(f"{path}: needs an id")
+    documents = raw.get("documents") or []
+    if not isinstance(documents, list) or not all(isinstance(d, str) for d in documents):
+        raise RegionError(f"{path}: documents must be a list of source ids")
+    values_raw = raw.get("values") or {}
+    if not isinstance(values_raw, dict):
+        raise RegionError(f"{path}: values must be a mapping")
+    values = {str(key): _per_language(path, str(key), value) for key, value in values_raw.items()}
+    return RegionProfile(
+        id=raw["id"],
+        name=_per_language(path, "name", raw.get("name")) or {"zh_Hans": raw["id"]},
+        documents=tuple(documents),
+        values=values,
+    )
+
+
+def _per_language(path: Path, key: str, value: Any) -> dict[str, str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return dict.fromkeys(LANGUAGES, str(value))
+    if isinstance(value, dict):
+        texts = {lang: str(text) for lang, text in value.items() if lang in LANGUAGES and text is not None}
+        if not texts:
+            return None
+        return texts
+    raise RegionError(f"{path}: {key} must be a text, a mapping of languages to texts, or null")
