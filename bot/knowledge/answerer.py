@@ -1,0 +1,260 @@
+"""Question in, answer out: language detection, retrieval, the confidence threshold, region values.
+
+The Answerer is built once (loading the knowledge base, the dictionaries and the index takes about a
+second) and then answers in well under a millisecond per question; it holds no per-user state.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.i18n import I18n, Translator
+from bot.knowledge import wording
+from bot.knowledge.analyzer import Analyzer
+from bot.knowledge.language import EN, ZH_HANS, ZH_HANT, detect_language
+from bot.knowledge.model import LANGUAGES, Entry, KnowledgeBase, Passage
+from bot.knowledge.normalise import is_han, to_simplified, to_traditional
+from bot.knowledge.retriever import Hit, IndexedDocument, Retriever
+from bot.knowledge.scope import ScopeGuard
+from bot.regions import RegionProfile
+
+# Below this share of the question covered by the best entry, the bot says it does not know.
+ENTRY_THRESHOLD = 0.35
+# Ingested passages are uncurated: they must cover more of the question to be quoted.
+PASSAGE_THRESHOLD = 0.6
+# Entries of the deployment's own region win a near tie against another province's.
+LOCAL_BOOST = 1.15
+PASSAGE_CHARS = 400
+_PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    title: str
+    section: str
+    issuer: str = ""
+    date: str = ""  # ISO date, or "" for an ingested notice
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    question: str
+    language: str
+    text: str  # plain text (not HTML): the answer with its region label, or the "I don't know"
+    confidence: float
+    handoff: bool
+    sources: tuple[SourceRef, ...] = ()
+    entry_id: str | None = None
+    passage_id: int | None = None
+    label: str | None = None
+    missing_values: tuple[str, ...] = ()
+    has_more: bool = False
+    reason: str | None = None  # why it was handed off: low-confidence, chit-chat, other-region
+    alternatives: tuple[str, ...] = field(default=())  # the runner-up entry ids, for evaluation
+
+
+class Answerer:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        profile: RegionProfile,
+        *,
+        passages: Sequence[Passage] = (),
+        i18n: I18n | None = None,
+    ) -> None:
+        self.kb = kb
+        self.profile = profile
+        self._i18n = i18n
+        keywords = {w for e in kb.entries for words in e.keywords.values() for w in words}
+        self.analyzer = Analyzer(extra_words=keywords)
+        own = [*profile.name.values()]
+        self._scope = ScopeGuard(own)
+        self._entries = kb.entries
+        self._by_id = {e.id: e for e in kb.entries}
+        self._entry_index = Retriever([self._index_entry(e) for e in kb.entries], self._background)
+        self._local = [e.region in (profile.id, "general") for e in kb.entries]
+        self.passages: tuple[Passage, ...] = ()
+        self._passage_index = Retriever([])
+        self.set_passages(passages)
+
+    # --- building ------------------------------------------------------------------------------------
+
+    def _index_entry(self, entry: Entry) -> IndexedDocument:
+        analyse = self.analyzer.analyse
+        question_tokens: list[str] = []
+        answer_tokens: list[str] = []
+        bigrams: list[str] = []
+        for texts in (*entry.questions.values(), *entry.keywords.values()):
+            for text in texts:
+                analysis = analyse(text, correct=False)
+                question_tokens += analysis.tokens
+                bigrams += analysis.bigrams
+        for language in LANGUAGES:
+            for text in (entry.answer[language], (entry.more or {}).get(language, "")):
+                analysis = analyse(_PLACEHOLDER.sub(" ", text), correct=False)
+                answer_tokens += analysis.tokens
+                bigrams += analysis.bigrams
+        return IndexedDocument(question_tokens, answer_tokens, bigrams)
+
+    def set_passages(self, passages: Sequence[Passage]) -> None:
+        """Replace the ingested passages (e.g. after `kb ingest`, or once loaded from the database)."""
+        self.passages = tuple(passages)
+        documents = []
+        for passage in self.passages:
+            analysis = self.analyzer.analyse(
+                f"{passage.title} {passage.section} {passage.text}", correct=False
+            )
+            documents.append(IndexedDocument(analysis.tokens, (), analysis.bigrams))
+        self._passage_index = Retriever(documents, self._background)
+
+    def _background(self, token: str) -> float:
+        if token.startswith("@"):
+            return 1.0
+        if is_han(token[0]):
+            return self.analyzer.segmenter.everyday(token)
+        # No English frequency list at hand: short words are the everyday ones.
+        return 0.6 if len(token) <= 4 else 1.0
+
+    def translator(self, language: str) -> Translator:
+        if self._i18n is None:
+            self._i18n = I18n()
+        return self._i18n.translator(language)
+
+    # --- answering -----------------------------------------------------------------------------------
+
+    def answer(self, question: str, language: str | None = None) -> Answer:
+        """Answer `question` in its own language (or `language` when given)."""
+        language = language or detect_language(question)
+        t = self.translator(language)
+        analysis = self.analyzer.analyse(question)
+        reason = self._scope.out_of_scope(question)
+        hits = self._rank(self._entry_index.search(analysis, limit=5))
+        top = hits[0] if hits else None
+        confidence = round(top.coverage, 3) if top else 0.0
+        alternatives = tuple(self._entries[h.index].id for h in hits[1:3])
+        if reason is None and top is not None and top.coverage >= ENTRY_THRESHOLD:
+            return self._from_entry(question, language, t, self._entries[top.index], confidence, alternatives)
+        if reason is None:
+            passage_hits = self._passage_index.search(analysis, limit=1)
+            if passage_hits and passage_hits[0].coverage >= PASSAGE_THRESHOLD:
+                hit = passage_hits[0]
+                return self._from_passage(question, language, t, self.passages[hit.index], hit.coverage)
+        return Answer(
+            question=question,
+            language=language,
+            text=t.gettext(wording.DONT_KNOW),
+            confidence=0.0 if reason else confidence,
+            handoff=True,
+            entry_id=None,
+            reason=reason or "low-confidence",
+            alternatives=((self._entries[top.index].id,) if top else ()) + alternatives,
+        )
+
+    def _rank(self, hits: list[Hit]) -> list[Hit]:
+        # The score finds the candidates; how much of the question each covers decides between them.
+        boosted = [
+            Hit(
+                h.index,
+                h.score * (0.3 + h.coverage) * (LOCAL_BOOST if self._local[h.index] else 1.0),
+                h.coverage,
+            )
+            for h in hits
+        ]
+        return sorted(boosted, key=lambda h: (-h.score, h.index))
+
+    def _from_entry(
+        self,
+        question: str,
+        language: str,
+        t: Translator,
+        entry: Entry,
+        confidence: float,
+        alternatives: tuple[str, ...],
+    ) -> Answer:
+        body, missing = self.fill(entry.answer[language], language, t)
+        label = self.region_label(entry, t)
+        return Answer(
+            question=question,
+            language=language,
+            text=f"{label} {body}" if label else body,
+            confidence=confidence,
+            handoff=False,
+            sources=(self.source_ref(entry, language),),
+            entry_id=entry.id,
+            label=label,
+            missing_values=missing,
+            has_more=entry.more is not None,
+            alternatives=alternatives,
+        )
+
+    def _from_passage(
+        self, question: str, language: str, t: Translator, passage: Passage, coverage: float
+    ) -> Answer:
+        text = passage.text if len(passage.text) <= PASSAGE_CHARS else passage.text[: PASSAGE_CHARS - 1] + "…"
+        label = t.gettext(wording.PASSAGE_LABEL)
+        return Answer(
+            question=question,
+            language=language,
+            text=f"{label} {text}",
+            confidence=round(coverage, 3),
+            handoff=False,
+            sources=(SourceRef(passage.title, passage.section),),
+            passage_id=passage.id,
+            label=label,
+            has_more=len(passage.text) > PASSAGE_CHARS,
+        )
+
+    # --- pieces the bot also uses --------------------------------------------------------------------
+
+    def entry(self, entry_id: str) -> Entry | None:
+        return self._by_id.get(entry_id)
+
+    def more(self, entry: Entry, language: str) -> tuple[str, tuple[str, ...]]:
+        """The entry's details with region values filled (the short answer when it has none)."""
+        t = self.translator(language)
+        return self.fill((entry.more or entry.answer)[language], language, t)
+
+    def fill(self, text: str, language: str, t: Translator) -> tuple[str, tuple[str, ...]]:
+        """`text` with {placeholders} replaced by the region's values; unknown ones say to ask the office.
+
+        Returns the text and the names of the values that were unknown.
+        """
+        missing: list[str] = []
+        office = self.profile.value("social_insurance_office", language) or t.gettext(wording.DEFAULT_OFFICE)
+
+        def value(match: re.Match[str]) -> str:
+            name = match.group(1)
+            found = self.profile.value(name, language)
+            if found is not None:
+                return found
+            missing.append(name)
+            return t.gettext(wording.ASK_OFFICE) % {"office": office}
+
+        return _PLACEHOLDER.sub(value, text), tuple(dict.fromkeys(missing))
+
+    def region_label(self, entry: Entry, t: Translator) -> str | None:
+        if self._local[self._entries.index(entry)]:
+            return None
+        source = self.kb.sources[entry.source]
+        region = wording.REGION_NAMES.get(entry.region)
+        name = t.gettext(region) if region else entry.region
+        return t.gettext(wording.ELSEWHERE_LABEL) % {"region": name, "year": source.date.year}
+
+    def source_ref(self, entry: Entry, language: str) -> SourceRef:
+        source = self.kb.sources[entry.source]
+        section = entry.section
+        if language == ZH_HANS:
+            section = to_simplified(section)
+        elif language == ZH_HANT:
+            section = to_traditional(section)
+        return SourceRef(
+            title=source.title[language],
+            section=section,
+            issuer=source.issuer[language],
+            date=source.date.isoformat(),
+        )
+
+
+__all__ = ["EN", "ZH_HANS", "ZH_HANT", "Answer", "Answerer", "SourceRef"]

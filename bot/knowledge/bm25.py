@@ -1,0 +1,45 @@
+"""A small Okapi BM25 over token lists: a few hundred documents, scored by walking the query's postings."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+
+class BM25:
+    def __init__(self, documents: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.6) -> None:
+        self.k1 = k1
+        self.b = b
+        self.size = len(documents)
+        self._lengths = [len(doc) for doc in documents]
+        self._average = (sum(self._lengths) / self.size) if self.size else 0.0
+        self._postings: dict[str, list[tuple[int, int]]] = {}
+        for index, doc in enumerate(documents):
+            for token, count in Counter(doc).items():
+                self._postings.setdefault(token, []).append((index, count))
+        self._idf = {token: self._idf_of(len(postings)) for token, postings in self._postings.items()}
+        # A token no document has: as rare as can be.
+        self.unseen_idf = self._idf_of(1)
+
+    def _idf_of(self, frequency: int) -> float:
+        return math.log(1 + (self.size - frequency + 0.5) / (frequency + 0.5))
+
+    def idf(self, token: str) -> float:
+        return self._idf.get(token, self.unseen_idf)
+
+    def __contains__(self, token: str) -> bool:
+        return token in self._postings
+
+    def scores(self, query: Iterable[str]) -> dict[int, float]:
+        """Document index -> score, for the documents that share a token with the query."""
+        totals: dict[int, float] = {}
+        for token in set(query):
+            postings = self._postings.get(token)
+            if not postings:
+                continue
+            idf = self._idf[token]
+            for index, count in postings:
+                norm = self.k1 * (1 - self.b + self.b * self._lengths[index] / (self._average or 1.0))
+                totals[index] = totals.get(index, 0.0) + idf * count * (self.k1 + 1) / (count + norm)
+        return totals

@@ -1,0 +1,91 @@
+"""Homophone typos (认正 and 人证 for 认证, 社报局 for 社保局, 扶恤金 for 抚恤金): a stretch of the question
+that sounds like a domain word, differs from it in at most half of its characters, and is not that word,
+is read as the domain word. Tones are ignored, and so are the sounds many speakers merge (zh/z, ch/c, sh/s,
+-ng/-n)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from functools import lru_cache
+
+from pypinyin.pinyin_dict import pinyin_dict
+
+_TONES = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ", "aaaaeeeeiiiioooouuuuvvvvvnnnm")
+MAX_READINGS = 16
+# Particles and pronouns: a stretch holding one is almost never a misspelt term ("怎么领" is not "冒领").
+_FUNCTION_CHARS = frozenset(
+    "么怎什的了吗呢啊吧呀我你您他她它是在有和就都也还这那个样哪谁啥咋么嘛哦不没要会能可"
+)
+
+
+@lru_cache(maxsize=16384)
+def readings(char: str) -> frozenset[str]:
+    """The toneless, accent-folded common reading of one character (empty when it has none).
+
+    Only the first (commonest) reading counts: rare readings make unrelated words sound alike (离 has a
+    rare "chi", which would turn 延迟退休 into 延离退休).
+    """
+    raw = pinyin_dict.get(ord(char))
+    if not raw:
+        return frozenset()
+    return frozenset({_fold(raw.split(",")[0].translate(_TONES))})
+
+
+def _fold(syllable: str) -> str:
+    for retroflex in ("zh", "ch", "sh"):
+        if syllable.startswith(retroflex):
+            syllable = syllable[0] + syllable[2:]
+    if syllable.endswith("ng") and len(syllable) > 2:
+        syllable = syllable[:-1]
+    return syllable
+
+
+def _keys(word: str) -> list[tuple[str, ...]]:
+    per_char = [sorted(readings(c)) for c in word]
+    if any(not r for r in per_char):
+        return []
+    return list(itertools.islice(itertools.product(*per_char), MAX_READINGS))
+
+
+class HomophoneMatcher:
+    def __init__(self, targets: Iterable[str]) -> None:
+        self._by_key: dict[tuple[str, ...], set[str]] = {}
+        self._targets = {t for t in targets if 2 <= len(t) <= 4}
+        for word in self._targets:
+            for key in _keys(word):
+                self._by_key.setdefault(key, set()).add(word)
+        self._lengths = sorted({len(t) for t in self._targets}, reverse=True)
+
+    def correct(self, text: str) -> str:
+        """`text` (Simplified, one Han run) with stretches that sound like a domain word replaced by it.
+
+        Longer words are tried first; a corrected stretch is not corrected again.
+        """
+        chars = list(text)
+        fixed = [False] * len(chars)
+        for length in self._lengths:
+            for start in range(len(chars) - length + 1):
+                if any(fixed[start : start + length]):
+                    continue
+                window = "".join(chars[start : start + length])
+                if _FUNCTION_CHARS.intersection(window):
+                    continue
+                if window in self._targets:
+                    fixed[start : start + length] = [True] * length
+                    continue
+                word = self._match(window)
+                if word is not None:
+                    chars[start : start + length] = list(word)
+                    fixed[start : start + length] = [True] * length
+        return "".join(chars)
+
+    def _match(self, window: str) -> str | None:
+        for key in _keys(window):
+            for word in sorted(self._by_key.get(key, ())):
+                same = sum(a == b for a, b in zip(word, window, strict=True))
+                # Half the characters in common at least: a different word that merely sounds alike (a
+                # name, another term) is not a typo of ours.
+                if same >= 1 and same * 2 >= len(window) - 1:
+                    return word
+        return None

@@ -1,0 +1,194 @@
+"""Loading the knowledge base's YAML files, with every problem reported by file and entry id."""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.knowledge.model import (
+    LANGUAGES,
+    MAX_ANSWER_CHARS,
+    MAX_MORE_CHARS,
+    REGIONS,
+    TOPICS,
+    Entry,
+    KnowledgeBase,
+    Source,
+)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+try:  # the C loader is several times faster; PyYAML without libyaml still works
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+
+class KnowledgeError(ValueError):
+    """A broken knowledge-base file or entry; the message names the file and the entry id."""
+
+
+def load_knowledge_base(data_dir: Path = DATA_DIR) -> KnowledgeBase:
+    sources = _load_sources(data_dir / "sources.yaml")
+    entries: list[Entry] = []
+    seen: dict[str, str] = {}
+    entry_files = sorted((data_dir / "entries").glob("*.yaml"))
+    if not entry_files:
+        raise KnowledgeError(f"{data_dir / 'entries'}: no entry files")
+    for path in entry_files:
+        items = _read(path)
+        if not isinstance(items, list):
+            raise KnowledgeError(f"{_name(path)}: expected a list of entries")
+        for position, item in enumerate(items, 1):
+            entry = _entry(path, position, item, sources)
+            if entry.id in seen:
+                raise KnowledgeError(
+                    f"{_name(path)}: entry {entry.id!r}: id already used in {seen[entry.id]}"
+                )
+            seen[entry.id] = _name(path)
+            entries.append(entry)
+    return KnowledgeBase(sources=sources, entries=tuple(entries))
+
+
+def _name(path: Path) -> str:
+    try:
+        return str(path.relative_to(DATA_DIR.parent.parent.parent))
+    except ValueError:
+        return str(path)
+
+
+def _read(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.load(handle, Loader=_Loader)
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise KnowledgeError(f"{_name(path)}: {exc}") from None
+
+
+def _load_sources(path: Path) -> dict[str, Source]:
+    items = _read(path)
+    if not isinstance(items, list):
+        raise KnowledgeError(f"{_name(path)}: expected a list of sources")
+    sources: dict[str, Source] = {}
+    for position, item in enumerate(items, 1):
+        where = f"{_name(path)}: source #{position}"
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            raise KnowledgeError(f"{where}: needs an id")
+        where = f"{_name(path)}: source {item['id']!r}"
+        when = item.get("date")
+        if isinstance(when, str):
+            try:
+                when = date.fromisoformat(when)
+            except ValueError:
+                raise KnowledgeError(f"{where}: date {when!r} is not YYYY-MM-DD") from None
+        if not isinstance(when, date):
+            raise KnowledgeError(f"{where}: needs a date")
+        region = item.get("region")
+        if region not in REGIONS:
+            raise KnowledgeError(f"{where}: region must be one of {', '.join(REGIONS)}")
+        sources[item["id"]] = Source(
+            id=item["id"],
+            region=region,
+            title=_localised(where, "title", item.get("title")),
+            issuer=_localised(where, "issuer", item.get("issuer")),
+            date=when,
+        )
+    return sources
+
+
+def _localised(where: str, field: str, value: Any, limit: int | None = None) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise KnowledgeError(f"{where}: {field} needs {', '.join(LANGUAGES)}")
+    result: dict[str, str] = {}
+    for language in LANGUAGES:
+        text = value.get(language)
+        if not isinstance(text, str) or not text.strip():
+            raise KnowledgeError(f"{where}: {field} is missing its {language} text")
+        text = text.strip()
+        if limit is not None and len(text) > limit:
+            raise KnowledgeError(f"{where}: {field} ({language}) has {len(text)} characters, over {limit}")
+        result[language] = text
+    return result
+
+
+def _texts(where: str, field: str, value: Any, *, required: bool) -> dict[str, tuple[str, ...]]:
+    if value is None and not required:
+        return {}
+    if not isinstance(value, dict):
+        raise KnowledgeError(f"{where}: {field} needs lists per language")
+    result: dict[str, tuple[str, ...]] = {}
+    for language in LANGUAGES:
+        items = value.get(language)
+        if items is None and not required:
+            continue
+        if not required and isinstance(items, list):
+            # Keywords may be bare numbers in YAML (2004): they are words all the same.
+            items = [str(i) for i in items if isinstance(i, str | int | float)]
+        if (
+            not isinstance(items, list)
+            or not items
+            or not all(isinstance(i, str) and i.strip() for i in items)
+        ):
+            raise KnowledgeError(f"{where}: {field} is missing its {language} list")
+        result[language] = tuple(str(i).strip() for i in items)
+    return result
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def _entry(path: Path, position: int, item: Any, sources: Mapping[str, Source]) -> Entry:
+    where = f"{_name(path)}: entry #{position}"
+    if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not _ID.match(item["id"]):
+        raise KnowledgeError(f"{where}: needs an id of lower-case letters, digits and hyphens")
+    where = f"{_name(path)}: entry {item['id']!r}"
+    topic = item.get("topic")
+    if topic not in TOPICS:
+        raise KnowledgeError(f"{where}: unknown topic {topic!r}")
+    source = item.get("source")
+    if not isinstance(source, dict) or not isinstance(source.get("doc"), str):
+        raise KnowledgeError(f"{where}: source needs a doc")
+    if source["doc"] not in sources:
+        raise KnowledgeError(f"{where}: unknown source document {source['doc']!r}")
+    section = source.get("section")
+    if not isinstance(section, str) or not section.strip():
+        raise KnowledgeError(f"{where}: source needs a section")
+    region = item.get("region")
+    if region not in REGIONS:
+        raise KnowledgeError(f"{where}: region must be one of {', '.join(REGIONS)}")
+    needs = item.get("needs") or []
+    if not isinstance(needs, list) or not all(isinstance(n, str) for n in needs):
+        raise KnowledgeError(f"{where}: needs must be a list of names")
+    answer = _localised(where, "answer", item.get("answer"), MAX_ANSWER_CHARS)
+    more = _localised(where, "more", item["more"], MAX_MORE_CHARS) if item.get("more") is not None else None
+    for field, texts in (("answer", answer), ("more", more or {})):
+        for language, text in texts.items():
+            try:
+                unknown = placeholders(text) - set(needs)
+            except ValueError as exc:
+                raise KnowledgeError(f"{where}: {field} ({language}): {exc}") from None
+            if unknown:
+                raise KnowledgeError(
+                    f"{where}: {field} ({language}) uses {{{', '.join(sorted(unknown))}}} not listed in needs"
+                )
+    return Entry(
+        id=item["id"],
+        topic=topic,
+        source=source["doc"],
+        section=section.strip(),
+        region=region,
+        needs=tuple(needs),
+        questions=_texts(where, "questions", item.get("questions"), required=True),
+        keywords=_texts(where, "keywords", item.get("keywords"), required=False),
+        answer=answer,
+        more=more,
+        file=_name(path),
+    )

@@ -1,0 +1,53 @@
+"""Questions our documents cannot answer however well their words match: chit-chat, and the rules of
+places other than ours ("北京的养老金涨多少" is not answered by the county's notes)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from bot.knowledge import lexicon
+from bot.knowledge.normalise import normalise
+
+_WORD = re.compile(r"[a-z0-9']+")
+
+
+class ScopeGuard:
+    def __init__(self, own_places: Iterable[str] = ()) -> None:
+        own = {normalise(p) for p in own_places}
+        self._zh_places = [p for p in (normalise(p) for p in lexicon.OTHER_PLACES_ZH) if p not in own]
+        self._en_places = [tuple(p.split()) for p in lexicon.OTHER_PLACES_EN if p not in own]
+        self._zh_chat = [normalise(c) for c in lexicon.CHITCHAT_ZH]
+        self._zh_off = [normalise(c) for c in lexicon.OFF_TOPIC_ZH]
+
+    def out_of_scope(self, text: str) -> str | None:
+        """Why the question is outside what we answer ("chit-chat", "other-region", "off-topic"), or None."""
+        norm = normalise(text)
+        if any(c in norm for c in self._zh_chat) or any(c in f" {norm} " for c in lexicon.CHITCHAT_EN):
+            return "chit-chat"
+        if self._names_other_place_zh(norm) or self._names_other_place_en(norm):
+            return "other-region"
+        if any(c in norm for c in self._zh_off) or any(c in f" {norm} " for c in lexicon.OFF_TOPIC_EN):
+            return "off-topic"
+        return None
+
+    def _names_other_place_zh(self, norm: str) -> bool:
+        for place in self._zh_places:
+            start = norm.find(place)
+            while start >= 0:
+                before = norm[max(0, start - 4) : start]
+                if not any(before.endswith(verb) or verb in before for verb in lexicon.RESIDENCE_ZH):
+                    return True
+                start = norm.find(place, start + 1)
+        return False
+
+    def _names_other_place_en(self, norm: str) -> bool:
+        words = _WORD.findall(norm)
+        for place in self._en_places:
+            for start in range(len(words) - len(place) + 1):
+                if tuple(words[start : start + len(place)]) != place:
+                    continue
+                before = words[max(0, start - 6) : start]
+                if not lexicon.RESIDENCE_EN.intersection(before):
+                    return True
+        return False
