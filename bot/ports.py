@@ -9,6 +9,7 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 
 from bot.actions import Action
+from bot.domain.questions import Question, UnansweredQuestion
 from bot.domain.records import (
     Account,
     AccountRole,
@@ -149,6 +150,45 @@ class Outbox(Protocol):
     async def batch_progress(self, batch_id: int) -> BatchProgress | None: ...
 
 
+class QuestionRepository(Protocol):
+    """Policy questions handed to staff, and the questions the bot could not answer."""
+
+    async def add(
+        self,
+        asker_account_id: int,
+        retiree_id: int | None,
+        unit_id: int | None,
+        text: str,
+        language: str,
+        at: datetime,
+    ) -> Question: ...
+    async def get(self, question_id: int) -> Question | None: ...
+    async def answer(self, question_id: int, staff_account_id: int, answer: str, at: datetime) -> bool:
+        """Record the answer; False when the question is unknown or was answered already."""
+        ...
+
+    async def overdue(self, before: datetime) -> Sequence[Question]:
+        """Open questions asked before `before` and not escalated yet."""
+        ...
+
+    async def mark_escalated(self, question_id: int, at: datetime) -> None: ...
+    async def staff_of(self, unit_id: int, roles: Sequence[StaffRole] = ...) -> Sequence[Account]:
+        """Accounts of the unit's staff (only these roles), not of the units below it."""
+        ...
+
+    async def log_unanswered(
+        self, text: str, language: str, reason: str, confidence: float, at: datetime
+    ) -> None:
+        """Keep a question the bot could not answer (the caller strips personal data first)."""
+        ...
+
+    async def unanswered(self, offset: int, limit: int) -> Sequence[UnansweredQuestion]:
+        """Newest first."""
+        ...
+
+    async def count_unanswered(self) -> int: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Repositories never commit; `commit()` does, and leaving without it rolls back."""
 
@@ -162,6 +202,7 @@ class UnitOfWork(Protocol):
     login_attempts: LoginAttemptRepository
     audit: AuditLog
     outbox: Outbox
+    questions: QuestionRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

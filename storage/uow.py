@@ -15,6 +15,7 @@ from bot.ports import (
     LoginAttemptRepository,
     OrgUnitRepository,
     Outbox,
+    QuestionRepository,
     RetireeRepository,
     StaffRepository,
     UpdateLog,
@@ -25,6 +26,7 @@ from storage.repositories.conversations import SqlConversationRepository
 from storage.repositories.family import SqlFamilyLinkRepository
 from storage.repositories.login_attempts import SqlLoginAttemptRepository
 from storage.repositories.outbox import SqlOutbox
+from storage.repositories.questions import SqlQuestionRepository
 from storage.repositories.retirees import SqlRetireeRepository
 from storage.repositories.staff import SqlStaffRepository
 from storage.repositories.units import SqlOrgUnitRepository
@@ -48,6 +50,7 @@ class SqlUnitOfWork:
     login_attempts: LoginAttemptRepository
     audit: AuditLog
     outbox: Outbox
+    questions: QuestionRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -74,6 +77,7 @@ class SqlUnitOfWork:
         self.login_attempts = SqlLoginAttemptRepository(session)
         self.audit = SqlAuditLog(session)
         self.outbox = SqlOutbox(session)
+        self.questions = SqlQuestionRepository(session)
         return self
 
     async def __aexit__(

@@ -17,6 +17,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from bot.actions import Action, SendText
+from bot.domain.questions import Question, QuestionStatus, UnansweredQuestion
 from bot.domain.records import (
     Account,
     AccountRole,
@@ -40,6 +41,7 @@ from bot.ports import (
     LoginAttemptRepository,
     OrgUnitRepository,
     Outbox,
+    QuestionRepository,
     RetireeRepository,
     StaffRepository,
     UnitOfWork,
@@ -93,6 +95,8 @@ class _State:
     audit: list[dict[str, Any]] = field(default_factory=list)
     outbox: dict[str, OutboxMessage] = field(default_factory=dict)  # by dedupe key, in enqueue order
     batches: dict[int, tuple[str, str, datetime]] = field(default_factory=dict)
+    questions: dict[int, Question] = field(default_factory=dict)
+    unanswered: list[UnansweredQuestion] = field(default_factory=list)
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -343,6 +347,67 @@ class FakeOutbox(_Repo):
         return BatchProgress(batch_id, kind, title, created_at, queued=queued)
 
 
+class FakeQuestions(_Repo):
+    async def add(
+        self,
+        asker_account_id: int,
+        retiree_id: int | None,
+        unit_id: int | None,
+        text: str,
+        language: str,
+        at: datetime,
+    ) -> Question:
+        question = Question(
+            self.s.new_id(), asker_account_id, retiree_id, unit_id, text, language, QuestionStatus.OPEN, at
+        )
+        self.s.questions[question.id] = question
+        return question
+
+    async def get(self, question_id: int) -> Question | None:
+        return self.s.questions.get(question_id)
+
+    async def answer(self, question_id: int, staff_account_id: int, answer: str, at: datetime) -> bool:
+        question = self.s.questions.get(question_id)
+        if question is None or question.status is not QuestionStatus.OPEN:
+            return False
+        self.s.questions[question_id] = replace(
+            question,
+            status=QuestionStatus.ANSWERED,
+            answered_at=at,
+            answered_by_account_id=staff_account_id,
+            answer=answer,
+        )
+        return True
+
+    async def overdue(self, before: datetime) -> Sequence[Question]:
+        return [
+            q
+            for q in self.s.questions.values()
+            if q.status is QuestionStatus.OPEN and q.created_at < before and q.escalated_at is None
+        ]
+
+    async def mark_escalated(self, question_id: int, at: datetime) -> None:
+        self.s.questions[question_id] = replace(self.s.questions[question_id], escalated_at=at)
+
+    async def staff_of(
+        self, unit_id: int, roles: Sequence[StaffRole] = tuple(StaffRole)
+    ) -> Sequence[Account]:
+        ids = [m.account_id for m in self.s.memberships if m.unit_id == unit_id and m.role in roles]
+        return [self.s.accounts[i] for i in sorted(ids) if i in self.s.accounts]
+
+    async def log_unanswered(
+        self, text: str, language: str, reason: str, confidence: float, at: datetime
+    ) -> None:
+        self.s.unanswered.append(UnansweredQuestion(self.s.new_id(), text, language, reason, confidence, at))
+
+    async def unanswered(self, offset: int, limit: int) -> Sequence[UnansweredQuestion]:
+        newest = sorted(self.s.unanswered, key=lambda u: (u.at, u.id), reverse=True)
+        return newest[offset : offset + limit]
+
+    async def count_unanswered(self) -> int:
+        return len(self.s.unanswered)
+
+
 class FakeUnitOfWork:
     def __init__(self, db: FakeDatabase) -> None:
         self._db = db
@@ -357,6 +422,7 @@ class FakeUnitOfWork:
         self.login_attempts: LoginAttemptRepository = FakeLoginAttempts(self)
         self.audit: AuditLog = FakeAudit(self)
         self.outbox: Outbox = FakeOutbox(self)
+        self.questions: QuestionRepository = FakeQuestions(self)
 
     async def __aenter__(self) -> Self:
         self.working = copy.deepcopy(self._db.state)
