@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     updates.add_argument("-n", "--updates", type=int, default=2000, help="updates per framework")
     updates.add_argument("--framework", choices=["aiogram", "ptb"], action="append", default=None)
     updates.add_argument("--json", action="store_true", help="print one JSON list")
+    from bot.knowledge.commands import add_commands
+
+    add_commands(commands, bench_commands)
     return parser
 
 
@@ -78,6 +81,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.knowledge.commands import dispatch
+
+    handled = await dispatch(args, settings)
+    if handled is not None:
+        return handled
     # Imported per command so that `retiree-bot db current` does not load both Telegram frameworks.
     if args.command == "run":
         from bot.commands.run import run
