@@ -23,6 +23,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     commands.add_parser("run", help="run the bot (polling, or webhook when WEBHOOK_URL is set)")
+    worker = commands.add_parser("worker", help="send outbox messages and run periodic jobs, no updates")
+    worker.add_argument("--no-jobs", action="store_true", help="only send; leave periodic jobs to others")
+    commands.add_parser("jobs", help="list the periodic jobs with their next run times")
 
     demo = commands.add_parser("demo", help="talk to the bot in this terminal: no token, no network")
     demo.add_argument("--data-dir", type=Path, default=None, help="folder for the demo's files")
@@ -57,6 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.knowledge.commands import add_commands
 
     add_commands(commands, bench_commands)
+    delivery = bench_commands.add_parser(
+        "delivery", help="outbox delivery rate within Telegram limits, vs aiogram-broadcaster; enqueue rate"
+    )
+    delivery.add_argument("--json", action="store_true", help="print one JSON object")
+    delivery.add_argument("--quick", action="store_true", help="smaller counts, for a smoke test")
     return parser
 
 
@@ -91,6 +99,19 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.commands.run import run
 
         await run(settings)
+    elif args.command == "worker":
+        from bot.commands.worker import worker
+
+        await worker(settings, with_jobs=not args.no_jobs)
+    elif args.command == "jobs":
+        from bot.commands import jobs
+
+        print(jobs.render(jobs.list_jobs(settings)))
+    elif args.command == "bench" and args.bench_command == "delivery":
+        from bot.commands.bench_delivery import bench_delivery, render
+
+        figures = await bench_delivery(settings, quick=args.quick)
+        print(json.dumps(figures) if args.json else render(figures))
     elif args.command == "demo":
         from bot.demo.runner import run_demo
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from enum import StrEnum
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -34,6 +35,17 @@ class Settings(BaseSettings):
     region_profile: Path | None = None
     log_level: str = "INFO"
     data_dir: Path = Field(default=Path("data"))
+    # Delivery of proactive messages (scheduler/delivery); Telegram's per-chat and per-group limits are
+    # facts of the platform and not settings.
+    delivery_rate: float = Field(default=30.0, gt=0, le=1000)
+    delivery_batch_size: int = Field(default=100, ge=1, le=10_000)
+    delivery_concurrency: int = Field(default=16, ge=1, le=1000)
+    delivery_lease_seconds: float = Field(default=60.0, gt=0)
+    delivery_max_attempts: int = Field(default=6, ge=1)
+    delivery_retry_base_seconds: float = Field(default=2.0, gt=0)
+    delivery_send_timeout_seconds: float = Field(default=15.0, gt=0)
+    delivery_poll_seconds: float = Field(default=1.0, gt=0)
+    quiet_hours: str = "20:00-08:30"
 
     @field_validator("telegram_api_base")
     @classmethod
@@ -71,6 +83,21 @@ class Settings(BaseSettings):
         host, sep, port = value.rpartition(":")
         if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
             raise ValueError("must be HOST:PORT, e.g. 127.0.0.1:8080")
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_hours(cls, value: str) -> str:
+        first, sep, second = value.partition("-")
+        if value.strip().lower() in ("", "off", "none"):
+            return "off"
+        try:
+            time.fromisoformat(first.strip())
+            time.fromisoformat(second.strip())
+        except ValueError:
+            sep = ""
+        if not sep:
+            raise ValueError("must be HH:MM-HH:MM (e.g. 20:00-08:30) or off")
         return value
 
     @field_validator("region_profile")

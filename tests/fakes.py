@@ -91,6 +91,7 @@ class _State:
     invites: dict[str, _Invite] = field(default_factory=dict)
     conversations: dict[tuple[int, int], str] = field(default_factory=dict)
     updates: set[int] = field(default_factory=set)
+    update_times: dict[int, datetime] = field(default_factory=dict)
     failures: list[tuple[int, datetime]] = field(default_factory=list)
     audit: list[dict[str, Any]] = field(default_factory=list)
     outbox: dict[str, OutboxMessage] = field(default_factory=dict)  # by dedupe key, in enqueue order
@@ -301,7 +302,15 @@ class FakeUpdates(_Repo):
         if update_id in self.s.updates:
             return False
         self.s.updates.add(update_id)
+        self.s.update_times[update_id] = now
         return True
+
+    async def prune(self, before: datetime) -> int:
+        old = [u for u, at in self.s.update_times.items() if at < before]
+        for update_id in old:
+            self.s.updates.discard(update_id)
+            del self.s.update_times[update_id]
+        return len(old)
 
 
 class FakeLoginAttempts(_Repo):
@@ -310,6 +319,12 @@ class FakeLoginAttempts(_Repo):
 
     async def failures_since(self, account_id: int, since: datetime) -> int:
         return sum(1 for acc, at in self.s.failures if acc == account_id and at >= since)
+
+    async def prune(self, before: datetime) -> int:
+        kept = [(acc, at) for acc, at in self.s.failures if at >= before]
+        pruned = len(self.s.failures) - len(kept)
+        self.s.failures = kept
+        return pruned
 
 
 class FakeAudit(_Repo):

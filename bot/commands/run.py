@@ -7,8 +7,10 @@ import contextlib
 import logging
 import signal
 
+from bot.clock import SystemClock
 from bot.config import Settings, require_secret
 from handlers import create_transport
+from scheduler.service import Background
 
 from .wiring import build_core, id_hash_key, open_database
 
@@ -28,7 +30,10 @@ async def run(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
+    # Outbox delivery and the periodic jobs run beside the updates, through the same bot connection.
+    background = Background(settings, database, transport.messenger, SystemClock())
     try:
+        background.start()
         await transport.set_commands(core.command_menu())
         if settings.webhook_url and webhook_secret:
             host, port = settings.webhook_host_port
@@ -45,5 +50,6 @@ async def run(settings: Settings) -> None:
         for signum in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(Exception):
                 loop.remove_signal_handler(signum)
+        await background.stop()
         await transport.close()
         await database.dispose()

@@ -1,0 +1,119 @@
+"""Delivery and the periodic jobs, beside the bot (`retiree-bot run`) or alone (`retiree-bot worker`)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.config import Settings
+from bot.i18n import I18n
+from bot.ports import Clock, Messenger
+from scheduler.context import JobContext
+from scheduler.delivery import ActionBuilder, Backoff, Limits, QuietHours, Sender, SenderConfig
+from scheduler.jobs import JOBS, Job
+from scheduler.leader import Leadership, leadership_for
+from storage.database import Database
+from storage.repositories.delivery_queue import SqlDeliveryQueue
+
+log = logging.getLogger(__name__)
+
+# A tick missed by up to an hour (the process was busy or down) still runs once; older ones are dropped,
+# and several missed ticks run as one (coalesce): the jobs are scans, so one run catches up on all of them.
+MISFIRE_GRACE_S = 3600
+
+
+def sender_config(settings: Settings) -> SenderConfig:
+    return SenderConfig(
+        limits=Limits(global_per_s=settings.delivery_rate),
+        batch_size=settings.delivery_batch_size,
+        concurrency=settings.delivery_concurrency,
+        lease_s=settings.delivery_lease_seconds,
+        poll_interval_s=settings.delivery_poll_seconds,
+        send_timeout_s=settings.delivery_send_timeout_seconds,
+        backoff=Backoff(
+            base_s=settings.delivery_retry_base_seconds, max_attempts=settings.delivery_max_attempts
+        ),
+        quiet_hours=QuietHours.parse(settings.quiet_hours),
+        time_zone=ZoneInfo(settings.timezone),
+    )
+
+
+def build_sender(
+    settings: Settings, database: Database, messenger: Messenger, clock: Clock, i18n: I18n | None = None
+) -> Sender:
+    builder = ActionBuilder(i18n or I18n(default_locale=settings.default_locale))
+    return Sender(SqlDeliveryQueue(database.sessions), messenger, builder, clock, sender_config(settings))
+
+
+class JobRunner:
+    """The registry's jobs on an APScheduler AsyncIOScheduler; each tick runs only on the leader."""
+
+    def __init__(
+        self, ctx: JobContext, tz: ZoneInfo, leadership: Leadership, jobs: tuple[Job, ...] = JOBS
+    ) -> None:
+        self._ctx = ctx
+        self._leadership = leadership
+        self._jobs = jobs
+        self.scheduler = AsyncIOScheduler(
+            timezone=tz,
+            job_defaults={"coalesce": True, "misfire_grace_time": MISFIRE_GRACE_S, "max_instances": 1},
+        )
+        for job in jobs:
+            self.scheduler.add_job(self.tick, trigger=job.trigger(tz), args=[job], id=job.id, name=job.id)
+
+    async def tick(self, job: Job) -> bool:
+        """Run `job` if this instance leads; True if it ran and finished without error."""
+        try:
+            if not await self._leadership.is_leader():
+                return False
+            await job.func(self._ctx)
+            return True
+        except Exception:
+            # One failing job must not stop the scheduler (nor the next tick of the same job).
+            log.exception("job %s failed", job.id)
+            return False
+
+    def start(self) -> None:
+        self.scheduler.start()
+
+    async def stop(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        await self._leadership.resign()
+
+
+class Background:
+    """The outbox sender plus the periodic jobs, started and stopped together."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        database: Database,
+        messenger: Messenger,
+        clock: Clock,
+        *,
+        with_jobs: bool = True,
+    ) -> None:
+        self.sender = build_sender(settings, database, messenger, clock)
+        ctx = JobContext(uow=database.uow, clock=clock, settings=settings)
+        tz = ZoneInfo(settings.timezone)
+        self.jobs = JobRunner(ctx, tz, leadership_for(database.engine)) if with_jobs else None
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self.sender.run(self._stop), name="outbox-sender")
+        if self.jobs is not None:
+            self.jobs.start()
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self.jobs is not None:
+            await self.jobs.stop()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task

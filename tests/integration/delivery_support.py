@@ -1,0 +1,124 @@
+"""Shared pieces of the delivery tests: a database on either backend, a sending-only transport, and
+counting what the emulator received."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections import Counter
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from bot.actions import Action
+from bot.domain.records import Account, MessageCategory, OutboxMessage
+from bot.emulator import Emulator
+from bot.events import Event
+from bot.i18n import I18n
+from bot.ports import Clock
+from handlers import Transport, create_transport
+from scheduler.delivery import ActionBuilder, Sender, SenderConfig
+from storage.database import Database
+from storage.migrate import upgrade
+from storage.repositories.delivery_queue import SqlDeliveryQueue
+from tests.db import conftest as pg
+
+TOKEN = "123456:AADeliveryTestTokenXXXXXXXXXXX"
+KEY = re.compile(r"\[(m-[\w:-]+)\]")
+_I18N: list[I18n] = []
+
+
+def shared_i18n() -> I18n:
+    if not _I18N:
+        _I18N.append(I18n())
+    return _I18N[0]
+
+
+class NoCore:
+    async def handle(self, event: Event) -> Sequence[Action]:
+        return ()
+
+
+@asynccontextmanager
+async def sqlite_database(tmp_path: Path) -> AsyncIterator[Database]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'delivery.sqlite3'}"
+    await upgrade(url)
+    database = Database.from_url(url)
+    try:
+        yield database
+    finally:
+        await database.dispose()
+
+
+@asynccontextmanager
+async def postgres_database() -> AsyncIterator[Database]:
+    """A throwaway PostgreSQL database, migrated (skips, or fails in CI, when no server answers)."""
+    admin = await pg._admin_connection()
+    name = f"rb_test_{secrets.token_hex(6)}"
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        url = make_url(pg.ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+        await upgrade(url)
+        database = Database.from_url(url)
+        try:
+            yield database
+        finally:
+            await database.dispose()
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@asynccontextmanager
+async def sending_transport(framework: str, emu: Emulator) -> AsyncIterator[Transport]:
+    transport = create_transport(framework, token=TOKEN, api_base=emu.base_url, core=NoCore())
+    try:
+        yield transport
+    finally:
+        await transport.close()
+
+
+def make_sender(database: Database, transport: Transport, config: SenderConfig, clock: Clock) -> Sender:
+    return Sender(
+        SqlDeliveryQueue(database.sessions), transport.messenger, ActionBuilder(shared_i18n()), clock, config
+    )
+
+
+async def add_accounts(database: Database, user_ids: Sequence[int]) -> list[Account]:
+    async with database.uow() as uow:
+        accounts = [await uow.accounts.get_or_create(u, u, "en") for u in user_ids]
+        await uow.commit()
+    return accounts
+
+
+def text_message(
+    account: Account | None,
+    key: str,
+    *,
+    chat_id: int | None = None,
+    category: MessageCategory = MessageCategory.BROADCAST,
+    batch_id: int | None = None,
+) -> OutboxMessage:
+    """A message whose text carries its dedupe key, so what the emulator got can be traced back."""
+    return OutboxMessage(
+        chat_id=chat_id if chat_id is not None else account.chat_id if account else 0,
+        account_id=account.id if account else None,
+        category=category,
+        dedupe_key=key,
+        text=f"Notice <b>[{key}]</b>",
+        batch_id=batch_id,
+    )
+
+
+def delivered(emu: Emulator) -> Counter[str]:
+    """Dedupe keys of the messages the emulator accepted, with how often each was accepted."""
+    found: Counter[str] = Counter()
+    for call in emu.calls:
+        if call.ok and call.method.lower().startswith("send"):
+            text = str(call.params.get("text") or call.params.get("caption") or "")
+            match = KEY.search(text)
+            if match:
+                found[match.group(1)] += 1
+    return found
