@@ -13,6 +13,8 @@ from typing import Any
 
 _TOKEN_IN_URL = re.compile(r"/bot\d+:[A-Za-z0-9_-]+")
 _HIDDEN = "<hidden>"
+# Bot logs under its class name; the Application builds an ExtBot.
+_BOT_LOGGERS = ("telegram.Bot", "telegram.ext.ExtBot")
 
 
 def _update_id(value: Any) -> Any:
@@ -28,7 +30,7 @@ class _Redactor(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args if isinstance(record.args, tuple) else ()
         message = str(record.msg)
-        if record.name == "telegram.Bot" and "Bot API endpoint" in message and len(args) == 2:
+        if record.name in _BOT_LOGGERS and "Bot API endpoint" in message and len(args) == 2:
             record.args = (args[0], _HIDDEN)
         elif record.name == "telegram.ext.Application" and "update" in message and len(args) == 1:
             record.args = (_update_id(args[0]),)
@@ -40,7 +42,7 @@ class _Redactor(logging.Filter):
         return True
 
 
-_LOGGERS = ("telegram.Bot", "telegram.ext.Application", "telegram.request.BaseRequest", "httpx")
+_LOGGERS = (*_BOT_LOGGERS, "telegram.ext.Application", "telegram.request.BaseRequest", "httpx")
 _REDACTOR = _Redactor()
 
 

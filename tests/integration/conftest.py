@@ -123,12 +123,20 @@ async def _stop(task: asyncio.Task[None], stop: asyncio.Event, transport: Transp
 
 @asynccontextmanager
 async def running_bot(
-    framework: str, emu: Emulator, database: Database, *, webhook: bool = False
+    framework: str,
+    emu: Emulator,
+    database: Database,
+    *,
+    webhook: bool = False,
+    prepare: Callable[[Transport], None] | None = None,
 ) -> AsyncIterator[BotApp]:
-    """The real transport of `framework`, polling (or serving a webhook) until the block ends."""
+    """The real transport of `framework`, polling (or serving a webhook) until the block ends.
+    `prepare` may adjust the transport before it starts (e.g. to simulate a lost webhook answer)."""
     clock = MovableClock()
     core = make_core(database, clock)
     transport = create_transport(framework, token=TOKEN, api_base=emu.base_url, core=core, poll_timeout=1)
+    if prepare is not None:
+        prepare(transport)
     stop = asyncio.Event()
     db_path = Path(str(database.engine.url.database))
     app = BotApp(framework, emu, database, db_path, core, clock, transport)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from bot.domain.records import StaffRole
+from bot.emulator import Emulator
 from bot.flows import buttons, language, wording
 from bot.i18n import LANGUAGE_NAMES
 from bot.services.staff_invites import create_invite
@@ -171,6 +173,10 @@ async def test_cancel_in_the_middle_of_registration(bot_app: BotApp) -> None:
     assert RETIREE_NAME not in joined(name_now)  # not taken as a registration answer any more
 
 
+def answered_since(emu: Emulator, start: int) -> bool:
+    return any(c.chat_id == USER for c in emu.calls[start:])
+
+
 async def test_unexpected_input_gets_a_friendly_reprompt(bot_app: BotApp) -> None:
     emu = bot_app.emu
     await bot_app.says(USER, "/start")
@@ -179,7 +185,7 @@ async def test_unexpected_input_gets_a_friendly_reprompt(bot_app: BotApp) -> Non
     for send in (emu.send_sticker, emu.send_photo, emu.send_voice, emu.send_document, emu.send_video):
         before = len(emu.calls)
         await send(USER)
-        await emu.wait_for(lambda start=before: any(c.chat_id == USER for c in emu.calls[start:]))
+        await emu.wait_for(partial(answered_since, emu, before))
         await emu.wait_quiet(USER)
         replies = [c for c in emu.calls[before:] if c.chat_id == USER]
         assert unsupported in joined(replies)

@@ -24,8 +24,9 @@ def _protected(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
 
 
-def test_ptb_call_parameters_are_hidden(caplog: pytest.LogCaptureFixture) -> None:
-    logging.getLogger("telegram.Bot").debug(
+@pytest.mark.parametrize("logger", ["telegram.Bot", "telegram.ext.ExtBot"])
+def test_ptb_call_parameters_are_hidden(caplog: pytest.LogCaptureFixture, logger: str) -> None:
+    logging.getLogger(logger).debug(
         "Calling Bot API endpoint `%s` with parameters `%s`", "sendMessage", {"text": SECRET_TEXT}
     )
 
