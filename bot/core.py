@@ -9,12 +9,13 @@ from collections.abc import Mapping, Sequence
 from bot.actions import Action, AnswerCallback, SendText
 from bot.domain.records import AccountRole, ConversationState
 from bot.events import Event, EventKind
-from bot.flows import buttons, menu, wording
+from bot.flows import buttons, menu, policy, wording
 from bot.flows.base import CALLBACK_VERSION, Flow
 from bot.flows.commands import command_menu
 from bot.flows.context import Context, Prompt
 from bot.flows.registry import FLOWS, FlowRouter
 from bot.i18n import N_, I18n, Translator, match_locale
+from bot.knowledge.provider import KnowledgeProvider
 from bot.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from bot.rendering import Renderer, html_message
 from bot.services import staff_invites
@@ -39,6 +40,7 @@ class BotCore:
         id_hash_key: bytes,
         default_locale: str = "zh_Hans",
         i18n: I18n | None = None,
+        knowledge: KnowledgeProvider | None = None,
     ) -> None:
         if not id_hash_key:
             raise ValueError("id_hash_key must not be empty")
@@ -49,6 +51,7 @@ class BotCore:
         self._default_locale = default_locale
         self._renderer = Renderer(self._i18n)
         self._router = FlowRouter()
+        self._knowledge = knowledge or KnowledgeProvider()
 
     @property
     def i18n(self) -> I18n:
@@ -107,6 +110,7 @@ class BotCore:
             now=self._clock.now(),
             id_hash_key=self._id_hash_key,
             state=state,
+            knowledge=self._knowledge,
         )
 
     async def _store_state(self, ctx: Context) -> None:
@@ -196,6 +200,9 @@ class BotCore:
             and parts[0] == CALLBACK_VERSION
         ):
             handled = await FLOWS[ctx.state.flow].on_callback(ctx, ctx.state, parts)
+        if not handled and len(data.encode()) <= MAX_CALLBACK_BYTES and parts[0] == CALLBACK_VERSION:
+            # Answers' buttons ("More", "Ask a person", staff's "Answer") work from any step.
+            handled = await policy.on_callback(ctx, parts)
         if not handled:
             assert ctx.event.callback_id is not None
             ctx.actions.append(AnswerCallback(ctx.event.callback_id, ctx.label(wording.STALE_BUTTON)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.core import BotCore
+from bot.knowledge.provider import KnowledgeProvider, database_passages
 from storage.database import Database
 from storage.migrate import current, head_revision
 
@@ -32,4 +33,9 @@ def build_core(settings: Settings, database: Database, key: bytes) -> BotCore:
         clock=SystemClock(),
         id_hash_key=key,
         default_locale=settings.default_locale,
+        knowledge=knowledge_provider(settings, database),
     )
+
+
+def knowledge_provider(settings: Settings, database: Database) -> KnowledgeProvider:
+    return KnowledgeProvider(settings.region_profile, database_passages(database))

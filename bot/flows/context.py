@@ -13,6 +13,7 @@ from bot.domain.resident_id import CHINA_TZ
 from bot.events import Event, EventKind
 from bot.flows.buttons import normalise_label
 from bot.i18n import I18n, Translator
+from bot.knowledge.provider import KnowledgeProvider
 from bot.ports import UnitOfWork
 from bot.rendering import Renderer, html_message
 
@@ -43,6 +44,7 @@ class Context:
     id_hash_key: bytes
     state: ConversationState | None
     actions: list[Action] = field(default_factory=list)
+    knowledge: KnowledgeProvider | None = None  # the policy-question answerer; None: the shipped default
 
     @property
     def chat_id(self) -> int:

@@ -4,17 +4,11 @@ absence of one. Areas whose features are not built yet say so plainly instead of
 from __future__ import annotations
 
 from bot.domain.records import AccountRole
-from bot.flows import buttons, wording
+from bot.flows import buttons, handoff, policy, wording
 from bot.flows.base import PRESS_A_BUTTON
 from bot.flows.context import Context, Prompt
 from bot.flows.machine import Machine
-from bot.i18n import N_
 from bot.services import accounts
-
-TYPED_IN_MENU = N_(
-    "I cannot answer typed questions yet: that service is being prepared. "
-    "Please use the buttons below, or contact your community office."
-)
 
 # Not persisted (the menu has no state); declared for the diagram and to keep the menus' choices in one place.
 MACHINE = Machine(
@@ -22,7 +16,7 @@ MACHINE = Machine(
     initial="main",
     transitions={
         "main": {
-            "policy": "main",
+            "policy": "@policy",
             "certification": "main",
             "death_benefit": "main",
             "activities": "main",
@@ -33,6 +27,7 @@ MACHINE = Machine(
         },
         "staff": {
             "unit": "staff",
+            "questions": "staff",
             "notices": "staff",
             "certification": "staff",
             "claims": "staff",
@@ -52,10 +47,13 @@ MAIN_ROWS = [
 STAFF_ROWS = [
     [buttons.STAFF_UNIT, buttons.STAFF_NOTICES],
     [buttons.STAFF_CERTIFICATION, buttons.STAFF_CLAIMS],
-    [buttons.ASK_PERSON, buttons.SETTINGS],
+    [handoff.STAFF_QUESTIONS, buttons.SETTINGS],
+    [buttons.ASK_PERSON],
     [buttons.HELP],
 ]
-PREPARED_MAIN = (buttons.POLICY, buttons.CERTIFICATION, buttons.DEATH_BENEFIT, buttons.ACTIVITIES)
+PREPARED_MAIN = (buttons.CERTIFICATION, buttons.DEATH_BENEFIT, buttons.ACTIVITIES)
+# Every label of the main menus: pressed while a question is awaited, they still do what they say.
+MENU_LABELS = tuple(label for row in (*MAIN_ROWS, *STAFF_ROWS) for label in row)
 PREPARED_STAFF = (buttons.STAFF_NOTICES, buttons.STAFF_CERTIFICATION, buttons.STAFF_CLAIMS)
 
 
@@ -80,8 +78,20 @@ async def on_text(ctx: Context) -> None:
     """A message while at the menu of a registered account."""
     staff = ctx.account.role is AccountRole.STAFF
     prepared = PREPARED_STAFF if staff else PREPARED_MAIN
-    choice = ctx.pressed(*prepared, buttons.HELP, buttons.SETTINGS, buttons.STAFF_UNIT, buttons.LANGUAGE)
-    if choice in prepared:
+    choice = ctx.pressed(
+        *prepared,
+        buttons.HELP,
+        buttons.SETTINGS,
+        buttons.STAFF_UNIT,
+        buttons.LANGUAGE,
+        buttons.POLICY,
+        handoff.STAFF_QUESTIONS,
+    )
+    if choice == buttons.POLICY:
+        await ctx.router.begin(ctx, "policy")
+    elif choice == handoff.STAFF_QUESTIONS and staff:
+        await handoff.show_unanswered(ctx)
+    elif choice in prepared:
         await show(ctx, await wording.prepared_lead(ctx, choice or ""))
     elif choice == buttons.HELP:
         # The help already carries the safety line: send it alone, under the menu keyboard.
@@ -93,7 +103,7 @@ async def on_text(ctx: Context) -> None:
     elif choice == buttons.STAFF_UNIT and staff:
         await show(ctx)
     elif not staff and ctx.text.strip() and not ctx.text.startswith("/"):
-        await show(ctx, ctx.msg(TYPED_IN_MENU))
+        await policy.answer_question(ctx, ctx.text.strip())
     else:
         await show(ctx, ctx.msg(PRESS_A_BUTTON))
 

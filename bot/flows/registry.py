@@ -9,7 +9,9 @@ from bot.flows import menu
 from bot.flows.base import Flow
 from bot.flows.context import Context
 from bot.flows.family_registration import FamilyRegistrationFlow
+from bot.flows.handoff import HandoffFlow
 from bot.flows.language import LanguageFlow
+from bot.flows.policy import PolicyFlow
 from bot.flows.retiree_registration import RetireeRegistrationFlow
 from bot.flows.settings import SettingsFlow
 from bot.flows.start import StartFlow
@@ -22,6 +24,8 @@ FLOWS: Mapping[str, Flow] = {
         RetireeRegistrationFlow(),
         FamilyRegistrationFlow(),
         SettingsFlow(),
+        PolicyFlow(),
+        HandoffFlow(),
     )
 }
 

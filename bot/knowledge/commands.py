@@ -69,12 +69,16 @@ def answer_text(answer: Answer) -> str:
     return "\n".join(lines)
 
 
+def _exists(path: str) -> bool:
+    return Path(path).is_file()
+
+
 async def _passages(settings: Settings) -> Sequence[Passage]:
     """Ingested passages when a database with them exists; none otherwise (ask works without one)."""
     from sqlalchemy.engine import make_url
 
     url = make_url(settings.database_url)
-    if url.get_backend_name() == "sqlite" and not (url.database and Path(url.database).is_file()):
+    if url.get_backend_name() == "sqlite" and not (url.database and _exists(url.database)):
         return ()
     try:
         from storage.database import Database

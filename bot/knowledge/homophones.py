@@ -9,14 +9,20 @@ import itertools
 from collections.abc import Iterable
 from functools import lru_cache
 
-from pypinyin.pinyin_dict import pinyin_dict
-
 _TONES = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ", "aaaaeeeeiiiioooouuuuvvvvvnnnm")
 MAX_READINGS = 16
 # Particles and pronouns: a stretch holding one is almost never a misspelt term ("怎么领" is not "冒领").
 _FUNCTION_CHARS = frozenset(
     "么怎什的了吗呢啊吧呀我你您他她它是在有和就都也还这那个样哪谁啥咋么嘛哦不没要会能可"
 )
+
+
+@lru_cache(maxsize=1)
+def _pinyin() -> dict[int, str]:
+    # Imported on first use: the table is large, and most imports of the bot never need it.
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    return dict(pinyin_dict)
 
 
 @lru_cache(maxsize=16384)
@@ -26,7 +32,7 @@ def readings(char: str) -> frozenset[str]:
     Only the first (commonest) reading counts: rare readings make unrelated words sound alike (离 has a
     rare "chi", which would turn 延迟退休 into 延离退休).
     """
-    raw = pinyin_dict.get(ord(char))
+    raw = _pinyin().get(ord(char))
     if not raw:
         return frozenset()
     return frozenset({_fold(raw.split(",")[0].translate(_TONES))})

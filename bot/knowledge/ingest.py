@@ -72,7 +72,9 @@ def split_document(text: str, fallback_title: str) -> list[IngestedPassage]:
             continue
         # Lines of a paragraph were wrapped by the source's layout: join them without spaces for Chinese.
         buffer = f"{buffer}{line}" if buffer else line
-        if len(buffer) >= MAX_PASSAGE or line.endswith(("。", "！", "？", ".", "!", "?")) and len(buffer) > 120:
+        if len(buffer) >= MAX_PASSAGE or (
+            line.endswith(("。", "！", "？", ".", "!", "?")) and len(buffer) > 120
+        ):
             flush()
     flush()
     return passages

@@ -39,6 +39,7 @@ def _account(row: AccountRow) -> Account:
         locale=row.locale,
         role=AccountRole(row.role),
         retiree_id=row.retiree_id,
+        unreachable=row.unreachable,
     )
 
 

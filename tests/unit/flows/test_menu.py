@@ -28,8 +28,14 @@ async def test_staff_tools_are_being_prepared(world: World, label: str) -> None:
 
 async def test_typed_question_is_answered_honestly(world: World) -> None:
     chat = await at_step(world, "menu/retiree")
-    await chat.say("养老金什么时候发？")
-    assert ZH.gettext(menu.TYPED_IN_MENU) in chat.text
+    await chat.say("明天天气怎么样？")
+    assert (
+        ZH.gettext(
+            "Sorry, I am not sure about this. I would rather not guess: a person from your community "
+            "office can answer it."
+        )
+        in chat.text
+    )
 
 
 async def test_help_has_the_safety_line_once(world: World) -> None:

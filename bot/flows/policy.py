@@ -1,0 +1,232 @@
+"""Policy questions: a question typed in the retiree's own words gets a short sourced answer with
+"More", "Ask a person" and "Main menu" buttons, or an honest "I don't know" with the offer of a person.
+
+The flow's one step waits for questions; free text typed at the main menu is answered the same way and
+enters this step, so that "Ask a person" knows which question to pass on. The last few questions are kept
+in the conversation state for that (never in callback data, which carries only opaque numbers).
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any
+
+from bot.actions import Button, InlineKeyboard
+from bot.domain.records import AccountRole, ConversationState
+from bot.flows import buttons
+from bot.flows.base import CALLBACK_VERSION, Flow
+from bot.flows.context import Context, Prompt
+from bot.flows.machine import END, Machine
+from bot.i18n import N_
+from bot.knowledge.answerer import Answer, Answerer, SourceRef
+from bot.knowledge.model import Entry
+from bot.knowledge.provider import KnowledgeProvider
+from bot.services import questions
+
+TAG = "pq"
+RECENT = 3
+QUESTION_CHARS = 500
+
+ASK_PROMPT = N_(
+    "Type your question in your own words, for example: “When is the yearly certification?” "
+    "or “What papers do we need for the funeral grant?”"
+)
+MORE = N_("📄 More")
+HANDED_OFF = N_(
+    "Your question has been passed to the staff of %(unit)s. Their answer will come here in this chat."
+)
+NO_STAFF = N_(
+    "No staff member of your community is connected to this bot yet. Please contact your community office."
+)
+NOT_REGISTERED = N_("Please register first (send /start), so that I know which community office to ask.")
+
+MACHINE = Machine(
+    "policy",
+    initial="ask",
+    transitions={
+        "ask": {"question": "ask", "more": "ask", "ask_person": "ask", "main_menu": END, "menu_button": END},
+    },
+)
+
+_LANG_CODES = {"zh_Hans": "s", "zh_Hant": "t", "en": "e"}
+_CODE_LANGS = {v: k for k, v in _LANG_CODES.items()}
+_provider = KnowledgeProvider()
+
+
+def entry_key(entry_id: str) -> str:
+    """A short opaque key for an entry in callback data."""
+    return format(zlib.crc32(entry_id.encode()), "08x")
+
+
+async def _answerer(ctx: Context) -> Answerer:
+    return await (ctx.knowledge or _provider).get()
+
+
+def source_line(source: SourceRef) -> str:
+    parts = [source.title, source.issuer, source.date, source.section]
+    return ", ".join(part for part in parts if part)
+
+
+def _keyboard(ctx: Context, answer: Answer | None, recent_id: int | None) -> InlineKeyboard:
+    row: list[Button] = []
+    if answer is not None and answer.has_more and not answer.handoff:
+        lang = _LANG_CODES.get(answer.language, "s")
+        if answer.entry_id is not None:
+            row.append(
+                Button(ctx.label(MORE), f"{CALLBACK_VERSION}:{TAG}:m:{entry_key(answer.entry_id)}:{lang}")
+            )
+        elif answer.passage_id is not None:
+            row.append(Button(ctx.label(MORE), f"{CALLBACK_VERSION}:{TAG}:p:{answer.passage_id}:{lang}"))
+    rows = [tuple(row)] if row else []
+    second = []
+    if recent_id is not None:
+        second.append(Button(ctx.label(buttons.ASK_PERSON), f"{CALLBACK_VERSION}:{TAG}:h:{recent_id}"))
+    second.append(Button(ctx.label(buttons.MAIN_MENU), f"{CALLBACK_VERSION}:{TAG}:menu"))
+    rows.append(tuple(second))
+    return InlineKeyboard(tuple(rows))
+
+
+def _remember(ctx: Context, text: str, language: str) -> int:
+    """Keep the question in the policy step's state; returns its number for the Ask-a-person button."""
+    data: dict[str, Any] = dict(ctx.state.data) if ctx.state and ctx.state.flow == MACHINE.flow else {}
+    recent = [r for r in data.get("recent", []) if isinstance(r, list) and len(r) == 3][-(RECENT - 1) :]
+    number = int(data.get("n", 0)) + 1
+    recent.append([number, text[:QUESTION_CHARS], language])
+    ctx.state = ConversationState(MACHINE.flow, "ask", {"recent": recent, "n": number})
+    return number
+
+
+async def answer_question(ctx: Context, text: str) -> None:
+    """Answer `text` and stay ready for the next question."""
+    answerer = await _answerer(ctx)
+    answer = answerer.answer(text)
+    number = _remember(ctx, text, answer.language)
+    t = ctx.i18n.translator(answer.language)
+    if answer.handoff:
+        await questions.log_unanswered(
+            ctx.uow, text, answer.language, answer.reason or "", answer.confidence, ctx.now
+        )
+        ctx.send(
+            ctx.renderer.render(t, "policy_dont_know.html.j2", text=answer.text),
+            _keyboard(ctx, answer, number),
+        )
+        return
+    body = ctx.renderer.render(
+        t,
+        "policy_answer.html.j2",
+        answer=answer.text,
+        source=source_line(answer.sources[0]) if answer.sources else "",
+        missing=bool(answer.missing_values),
+    )
+    ctx.send(body, _keyboard(ctx, answer, number))
+
+
+class PolicyFlow(Flow):
+    machine = MACHINE
+
+    def prompt(self, ctx: Context, state: ConversationState) -> Prompt:
+        return Prompt(ctx.msg(ASK_PROMPT), ctx.reply_keyboard([[buttons.MAIN_MENU], [buttons.ASK_PERSON]]))
+
+    async def on_text(self, ctx: Context, state: ConversationState) -> None:
+        from bot.flows import menu
+
+        if ctx.pressed(buttons.BACK, buttons.MAIN_MENU):
+            await self.go(ctx, state, "main_menu")
+        elif ctx.pressed(*menu.MENU_LABELS):
+            # The main menu's keyboard may still be showing: its buttons keep working here.
+            ctx.state = None
+            await menu.on_text(ctx)
+        elif not ctx.text.strip():
+            self.not_understood(ctx, state)
+        else:
+            await answer_question(ctx, ctx.text.strip())
+
+    async def on_callback(self, ctx: Context, state: ConversationState, parts: list[str]) -> bool:
+        return await on_callback(ctx, parts)
+
+
+async def on_callback(ctx: Context, parts: list[str]) -> bool:
+    """Buttons of answers (and of the hand-off), whatever step the chat is at now; False when stale."""
+    if len(parts) < 3:
+        return False
+    if parts[1] == questions.ANSWER_BUTTON_TAG or parts[1] == "uq":
+        from bot.flows import handoff
+
+        return await handoff.on_callback(ctx, parts)
+    if parts[1] != TAG:
+        return False
+    action = parts[2]
+    if action == "menu":
+        await ctx.router.show_menu(ctx)
+        return True
+    if action == "m" and len(parts) == 5:
+        return await _more(ctx, parts[3], _CODE_LANGS.get(parts[4], "zh_Hans"))
+    if action == "p" and len(parts) == 5 and parts[3].isdigit():
+        return await _passage(ctx, int(parts[3]), _CODE_LANGS.get(parts[4], "zh_Hans"))
+    if action == "h" and len(parts) == 4 and parts[3].isdigit():
+        return await _ask_person(ctx, int(parts[3]))
+    return False
+
+
+async def _more(ctx: Context, key: str, language: str) -> bool:
+    answerer = await _answerer(ctx)
+    entry: Entry | None = next((e for e in answerer.kb.entries if entry_key(e.id) == key), None)
+    if entry is None:
+        return False
+    text, missing = answerer.more(entry, language)
+    label = answerer.region_label(entry, ctx.i18n.translator(language))
+    body = ctx.renderer.render(
+        ctx.i18n.translator(language),
+        "policy_answer.html.j2",
+        answer=f"{label} {text}" if label else text,
+        source=source_line(answerer.source_ref(entry, language)),
+        missing=bool(missing),
+    )
+    ctx.send(body, _keyboard(ctx, None, _last_question(ctx)))
+    return True
+
+
+async def _passage(ctx: Context, passage_id: int, language: str) -> bool:
+    answerer = await _answerer(ctx)
+    passage = next((p for p in answerer.passages if p.id == passage_id), None)
+    if passage is None:
+        return False
+    body = ctx.renderer.render(
+        ctx.i18n.translator(language),
+        "policy_answer.html.j2",
+        answer=passage.text[:3000],
+        source=source_line(SourceRef(passage.title, passage.section)),
+        missing=False,
+    )
+    ctx.send(body, _keyboard(ctx, None, _last_question(ctx)))
+    return True
+
+
+def _last_question(ctx: Context) -> int | None:
+    if ctx.state is None or ctx.state.flow != MACHINE.flow:
+        return None
+    recent = ctx.state.data.get("recent") or []
+    return int(recent[-1][0]) if recent else None
+
+
+async def _ask_person(ctx: Context, number: int) -> bool:
+    if ctx.state is None or ctx.state.flow != MACHINE.flow:
+        return False
+    found = next((r for r in ctx.state.data.get("recent", []) if r and r[0] == number), None)
+    if found is None:
+        return False
+    if ctx.account.role is AccountRole.NEW:
+        ctx.send(ctx.msg(NOT_REGISTERED))
+        return True
+    _, text, language = found
+    handed = await questions.hand_off(ctx.uow, ctx.account, text, language, ctx.now)
+    if not handed.recipients:
+        ctx.send(ctx.msg(NO_STAFF))
+        return True
+    await questions.notify_staff(ctx.uow, ctx.renderer, ctx.i18n, handed.question, handed.recipients)
+    # Forget it: a second press of the same button must not send the question twice.
+    remaining = [r for r in ctx.state.data.get("recent", []) if r and r[0] != number]
+    ctx.state = ConversationState(MACHINE.flow, "ask", {**ctx.state.data, "recent": remaining})
+    unit = handed.unit.name if handed.unit else ""
+    ctx.send(ctx.msg(HANDED_OFF, unit=unit))
+    return True
