@@ -1,0 +1,69 @@
+"""The transports themselves, with a stand-in core: command menus, per-chat order, proactive messages,
+refusals turned into neutral errors."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Sequence
+
+import pytest
+
+from bot.actions import Action, SendText
+from bot.emulator import Emulator
+from bot.events import Event
+from handlers import RecipientBlocked, create_transport
+from tests.integration.conftest import FRAMEWORKS, TOKEN, BotApp
+
+
+class SlowEcho:
+    """Answers each text after a random pause, so that unordered handling would show."""
+
+    async def handle(self, event: Event) -> Sequence[Action]:
+        await asyncio.sleep(random.uniform(0, 0.02))
+        return [SendText(event.chat_id, event.text)]
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+async def test_each_chat_is_answered_in_order(emulator: Emulator, framework: str) -> None:
+    transport = create_transport(
+        framework, token=TOKEN, api_base=emulator.base_url, core=SlowEcho(), poll_timeout=1
+    )
+    stop = asyncio.Event()
+    task = asyncio.create_task(transport.run_polling(stop))
+    users = [7001, 7002, 7003]
+    try:
+        for n in range(15):
+            for user in users:
+                await emulator.send_text(user, f"m{n}")
+        await emulator.wait_for(lambda: all(len(emulator.messages(u)) == 15 for u in users), timeout=15)
+    finally:
+        stop.set()
+        await task
+        await transport.close()
+
+    for user in users:
+        assert [m.text for m in emulator.messages(user)] == [f"m{n}" for n in range(15)]
+
+
+async def test_command_menus_are_set_per_language_alike(bot_app: BotApp) -> None:
+    menu = bot_app.core.command_menu()
+
+    await bot_app.transport.set_commands(menu)
+
+    calls = [c for c in bot_app.emu.calls if c.method == "setMyCommands"]
+    assert len(calls) == len(menu)
+    for call, (language, entries) in zip(calls, menu.items(), strict=True):
+        assert call.params.get("language_code") == (language or None)
+        assert call.params["commands"] == [{"command": c, "description": d} for c, d in entries]
+
+
+async def test_a_proactive_message_to_a_blocked_user_raises_a_neutral_error(bot_app: BotApp) -> None:
+    bot_app.emu.open_chat(7100)
+    message_id = await bot_app.transport.messenger.execute(SendText(7100, "<b>Reminder</b>"))
+    bot_app.emu.block_user(7100)
+
+    with pytest.raises(RecipientBlocked):
+        await bot_app.transport.messenger.execute(SendText(7100, "again"))
+
+    assert message_id == bot_app.emu.messages(7100)[0].message_id
