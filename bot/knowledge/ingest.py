@@ -35,7 +35,11 @@ def decode(raw: bytes) -> str:
 
 def _heading(line: str) -> str | None:
     head = line.strip()
-    if _TOP.match(head) or _SUB.match(head) or _ARTICLE.match(head):
+    article = _ARTICLE.match(head)
+    if article:
+        # "第五条 ……": the article number names the section, the rest of the line is its text.
+        return article.group(0).strip()
+    if _TOP.match(head) or _SUB.match(head):
         # A heading line may run on into its first sentence: keep the heading part.
         return re.split(r"[。:：，,；;]", head, maxsplit=1)[0][:40]
     return None

@@ -37,6 +37,7 @@ class Hit:
 # is one of ours: they count for less in the coverage.
 INTENTS = frozenset({"@when", "@where", "@docs", "@amount", "@who"})
 INTENT_SHARE = 0.3
+INTENT_BONUS = 1.0
 # A word the index knows is at least this share of an unknown one: common words of our domain ("养老金")
 # have a low rarity in the index, but a question that uses them is still about our domain.
 KNOWN_FLOOR = 0.4
@@ -71,8 +72,11 @@ class Retriever:
         if not self.size:
             return []
         totals: dict[int, float] = {}
+        intents = [t for t in analysis.tokens if t in INTENTS]
         for weight, scores in (
             (QUESTION_WEIGHT, self._questions.scores(analysis.tokens)),
+            # What is asked about a subject (when, where, what papers) tells its entries apart.
+            (INTENT_BONUS, self._questions.scores(intents)),
             (ANSWER_WEIGHT, self._answers.scores(analysis.tokens)),
             (BIGRAM_WEIGHT, self._bigrams.scores(analysis.bigrams)),
         ):

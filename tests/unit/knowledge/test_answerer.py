@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.knowledge.answerer import Answerer
+from bot.knowledge.homophones import HomophoneMatcher
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("年审要带什么证件", "cert-documents"),
+        ("養老金停發了怎麼恢復", "cert-restore"),
+        ("丧葬费多少钱", "death-funeral-amount"),
+    ],
+)
+def test_questions_find_their_entry(answerer: Answerer, question: str, entry: str) -> None:
+    answer = answerer.answer(question)
+    assert not answer.handoff
+    assert answer.entry_id == entry
+    assert answer.sources
+    assert answer.sources[0].title
+
+
+@pytest.mark.parametrize(
+    "question", ["明天沈阳下雨吗", "tell me a joke", "北京的丧葬费标准是多少", "医保报销比例是多少"]
+)
+def test_out_of_scope_questions_are_handed_off(answerer: Answerer, question: str) -> None:
+    answer = answerer.answer(question)
+    assert answer.handoff
+    assert answer.entry_id is None
+
+
+def test_a_missing_region_value_says_ask_the_office(answerer: Answerer) -> None:
+    answer = answerer.answer("How much is the funeral grant?")
+    assert answer.language == "en"
+    assert "funeral_allowance_amount" in answer.missing_values
+    assert "please ask" in answer.text
+    assert "{" not in answer.text
+
+
+def test_answers_come_in_the_question_language(answerer: Answerer) -> None:
+    assert answerer.answer("喪葬費是多少").language == "zh_Hant"
+    assert answerer.answer("喪葬費是多少").text != answerer.answer("丧葬费是多少").text
+
+
+def test_another_province_is_labelled(answerer: Answerer) -> None:
+    entry = next(e for e in answerer.kb.entries if e.region == "jiangsu")
+    label = answerer.region_label(entry, answerer.translator("en"))
+    assert label is not None
+    assert "Jiangsu" in label
+
+
+def test_homophone_typos_are_corrected() -> None:
+    matcher = HomophoneMatcher(["认证", "社保局", "抚恤金"])
+    assert matcher.correct("人证") == "认证"
+    assert matcher.correct("社报局") == "社保局"
+    assert matcher.correct("怎么领") == "怎么领"
