@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from bot.actions import InlineKeyboard
+from bot.domain.records import StaffRole
+from bot.services.staff_invites import create_invite
+from tests.unit.chat import World, registered_retiree
+
+
+def _data(keyboard: InlineKeyboard) -> list[str]:
+    return [button.callback_data for row in keyboard.rows for button in row]
+
+
+async def test_question_more_and_handoff_to_staff(world: World) -> None:
+    staff = world.chat(user_id=900)
+    token = await create_invite(world.db.uow, world.community.code, StaffRole.STAFF, world.clock)
+    await staff.command("start", token)
+    chat = await registered_retiree(world)
+
+    await chat.say("丧葬费要带什么材料")
+    assert "出处" in chat.text
+    data = _data(chat.inline_keyboard)
+    assert all(len(d.encode()) <= 64 for d in data)
+    more = next(d for d in data if ":m:" in d)
+    person = next(d for d in data if ":h:" in d)
+
+    await chat.press(more)
+    assert "出处" in chat.text
+
+    await chat.press(person)
+    assert "幸福社区" in chat.text
+    (notice,) = world.db.state.outbox.values()
+    assert notice.chat_id == 900
+    assert "丧葬费要带什么材料" in (notice.text or "")
+    assert notice.keyboard is not None
+
+    await chat.press(person)  # a second press does not send it twice
+    assert len(world.db.state.outbox) == 1
+
+    (answer_button,) = _data(notice.keyboard)  # type: ignore[arg-type]
+    await staff.press(answer_button)
+    assert "丧葬费要带什么材料" in staff.text
+    await staff.say("请带火化证明和身份证复印件来社区。")
+    assert any(
+        "火化证明" in (m.text or "") and m.chat_id == chat.user_id for m in world.db.state.outbox.values()
+    )
+    (question,) = world.db.state.questions.values()
+    assert question.answer == "请带火化证明和身份证复印件来社区。"
+
+
+async def test_unknown_question_is_logged_without_numbers(world: World) -> None:
+    chat = await registered_retiree(world)
+    await chat.say("明天天气怎么样 我电话13912345678")
+    assert ":h:" in " ".join(_data(chat.inline_keyboard))
+    (logged,) = world.db.state.unanswered
+    assert "13912345678" not in logged.text
+
+
+async def test_policy_button_prompts_and_menu_buttons_still_work(world: World) -> None:
+    chat = await registered_retiree(world)
+    await chat.say("📖 政策问答")
+    assert chat.state is not None
+    assert chat.state.flow == "policy"
+    await chat.say("⚙️ 设置")
+    assert chat.state is not None
+    assert chat.state.flow == "settings"
+
+
+async def test_staff_see_the_unanswered_list(world: World) -> None:
+    chat = await registered_retiree(world)
+    await chat.say("给我讲个笑话")
+    staff = world.chat(user_id=901)
+    token = await create_invite(world.db.uow, world.community.code, StaffRole.STAFF, world.clock)
+    await staff.command("start", token)
+    await staff.say("❓ 未解答的问题")
+    assert "讲个笑话" in staff.text
