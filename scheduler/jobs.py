@@ -14,6 +14,7 @@ from datetime import datetime, tzinfo
 
 from apscheduler.triggers.cron import CronTrigger
 
+from bot.services.questions import escalation_job
 from scheduler.context import JobContext
 from scheduler.housekeeping import housekeeping
 
@@ -42,6 +43,7 @@ JOBS: tuple[Job, ...] = (
         housekeeping,
         {"hour": 3, "minute": 17},
     ),
+    Job("questions", "escalate questions unanswered for 24 hours", escalation_job, {"minute": "*/15"}),
 )
 
 

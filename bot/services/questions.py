@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.actions import Button, InlineKeyboard
 from bot.domain.questions import Question, QuestionStatus
@@ -197,3 +198,8 @@ async def _supervisors_above(uow: UnitOfWork, unit_id: int | None) -> list[Accou
         if found:
             return list(found)
     return []
+
+
+async def escalation_job(ctx: Any) -> None:
+    """The scheduler's job (scheduler.jobs): escalate questions open for 24 hours."""
+    await escalate_overdue_questions(ctx.uow, ctx.clock)
