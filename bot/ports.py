@@ -3,12 +3,25 @@ tests use fakes of these, never mocks of the core itself."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
 from bot.actions import Action
+from bot.domain.certification import (
+    CertificationRecord,
+    CertList,
+    CertListItem,
+    CertMethod,
+    CertStatus,
+    PendingRetiree,
+    RejectReason,
+    ReminderBatch,
+    Submission,
+    SubmissionKind,
+    UnitRecipient,
+)
 from bot.domain.questions import Question, UnansweredQuestion
 from bot.domain.records import (
     Account,
@@ -194,6 +207,108 @@ class QuestionRepository(Protocol):
     async def count_unanswered(self) -> int: ...
 
 
+class CertificationRepository(Protocol):
+    """Certification status per retiree and cycle (no row = pending), and photo/video submissions.
+    Set-based where the campaign touches everyone (reminders, suspension): it must scale to millions."""
+
+    async def get(self, retiree_id: int, cycle: str) -> CertificationRecord | None: ...
+    async def last_certified(self, retiree_id: int) -> CertificationRecord | None:
+        """The most recent certification of any cycle."""
+        ...
+
+    async def certify(
+        self, retiree_id: int, cycle: str, method: CertMethod, at: datetime, by_account_id: int | None
+    ) -> CertStatus:
+        """Record the certification; returns the status before (CERTIFIED: nothing changed)."""
+        ...
+
+    async def self_report(self, retiree_id: int, cycle: str, at: datetime) -> bool:
+        """Pending → self-reported; False when the status was anything else."""
+        ...
+
+    async def request_visit(self, retiree_id: int, cycle: str, at: datetime) -> bool:
+        """Ask for a home visit (marks the retiree frail on the staff list); False if already asked."""
+        ...
+
+    async def retiree_id_bounds(self) -> tuple[int, int] | None:
+        """The smallest and largest retiree id, to walk the roster in ranges."""
+        ...
+
+    async def enqueue_reminders(self, batch: ReminderBatch, first_id: int, last_id: int) -> int:
+        """Queue the reminder for every alive retiree in the id range whose status is pending, once per
+        bound, reachable retiree account (outbox dedupe key); returns how many were new."""
+        ...
+
+    async def family_to_tell(self, cycle: str, after_retiree_id: int, limit: int) -> Sequence[PendingRetiree]:
+        """Alive retirees still pending in the cycle, with family accounts, not told yet; by id."""
+        ...
+
+    async def mark_family_told(self, cycle: str, retiree_ids: Sequence[int], at: datetime) -> None: ...
+    async def suspend_pending(self, cycle: str, at: datetime, first_id: int, last_id: int) -> int:
+        """Every alive retiree in the range not certified in the cycle becomes suspended; returns how many."""
+        ...
+
+    async def suspended_to_tell(
+        self, cycle: str, after_retiree_id: int, limit: int
+    ) -> Sequence[PendingRetiree]:
+        """Suspended retirees not told yet, with their own and their family's accounts; by id."""
+        ...
+
+    async def mark_suspension_told(self, cycle: str, retiree_ids: Sequence[int], at: datetime) -> None: ...
+    async def counts(
+        self, cycle: str, unit_ids: Sequence[int], all_pending_to_visit: bool
+    ) -> Mapping[CertList, int]:
+        """How many retirees of these communities are on each list (deceased ones on none)."""
+        ...
+
+    async def listing(
+        self,
+        cycle: str,
+        unit_ids: Sequence[int],
+        which: CertList,
+        all_pending_to_visit: bool,
+        offset: int,
+        limit: int,
+    ) -> Sequence[CertListItem]:
+        """A page of a list, by community and name. `all_pending_to_visit`: after the staff-task date,
+        everyone still pending is to be visited, not only those who asked."""
+        ...
+
+    async def supervisors(self, unit_kind: UnitKind) -> Sequence[UnitRecipient]:
+        """Supervisors (and administrators) of every unit of this kind."""
+        ...
+
+    async def staff_accounts(self) -> Sequence[UnitRecipient]:
+        """Every staff membership with its account, for the daily digest."""
+        ...
+
+    async def certify_by_hashes(
+        self, cycle: str, id_hashes: Sequence[str], at: datetime, by_account_id: int | None
+    ) -> int:
+        """Data-comparison import: certify the retirees with these ID hashes unless already certified;
+        returns how many changed."""
+        ...
+
+    async def add_submission(
+        self, retiree_id: int, cycle: str, account_id: int, kind: SubmissionKind, file_id: str, at: datetime
+    ) -> Submission: ...
+    async def get_submission(self, submission_id: int) -> Submission | None: ...
+    async def waiting_submissions(self, unit_ids: Sequence[int], limit: int) -> Sequence[Submission]:
+        """Submissions waiting for review from retirees of these communities, oldest first."""
+        ...
+
+    async def review_submission(
+        self,
+        submission_id: int,
+        approved: bool,
+        reason: RejectReason | None,
+        by_account_id: int,
+        at: datetime,
+    ) -> bool:
+        """Approve or reject a waiting submission; False when it was reviewed already."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Repositories never commit; `commit()` does, and leaving without it rolls back."""
 
@@ -208,6 +323,7 @@ class UnitOfWork(Protocol):
     audit: AuditLog
     outbox: Outbox
     questions: QuestionRepository
+    certification: CertificationRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -177,4 +177,4 @@ class AuditLogRow(Base):
 
 
 # Feature modules define their tables on the same Base; importing them here puts them in Base.metadata.
-from storage import models_outbox, models_questions  # noqa: E402, F401
+from storage import models_certification, models_outbox, models_questions  # noqa: E402, F401

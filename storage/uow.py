@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.ports import (
     AccountRepository,
     AuditLog,
+    CertificationRepository,
     ConversationRepository,
     FamilyLinkRepository,
     LoginAttemptRepository,
@@ -22,6 +23,7 @@ from bot.ports import (
 )
 from storage.repositories.accounts import SqlAccountRepository
 from storage.repositories.audit import SqlAuditLog
+from storage.repositories.certification import SqlCertificationRepository
 from storage.repositories.conversations import SqlConversationRepository
 from storage.repositories.family import SqlFamilyLinkRepository
 from storage.repositories.login_attempts import SqlLoginAttemptRepository
@@ -51,6 +53,7 @@ class SqlUnitOfWork:
     audit: AuditLog
     outbox: Outbox
     questions: QuestionRepository
+    certification: CertificationRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -78,6 +81,7 @@ class SqlUnitOfWork:
         self.audit = SqlAuditLog(session)
         self.outbox = SqlOutbox(session)
         self.questions = SqlQuestionRepository(session)
+        self.certification = SqlCertificationRepository(session)
         return self
 
     async def __aexit__(

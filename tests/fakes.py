@@ -17,6 +17,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from bot.actions import Action, SendText
+from bot.domain.certification import Submission
 from bot.domain.questions import Question, QuestionStatus, UnansweredQuestion
 from bot.domain.records import (
     Account,
@@ -36,6 +37,7 @@ from bot.domain.records import (
 from bot.ports import (
     AccountRepository,
     AuditLog,
+    CertificationRepository,
     ConversationRepository,
     FamilyLinkRepository,
     LoginAttemptRepository,
@@ -47,6 +49,7 @@ from bot.ports import (
     UnitOfWork,
     UpdateLog,
 )
+from tests.fakes_certification import FakeCert, FakeCertification
 
 
 class FakeClock:
@@ -98,6 +101,8 @@ class _State:
     batches: dict[int, tuple[str, str, datetime]] = field(default_factory=dict)
     questions: dict[int, Question] = field(default_factory=dict)
     unanswered: list[UnansweredQuestion] = field(default_factory=list)
+    certifications: dict[tuple[int, str], FakeCert] = field(default_factory=dict)
+    submissions: dict[int, Submission] = field(default_factory=dict)
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -438,6 +443,7 @@ class FakeUnitOfWork:
         self.audit: AuditLog = FakeAudit(self)
         self.outbox: Outbox = FakeOutbox(self)
         self.questions: QuestionRepository = FakeQuestions(self)
+        self.certification: CertificationRepository = FakeCertification(self)
 
     async def __aenter__(self) -> Self:
         self.working = copy.deepcopy(self._db.state)

@@ -1,0 +1,157 @@
+"""Pension-eligibility certification (领取养老金资格认证): statuses, methods and the records storage returns.
+
+A retiree has one status per cycle (a campaign year such as "2027", or a rolling due month such as
+"2027-05"). No stored row means "pending": the campaign never writes a row per retiree just to say that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from bot.actions import InlineKeyboard
+
+
+class CertStatus(StrEnum):
+    PENDING = "pending"
+    SELF_REPORTED = "self_reported"  # the retiree says they certified elsewhere; staff have not confirmed
+    CERTIFIED = "certified"
+    SUSPENDED = "suspended"  # not certified by the suspension date: payments stop until they certify
+
+
+class CertMethod(StrEnum):
+    SELF_SERVICE = "self_service"  # a photo or short video through the bot, checked by staff
+    HOME_VISIT = "home_visit"
+    IN_PERSON = "in_person"  # at the office
+    DATA_COMPARISON = "data_comparison"  # "silent" certification from other records, imported
+    SELF_REPORT = "self_report"  # the retiree's own word, confirmed by staff
+
+
+class SubmissionStatus(StrEnum):
+    WAITING = "waiting"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class SubmissionKind(StrEnum):
+    PHOTO = "photo"
+    VIDEO = "video"
+
+
+class RejectReason(StrEnum):
+    UNCLEAR = "unclear"
+    NO_ID = "no_id"
+    NOT_RETIREE = "not_retiree"
+    OTHER = "other"
+
+
+class CertList(StrEnum):
+    """The lists staff page through."""
+
+    PENDING = "pending"
+    SELF_REPORTED = "self_reported"
+    TO_VISIT = "to_visit"  # asked for a home visit, or (after the staff-task date) anyone still pending
+    SUSPENDED = "suspended"
+    CERTIFIED = "certified"
+
+
+# Statuses that stop reminders: a retiree who says they certified is not nagged while staff check.
+QUIET_STATUSES = frozenset({CertStatus.SELF_REPORTED, CertStatus.CERTIFIED, CertStatus.SUSPENDED})
+
+
+@dataclass(frozen=True, slots=True)
+class CertificationRecord:
+    retiree_id: int
+    cycle: str
+    status: CertStatus
+    method: CertMethod | None = None
+    certified_at: datetime | None = None
+    self_reported_at: datetime | None = None
+    visit_requested_at: datetime | None = None
+    suspended_at: datetime | None = None
+    restored_at: datetime | None = None  # certified after having been suspended: back pay follows
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """A photo or video of the retiree holding their ID, waiting for (or after) a staff review."""
+
+    id: int
+    retiree_id: int
+    cycle: str
+    account_id: int
+    kind: SubmissionKind
+    file_id: str
+    status: SubmissionStatus
+    created_at: datetime
+    reason: RejectReason | None = None
+    reviewed_by: int | None = None
+    reviewed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CertListItem:
+    """One line of a staff list: no ID number, only its masked form."""
+
+    retiree_id: int
+    name: str
+    id_masked: str
+    community_id: int
+    status: CertStatus
+    lives_elsewhere: bool
+    visit_requested: bool
+    certified_at: datetime | None = None
+    method: CertMethod | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """Who a proactive message goes to."""
+
+    account_id: int
+    chat_id: int
+    locale: str
+
+
+@dataclass(frozen=True, slots=True)
+class PendingRetiree:
+    """A retiree an escalation is about, with the family accounts to tell."""
+
+    retiree_id: int
+    name: str
+    community_id: int
+    lives_elsewhere: bool
+    family: tuple[Recipient, ...]
+    own: tuple[Recipient, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRecipient:
+    """A staff account and the unit it serves (e.g. a street supervisor)."""
+
+    account_id: int
+    chat_id: int
+    locale: str
+    unit_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderBatch:
+    """One reminder of one cycle, rendered once per language and procedure, for a set-based enqueue.
+
+    `texts[(locale, lives_elsewhere)]` is the message; accounts in a locale not listed get
+    `default_locale`'s. The dedupe key of each row is f"{dedupe_prefix}{retiree_id}:{account_id}"."""
+
+    cycle: str
+    number: int
+    texts: Mapping[tuple[str, bool], str]
+    keyboards: Mapping[str, InlineKeyboard]
+    default_locale: str
+    batch_id: int | None = None
+    time_zone: str | None = None
+
+    @property
+    def dedupe_prefix(self) -> str:
+        return f"cert-rem:{self.cycle}:{self.number}:"

@@ -1,0 +1,222 @@
+"""The campaign tick: reminders, escalations and suspension, as idempotent scans of database state.
+
+Run it as often as you like: every message has a dedupe key (a repeated tick enqueues nothing new) and every
+step is decided by the calendar and the stored status, not by "what ran last time". The roster is walked in
+ranges of retiree ids, one transaction each, with set-based SQL inside: a million retirees never sit in
+memory at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.domain.certification import CertList, PendingRetiree, ReminderBatch
+from bot.domain.certification_calendar import Cycle, Mode
+from bot.domain.records import MessageCategory, OutboxMessage, UnitKind
+from bot.i18n import LOCALES, I18n
+from bot.ports import UnitOfWork, UnitOfWorkFactory
+from bot.services.certification_messages import CertificationTexts, reminder_keyboard
+
+log = logging.getLogger(__name__)
+
+RANGE = 50_000  # retiree ids per transaction
+PAGE = 500  # retirees per escalation page
+SUPERVISOR_NAMES = 30  # names listed in the supervisor's message; the rest are in the staff view
+
+PageFetch = Callable[[UnitOfWork, int], Awaitable[Sequence[PendingRetiree]]]
+
+
+@dataclass
+class TickReport:
+    cycle: str | None = None
+    reminder: int | None = None
+    reminders: int = 0
+    family: int = 0
+    supervisors: int = 0
+    suspended: int = 0
+    suspension_notices: int = 0
+    steps: list[str] = field(default_factory=list)
+
+
+async def id_ranges(uow_factory: UnitOfWorkFactory, size: int = RANGE) -> AsyncIterator[tuple[int, int]]:
+    async with uow_factory() as uow:
+        bounds = await uow.certification.retiree_id_bounds()
+    if bounds is None:
+        return
+    low, high = bounds
+    for first in range(low, high + 1, size):
+        yield first, min(first + size - 1, high)
+
+
+class Campaign:
+    def __init__(self, uow_factory: UnitOfWorkFactory, i18n: I18n, texts: CertificationTexts) -> None:
+        self._uow = uow_factory
+        self._i18n = i18n
+        self._texts = texts
+
+    async def tick(self, now: datetime, *, range_size: int = RANGE) -> TickReport:
+        calendar = self._texts.profile.calendar
+        report = TickReport()
+        if calendar.mode is not Mode.CAMPAIGN:
+            # Rolling cycles are per retiree; their reminders are not part of this set-based tick yet.
+            report.steps.append("rolling mode: nothing to do in the campaign tick")
+            return report
+        cycle = calendar.current_cycle(now)
+        report.cycle = cycle.key
+        esc = calendar.escalation
+        number = cycle.due_reminder(now)
+        if number is not None:
+            report.reminder = number
+            report.reminders = await self.send_reminders(cycle, number, range_size=range_size)
+        if cycle.family_at is not None and cycle.family_at <= now < cycle.suspension_at:
+            report.family = await self.tell_families(cycle, now)
+        if esc.supervisor_on_window_close and cycle.window_closes_at <= now < cycle.suspension_at:
+            report.supervisors = await self.tell_supervisors(cycle, now)
+        if esc.suspend and now >= cycle.suspension_at:
+            report.suspended = await self.suspend(cycle, now, range_size=range_size)
+            report.suspension_notices = await self.tell_suspended(cycle, now)
+        log.info("certification tick %s: %s", cycle.key, report)
+        return report
+
+    # --- reminders ------------------------------------------------------------------------------------
+
+    def reminder_batch(self, cycle: Cycle, number: int, batch_id: int | None) -> ReminderBatch:
+        texts = {}
+        keyboards = {}
+        for locale in LOCALES:
+            t = self._i18n.translator(locale)
+            keyboards[locale] = reminder_keyboard(t)
+            for elsewhere in (False, True):
+                texts[(locale, elsewhere)] = self._texts.reminder(t, cycle, number, elsewhere)
+        return ReminderBatch(
+            cycle=cycle.key,
+            number=number,
+            texts=texts,
+            keyboards=keyboards,
+            default_locale=self._i18n.default_locale,
+            batch_id=batch_id,
+            time_zone=self._texts.profile.calendar.time_zone,
+        )
+
+    async def send_reminders(self, cycle: Cycle, number: int, *, range_size: int = RANGE) -> int:
+        async with self._uow() as uow:
+            batch_id = await uow.outbox.create_batch(
+                "cert-reminders", f"certification {cycle.key} reminder {number}"
+            )
+            await uow.commit()
+        batch = self.reminder_batch(cycle, number, batch_id)
+        total = 0
+        async for first, last in id_ranges(self._uow, range_size):
+            async with self._uow() as uow:
+                total += await uow.certification.enqueue_reminders(batch, first, last)
+                await uow.commit()
+        return total
+
+    # --- escalations ----------------------------------------------------------------------------------
+
+    async def _pages(self, fetch: PageFetch) -> AsyncIterator[tuple[UnitOfWork, Sequence[PendingRetiree]]]:
+        """Pages of retirees, each in its own transaction, committed after the caller handled it."""
+        after = 0
+        while True:
+            async with self._uow() as uow:
+                page = await fetch(uow, after)
+                if not page:
+                    return
+                yield uow, page
+                await uow.commit()
+            after = page[-1].retiree_id
+
+    async def tell_families(self, cycle: Cycle, now: datetime) -> int:
+        sent = 0
+        async for uow, page in self._pages(
+            lambda uow, after: uow.certification.family_to_tell(cycle.key, after, PAGE)
+        ):
+            for pending in page:
+                messages = [
+                    OutboxMessage(
+                        chat_id=r.chat_id,
+                        account_id=r.account_id,
+                        category=MessageCategory.NOTICE,
+                        dedupe_key=f"cert-family:{cycle.key}:{pending.retiree_id}:{r.account_id}",
+                        text=self._texts.family(self._i18n.translator(r.locale), cycle, pending.name),
+                        keyboard=reminder_keyboard(self._i18n.translator(r.locale), pending.retiree_id),
+                        locale=r.locale,
+                        time_zone=self._texts.profile.calendar.time_zone,
+                    )
+                    for r in pending.family
+                ]
+                sent += await uow.outbox.enqueue_many(messages)
+            await uow.certification.mark_family_told(cycle.key, [p.retiree_id for p in page], now)
+        return sent
+
+    async def tell_supervisors(self, cycle: Cycle, now: datetime) -> int:
+        sent = 0
+        async with self._uow() as uow:
+            for sup in await uow.certification.supervisors(UnitKind.STREET):
+                unit = await uow.units.get(sup.unit_id)
+                if unit is None:
+                    continue
+                key = f"cert-supervisor:{cycle.key}:{unit.id}:{sup.account_id}"
+                units = await uow.units.subtree_ids(unit.id)
+                counts = await uow.certification.counts(cycle.key, units, True)
+                pending = counts[CertList.PENDING] + counts[CertList.SELF_REPORTED]
+                if pending == 0:
+                    continue
+                people = [
+                    (item.name, item.id_masked, item.lives_elsewhere)
+                    for item in await uow.certification.listing(
+                        cycle.key, units, CertList.PENDING, True, 0, SUPERVISOR_NAMES
+                    )
+                ]
+                t = self._i18n.translator(sup.locale)
+                message = OutboxMessage(
+                    chat_id=sup.chat_id,
+                    account_id=sup.account_id,
+                    category=MessageCategory.NOTICE,
+                    dedupe_key=key,
+                    text=self._texts.supervisor(t, cycle, unit.name, pending, people),
+                    locale=sup.locale,
+                    time_zone=self._texts.profile.calendar.time_zone,
+                )
+                sent += int(await uow.outbox.enqueue(message))
+            await uow.commit()
+        return sent
+
+    # --- suspension -----------------------------------------------------------------------------------
+
+    async def suspend(self, cycle: Cycle, now: datetime, *, range_size: int = RANGE) -> int:
+        total = 0
+        async for first, last in id_ranges(self._uow, range_size):
+            async with self._uow() as uow:
+                total += await uow.certification.suspend_pending(cycle.key, now, first, last)
+                await uow.commit()
+        return total
+
+    async def tell_suspended(self, cycle: Cycle, now: datetime) -> int:
+        sent = 0
+        async for uow, page in self._pages(
+            lambda uow, after: uow.certification.suspended_to_tell(cycle.key, after, PAGE)
+        ):
+            for pending in page:
+                messages = [
+                    OutboxMessage(
+                        chat_id=r.chat_id,
+                        account_id=r.account_id,
+                        category=MessageCategory.NOTICE,
+                        dedupe_key=f"cert-suspended:{cycle.key}:{pending.retiree_id}:{r.account_id}",
+                        text=self._texts.suspended(self._i18n.translator(r.locale), cycle, pending.name),
+                        keyboard=reminder_keyboard(
+                            self._i18n.translator(r.locale),
+                            None if r in pending.own else pending.retiree_id,
+                        ),
+                        locale=r.locale,
+                        time_zone=self._texts.profile.calendar.time_zone,
+                    )
+                    for r in (*pending.own, *pending.family)
+                ]
+                sent += await uow.outbox.enqueue_many(messages)
+            await uow.certification.mark_suspension_told(cycle.key, [p.retiree_id for p in page], now)
+        return sent

@@ -1,0 +1,585 @@
+"""Certification status per retiree and cycle, and the submissions staff review.
+
+The campaign touches every retiree, so reminders and suspension are single INSERT ... SELECT statements over
+a range of retiree ids (the caller walks the roster range by range): nothing is loaded into Python per
+retiree, and ON CONFLICT makes a repeated tick harmless.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    String,
+    and_,
+    case,
+    cast,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.certification import (
+    CertificationRecord,
+    CertList,
+    CertListItem,
+    CertMethod,
+    CertStatus,
+    PendingRetiree,
+    Recipient,
+    RejectReason,
+    ReminderBatch,
+    Submission,
+    SubmissionKind,
+    SubmissionStatus,
+    UnitRecipient,
+)
+from bot.domain.records import (
+    DEFAULT_PRIORITY,
+    AccountRole,
+    MessageCategory,
+    OutboxStatus,
+    StaffRole,
+    UnitKind,
+)
+from storage.models import AccountRow, FamilyLinkRow, OrgUnitRow, RetireeRow, StaffMembershipRow, utcnow
+from storage.models_certification import CertificationRow, CertificationSubmissionRow
+from storage.models_outbox import OutboxRow
+from storage.repositories._sql import insert_for
+from storage.repositories.outbox import keyboard_to_json
+
+_OPEN = (CertStatus.PENDING.value,)
+_NOT_CERTIFIED = (CertStatus.PENDING.value, CertStatus.SELF_REPORTED.value)
+_CHUNK = 1000
+
+
+def _record(row: CertificationRow) -> CertificationRecord:
+    return CertificationRecord(
+        retiree_id=row.retiree_id,
+        cycle=row.cycle,
+        status=CertStatus(row.status),
+        method=CertMethod(row.method) if row.method else None,
+        certified_at=row.certified_at,
+        self_reported_at=row.self_reported_at,
+        visit_requested_at=row.visit_requested_at,
+        suspended_at=row.suspended_at,
+        restored_at=row.restored_at,
+    )
+
+
+def _submission(row: CertificationSubmissionRow) -> Submission:
+    return Submission(
+        id=row.id,
+        retiree_id=row.retiree_id,
+        cycle=row.cycle,
+        account_id=row.account_id,
+        kind=SubmissionKind(row.kind),
+        file_id=row.file_id,
+        status=SubmissionStatus(row.status),
+        created_at=row.created_at,
+        reason=RejectReason(row.reason) if row.reason else None,
+        reviewed_by=row.reviewed_by_account_id,
+        reviewed_at=row.reviewed_at,
+    )
+
+
+def _joined(cycle: str) -> Any:
+    """Retirees with their status row of the cycle (if any)."""
+    return RetireeRow.__table__.outerjoin(
+        CertificationRow.__table__,
+        and_(CertificationRow.retiree_id == RetireeRow.id, CertificationRow.cycle == cycle),
+    )
+
+
+def _status_in(values: Sequence[str]) -> ColumnElement[bool]:
+    column = CertificationRow.status
+    if CertStatus.PENDING.value in values:
+        return or_(column.is_(None), column.in_(values))
+    return column.in_(values)
+
+
+def _list_filter(which: CertList, all_pending_to_visit: bool) -> ColumnElement[bool]:
+    if which is CertList.TO_VISIT:
+        if all_pending_to_visit:
+            return _status_in(_OPEN)
+        return and_(_status_in(_OPEN), CertificationRow.visit_requested_at.is_not(None))
+    return _status_in((which.value,))
+
+
+def _reachable(role: AccountRole) -> ColumnElement[bool]:
+    return and_(AccountRow.role == role.value, AccountRow.unreachable.is_(false()))
+
+
+class SqlCertificationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    # --- one retiree ----------------------------------------------------------------------------------
+
+    async def _row(self, retiree_id: int, cycle: str) -> CertificationRow | None:
+        return await self._session.scalar(
+            select(CertificationRow)
+            .where(CertificationRow.retiree_id == retiree_id, CertificationRow.cycle == cycle)
+            .execution_options(populate_existing=True)
+        )
+
+    async def get(self, retiree_id: int, cycle: str) -> CertificationRecord | None:
+        row = await self._row(retiree_id, cycle)
+        return None if row is None else _record(row)
+
+    async def last_certified(self, retiree_id: int) -> CertificationRecord | None:
+        row = await self._session.scalar(
+            select(CertificationRow)
+            .where(
+                CertificationRow.retiree_id == retiree_id,
+                CertificationRow.status == CertStatus.CERTIFIED.value,
+            )
+            .order_by(CertificationRow.certified_at.desc())
+            .limit(1)
+            .execution_options(populate_existing=True)
+        )
+        return None if row is None else _record(row)
+
+    async def _upsert(self, retiree_id: int, cycle: str, values: Mapping[str, Any]) -> None:
+        now = utcnow()
+        statement = insert_for(self._session, CertificationRow).values(
+            retiree_id=retiree_id, cycle=cycle, updated_at=now, **values
+        )
+        await self._session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["retiree_id", "cycle"], set_={**values, "updated_at": now}
+            )
+        )
+
+    async def certify(
+        self, retiree_id: int, cycle: str, method: CertMethod, at: datetime, by_account_id: int | None
+    ) -> CertStatus:
+        row = await self._row(retiree_id, cycle)
+        before = CertStatus(row.status) if row is not None else CertStatus.PENDING
+        if before is CertStatus.CERTIFIED:
+            return before
+        values: dict[str, Any] = {
+            "status": CertStatus.CERTIFIED.value,
+            "method": method.value,
+            "certified_at": at,
+            "certified_by_account_id": by_account_id,
+        }
+        if before is CertStatus.SUSPENDED:
+            values["restored_at"] = at
+        await self._upsert(retiree_id, cycle, values)
+        return before
+
+    async def self_report(self, retiree_id: int, cycle: str, at: datetime) -> bool:
+        row = await self._row(retiree_id, cycle)
+        if row is not None and row.status != CertStatus.PENDING.value:
+            return False
+        await self._upsert(
+            retiree_id, cycle, {"status": CertStatus.SELF_REPORTED.value, "self_reported_at": at}
+        )
+        return True
+
+    async def request_visit(self, retiree_id: int, cycle: str, at: datetime) -> bool:
+        row = await self._row(retiree_id, cycle)
+        if row is not None and row.visit_requested_at is not None:
+            return False
+        status = row.status if row is not None else CertStatus.PENDING.value
+        await self._upsert(retiree_id, cycle, {"status": status, "visit_requested_at": at})
+        return True
+
+    # --- the whole roster, set-based ------------------------------------------------------------------
+
+    async def retiree_id_bounds(self) -> tuple[int, int] | None:
+        low, high = (
+            await self._session.execute(select(func.min(RetireeRow.id), func.max(RetireeRow.id)))
+        ).one()
+        return None if low is None else (int(low), int(high))
+
+    async def enqueue_reminders(self, batch: ReminderBatch, first_id: int, last_id: int) -> int:
+        now = utcnow()
+        locales = sorted({locale for locale, _ in batch.texts})
+        added = 0
+        for (locale, elsewhere), text in sorted(batch.texts.items()):
+            in_locale: ColumnElement[bool] = AccountRow.locale == locale
+            if locale == batch.default_locale:
+                in_locale = or_(in_locale, AccountRow.locale.not_in(locales))
+            key = (
+                literal(batch.dedupe_prefix, String)
+                + cast(RetireeRow.id, String)
+                + literal(":", String)
+                + cast(AccountRow.id, String)
+            )
+            source = (
+                select(
+                    key,
+                    AccountRow.id,
+                    AccountRow.chat_id,
+                    literal(MessageCategory.REMINDER.value, String),
+                    literal(DEFAULT_PRIORITY[MessageCategory.REMINDER]),
+                    literal(OutboxStatus.QUEUED.value, String),
+                    literal(text, String),
+                    literal(keyboard_to_json(batch.keyboards.get(locale)), JSON),
+                    literal(locale, String),
+                    literal(batch.time_zone, String),
+                    false(),
+                    literal(0),
+                    literal(batch.batch_id),
+                    literal(now, OutboxRow.created_at.type),
+                )
+                .select_from(
+                    _joined(batch.cycle).join(AccountRow.__table__, AccountRow.retiree_id == RetireeRow.id)
+                )
+                .where(
+                    RetireeRow.id.between(first_id, last_id),
+                    RetireeRow.deceased.is_(false()),
+                    RetireeRow.lives_elsewhere == elsewhere,
+                    _reachable(AccountRole.RETIREE),
+                    in_locale,
+                    _status_in(_OPEN),
+                )
+            )
+            statement = (
+                insert_for(self._session, OutboxRow)
+                .from_select(
+                    [
+                        "dedupe_key",
+                        "account_id",
+                        "chat_id",
+                        "category",
+                        "priority",
+                        "status",
+                        "text",
+                        "keyboard",
+                        "locale",
+                        "time_zone",
+                        "held_for_quiet",
+                        "attempts",
+                        "batch_id",
+                        "created_at",
+                    ],
+                    source,
+                )
+                .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            )
+            result = await self._session.execute(statement)
+            added += max(int(getattr(result, "rowcount", 0) or 0), 0)
+        return added
+
+    async def _recipients(self, retiree_ids: Sequence[int], *, family: bool) -> dict[int, list[Recipient]]:
+        query: Any
+        if family:
+            query = (
+                select(FamilyLinkRow.retiree_id, AccountRow.id, AccountRow.chat_id, AccountRow.locale)
+                .join(AccountRow, AccountRow.id == FamilyLinkRow.account_id)
+                .where(FamilyLinkRow.retiree_id.in_(retiree_ids), _reachable(AccountRole.FAMILY))
+                .order_by(AccountRow.id)
+            )
+        else:
+            query = (
+                select(AccountRow.retiree_id, AccountRow.id, AccountRow.chat_id, AccountRow.locale)
+                .where(AccountRow.retiree_id.in_(retiree_ids), _reachable(AccountRole.RETIREE))
+                .order_by(AccountRow.id)
+            )
+        found: dict[int, list[Recipient]] = {}
+        for retiree_id, account_id, chat_id, locale in await self._session.execute(query):
+            found.setdefault(int(retiree_id), []).append(Recipient(account_id, chat_id, locale))
+        return found
+
+    async def _pending_retirees(self, query: Any, *, own: bool) -> list[PendingRetiree]:
+        rows = (await self._session.execute(query)).all()
+        ids = [int(r[0]) for r in rows]
+        family = await self._recipients(ids, family=True) if ids else {}
+        mine = await self._recipients(ids, family=False) if ids and own else {}
+        return [
+            PendingRetiree(
+                retiree_id=rid,
+                name=name,
+                community_id=community_id,
+                lives_elsewhere=elsewhere,
+                family=tuple(family.get(rid, ())),
+                own=tuple(mine.get(rid, ())),
+            )
+            for rid, name, community_id, elsewhere in rows
+        ]
+
+    async def family_to_tell(self, cycle: str, after_retiree_id: int, limit: int) -> Sequence[PendingRetiree]:
+        has_family = (
+            select(FamilyLinkRow.id)
+            .join(AccountRow, AccountRow.id == FamilyLinkRow.account_id)
+            .where(FamilyLinkRow.retiree_id == RetireeRow.id, _reachable(AccountRole.FAMILY))
+            .exists()
+        )
+        query = (
+            select(RetireeRow.id, RetireeRow.name, RetireeRow.community_id, RetireeRow.lives_elsewhere)
+            .select_from(_joined(cycle))
+            .where(
+                RetireeRow.id > after_retiree_id,
+                RetireeRow.deceased.is_(false()),
+                _status_in(_OPEN),
+                CertificationRow.family_told_at.is_(None),
+                has_family,
+            )
+            .order_by(RetireeRow.id)
+            .limit(limit)
+        )
+        return await self._pending_retirees(query, own=False)
+
+    async def _mark(self, cycle: str, retiree_ids: Sequence[int], column: str, at: datetime) -> None:
+        now = utcnow()
+        for start in range(0, len(retiree_ids), _CHUNK):
+            chunk = retiree_ids[start : start + _CHUNK]
+            statement = insert_for(self._session, CertificationRow).values(
+                [
+                    {
+                        "retiree_id": rid,
+                        "cycle": cycle,
+                        "status": CertStatus.PENDING.value,
+                        column: at,
+                        "updated_at": now,
+                    }
+                    for rid in chunk
+                ]
+            )
+            await self._session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["retiree_id", "cycle"], set_={column: at, "updated_at": now}
+                )
+            )
+
+    async def mark_family_told(self, cycle: str, retiree_ids: Sequence[int], at: datetime) -> None:
+        await self._mark(cycle, retiree_ids, "family_told_at", at)
+
+    async def suspend_pending(self, cycle: str, at: datetime, first_id: int, last_id: int) -> int:
+        source = (
+            select(
+                RetireeRow.id,
+                literal(cycle, String),
+                literal(CertStatus.SUSPENDED.value, String),
+                literal(at, CertificationRow.suspended_at.type),
+                literal(at, CertificationRow.updated_at.type),
+            )
+            .select_from(_joined(cycle))
+            .where(
+                RetireeRow.id.between(first_id, last_id),
+                RetireeRow.deceased.is_(false()),
+                _status_in(_NOT_CERTIFIED),
+            )
+        )
+        statement = insert_for(self._session, CertificationRow).from_select(
+            ["retiree_id", "cycle", "status", "suspended_at", "updated_at"], source
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=["retiree_id", "cycle"],
+            set_={
+                "status": CertStatus.SUSPENDED.value,
+                "suspended_at": statement.excluded.suspended_at,
+                "updated_at": statement.excluded.updated_at,
+            },
+            where=CertificationRow.status.in_(_NOT_CERTIFIED),
+        )
+        result = await self._session.execute(statement)
+        return max(int(getattr(result, "rowcount", 0) or 0), 0)
+
+    async def suspended_to_tell(
+        self, cycle: str, after_retiree_id: int, limit: int
+    ) -> Sequence[PendingRetiree]:
+        query = (
+            select(RetireeRow.id, RetireeRow.name, RetireeRow.community_id, RetireeRow.lives_elsewhere)
+            .join(CertificationRow, CertificationRow.retiree_id == RetireeRow.id)
+            .where(
+                CertificationRow.cycle == cycle,
+                CertificationRow.status == CertStatus.SUSPENDED.value,
+                CertificationRow.suspension_told_at.is_(None),
+                RetireeRow.id > after_retiree_id,
+                RetireeRow.deceased.is_(false()),
+            )
+            .order_by(RetireeRow.id)
+            .limit(limit)
+        )
+        return await self._pending_retirees(query, own=True)
+
+    async def mark_suspension_told(self, cycle: str, retiree_ids: Sequence[int], at: datetime) -> None:
+        for start in range(0, len(retiree_ids), _CHUNK):
+            await self._session.execute(
+                update(CertificationRow)
+                .where(
+                    CertificationRow.cycle == cycle,
+                    CertificationRow.retiree_id.in_(retiree_ids[start : start + _CHUNK]),
+                )
+                .values(suspension_told_at=at)
+            )
+
+    # --- staff views ----------------------------------------------------------------------------------
+
+    def _in_units(self, cycle: str, unit_ids: Sequence[int]) -> Any:
+        return (
+            select()
+            .select_from(_joined(cycle))
+            .where(RetireeRow.community_id.in_(list(unit_ids)), RetireeRow.deceased.is_(false()))
+        )
+
+    async def counts(
+        self, cycle: str, unit_ids: Sequence[int], all_pending_to_visit: bool
+    ) -> Mapping[CertList, int]:
+        status = func.coalesce(CertificationRow.status, CertStatus.PENDING.value)
+        to_visit = case((_list_filter(CertList.TO_VISIT, all_pending_to_visit), 1), else_=0)
+        query = (
+            self._in_units(cycle, unit_ids)
+            .add_columns(status, func.count(), func.sum(to_visit))
+            .group_by(status)
+        )
+        result = dict.fromkeys(CertList, 0)
+        for value, count, visits in await self._session.execute(query):
+            result[CertList(value)] += int(count)
+            result[CertList.TO_VISIT] += int(visits or 0)
+        return result
+
+    async def listing(
+        self,
+        cycle: str,
+        unit_ids: Sequence[int],
+        which: CertList,
+        all_pending_to_visit: bool,
+        offset: int,
+        limit: int,
+    ) -> Sequence[CertListItem]:
+        query = (
+            self._in_units(cycle, unit_ids)
+            .add_columns(
+                RetireeRow.id,
+                RetireeRow.name,
+                RetireeRow.id_masked,
+                RetireeRow.community_id,
+                CertificationRow.status,
+                RetireeRow.lives_elsewhere,
+                CertificationRow.visit_requested_at,
+                CertificationRow.certified_at,
+                CertificationRow.method,
+            )
+            .where(_list_filter(which, all_pending_to_visit))
+            .order_by(RetireeRow.community_id, RetireeRow.name, RetireeRow.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        return [
+            CertListItem(
+                retiree_id=rid,
+                name=name,
+                id_masked=masked,
+                community_id=community_id,
+                status=CertStatus(status or CertStatus.PENDING.value),
+                lives_elsewhere=bool(elsewhere),
+                visit_requested=visit is not None,
+                certified_at=certified_at,
+                method=CertMethod(method) if method else None,
+            )
+            for rid, name, masked, community_id, status, elsewhere, visit, certified_at, method in (
+                await self._session.execute(query)
+            )
+        ]
+
+    async def _memberships(self, *conditions: ColumnElement[bool]) -> Sequence[UnitRecipient]:
+        query = (
+            select(AccountRow.id, AccountRow.chat_id, AccountRow.locale, StaffMembershipRow.unit_id)
+            .join(AccountRow, AccountRow.id == StaffMembershipRow.account_id)
+            .join(OrgUnitRow, OrgUnitRow.id == StaffMembershipRow.unit_id)
+            .where(AccountRow.unreachable.is_(false()), *conditions)
+            .order_by(StaffMembershipRow.unit_id, AccountRow.id)
+        )
+        return [UnitRecipient(*row) for row in await self._session.execute(query)]
+
+    async def supervisors(self, unit_kind: UnitKind) -> Sequence[UnitRecipient]:
+        return await self._memberships(
+            OrgUnitRow.kind == unit_kind.value,
+            StaffMembershipRow.role.in_([StaffRole.SUPERVISOR.value, StaffRole.ADMIN.value]),
+        )
+
+    async def staff_accounts(self) -> Sequence[UnitRecipient]:
+        return await self._memberships()
+
+    async def certify_by_hashes(
+        self, cycle: str, id_hashes: Sequence[str], at: datetime, by_account_id: int | None
+    ) -> int:
+        changed = 0
+        for start in range(0, len(id_hashes), _CHUNK):
+            ids = await self._session.scalars(
+                select(RetireeRow.id)
+                .select_from(_joined(cycle))
+                .where(
+                    RetireeRow.id_hash.in_(id_hashes[start : start + _CHUNK]),
+                    or_(
+                        CertificationRow.status.is_(None),
+                        CertificationRow.status != CertStatus.CERTIFIED.value,
+                    ),
+                )
+            )
+            for retiree_id in list(ids):
+                await self.certify(retiree_id, cycle, CertMethod.DATA_COMPARISON, at, by_account_id)
+                changed += 1
+        return changed
+
+    # --- submissions ----------------------------------------------------------------------------------
+
+    async def add_submission(
+        self, retiree_id: int, cycle: str, account_id: int, kind: SubmissionKind, file_id: str, at: datetime
+    ) -> Submission:
+        row = CertificationSubmissionRow(
+            retiree_id=retiree_id,
+            cycle=cycle,
+            account_id=account_id,
+            kind=kind.value,
+            file_id=file_id,
+            status=SubmissionStatus.WAITING.value,
+            created_at=at,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        return _submission(row)
+
+    async def get_submission(self, submission_id: int) -> Submission | None:
+        row = await self._session.get(CertificationSubmissionRow, submission_id, populate_existing=True)
+        return None if row is None else _submission(row)
+
+    async def waiting_submissions(self, unit_ids: Sequence[int], limit: int) -> Sequence[Submission]:
+        rows = await self._session.scalars(
+            select(CertificationSubmissionRow)
+            .join(RetireeRow, RetireeRow.id == CertificationSubmissionRow.retiree_id)
+            .where(
+                CertificationSubmissionRow.status == SubmissionStatus.WAITING.value,
+                RetireeRow.community_id.in_(list(unit_ids)),
+            )
+            .order_by(CertificationSubmissionRow.id)
+            .limit(limit)
+            .execution_options(populate_existing=True)
+        )
+        return [_submission(row) for row in rows]
+
+    async def review_submission(
+        self,
+        submission_id: int,
+        approved: bool,
+        reason: RejectReason | None,
+        by_account_id: int,
+        at: datetime,
+    ) -> bool:
+        result = await self._session.execute(
+            update(CertificationSubmissionRow)
+            .where(
+                CertificationSubmissionRow.id == submission_id,
+                CertificationSubmissionRow.status == SubmissionStatus.WAITING.value,
+            )
+            .values(
+                status=(SubmissionStatus.APPROVED if approved else SubmissionStatus.REJECTED).value,
+                reason=reason.value if reason else None,
+                reviewed_by_account_id=by_account_id,
+                reviewed_at=at,
+            )
+        )
+        return int(getattr(result, "rowcount", 0) or 0) == 1

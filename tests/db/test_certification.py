@@ -1,0 +1,23 @@
+"""The certification repository contract on PostgreSQL (set-based SQL differs most between dialects)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from storage.database import Database
+from tests.storage import certification_contract as contract
+
+CHECKS: list[Callable[..., object]] = [
+    contract.check_reminders,
+    contract.check_status_lifecycle,
+    contract.check_staff_and_submissions,
+    contract.check_family_and_suspension,
+]
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
+async def test_contract(pg_database: Database, check: Callable[..., object]) -> None:
+    world = await contract.build_world(pg_database.uow)
+    await check(pg_database.uow, world)  # type: ignore[misc]

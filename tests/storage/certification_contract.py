@@ -1,0 +1,226 @@
+"""One behaviour, three stores: the certification repository contract, run against the fake (unit tests),
+SQLite (tests/storage) and PostgreSQL (tests/db)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from bot.actions import Button, InlineKeyboard
+from bot.domain.certification import (
+    CertList,
+    CertMethod,
+    CertStatus,
+    RejectReason,
+    ReminderBatch,
+    SubmissionKind,
+    SubmissionStatus,
+)
+from bot.domain.records import AccountRole, RetireeRecord, StaffRole, UnitKind
+from bot.ports import UnitOfWorkFactory
+
+AT = datetime(2027, 3, 1, 1, 30, tzinfo=UTC)
+CYCLE = "2027"
+
+
+@dataclass
+class World:
+    units: dict[str, int]
+    retirees: dict[str, int]
+    accounts: dict[str, int]
+
+
+async def build_world(uow_factory: UnitOfWorkFactory) -> World:
+    """Street S with communities A and B. Retirees: alive (a1, a2 in A; b1 in B), elsewhere (e1 in A),
+    deceased (d1 in A), unbound (u1 in A). Accounts: one per bound retiree (a1's in English, the others
+    Chinese), a family member of a1, a blocked retiree account of a2, a supervisor of S, staff of A."""
+    async with uow_factory() as uow:
+        for code, name, kind, parent in (
+            ("C", "City", UnitKind.CITY, None),
+            ("S", "Street", UnitKind.STREET, "C"),
+            ("A", "Community A", UnitKind.COMMUNITY, "S"),
+            ("B", "Community B", UnitKind.COMMUNITY, "S"),
+        ):
+            await uow.units.upsert(code, name, kind, parent)
+        units = {}
+        for code in "CSAB":
+            unit = await uow.units.get_by_code(code)
+            assert unit is not None
+            units[code] = unit.id
+        retirees = {}
+        people = (
+            ("a1", "A", False, False),
+            ("a2", "A", False, False),
+            ("b1", "B", False, False),
+            ("e1", "A", True, False),
+            ("d1", "A", False, True),
+            ("u1", "A", False, False),
+        )
+        for n, (name, community, elsewhere, deceased) in enumerate(people, 1):
+            record = RetireeRecord(
+                name,
+                f"{n:064d}",
+                f"2101**********000{n}",
+                date(1950, 1 + n, 1),
+                date(2010, 1, 1),
+                community,
+                lives_elsewhere=elsewhere,
+                deceased=deceased,
+            )
+            await uow.retirees.upsert(record)
+            found = await uow.retirees.find_by_id_hash(record.id_hash)
+            assert found is not None
+            retirees[name] = found.id
+        accounts = {}
+        for user, (name, locale) in enumerate(
+            (("a1", "en"), ("a2", "zh_Hans"), ("b1", "zh_Hant"), ("e1", "zh_Hans"), ("d1", "zh_Hans")), 1
+        ):
+            account = await uow.accounts.get_or_create(1000 + user, 1000 + user, locale)
+            await uow.accounts.set_role(account.id, AccountRole.RETIREE, retirees[name])
+            accounts[name] = account.id
+        family = await uow.accounts.get_or_create(2001, 2001, "zh_Hans")
+        await uow.accounts.set_role(family.id, AccountRole.FAMILY)
+        await uow.family.link(family.id, retirees["a1"], "son")
+        accounts["family"] = family.id
+        blocked = await uow.accounts.get_or_create(2002, 2002, "zh_Hans")
+        await uow.accounts.set_role(blocked.id, AccountRole.RETIREE, retirees["a2"])
+        await uow.accounts.set_unreachable(blocked.id)
+        accounts["blocked"] = blocked.id
+        supervisor = await uow.accounts.get_or_create(3001, 3001, "en")
+        await uow.accounts.set_role(supervisor.id, AccountRole.STAFF)
+        await uow.staff.add_membership(supervisor.id, units["S"], StaffRole.SUPERVISOR)
+        accounts["supervisor"] = supervisor.id
+        staff = await uow.accounts.get_or_create(3002, 3002, "zh_Hans")
+        await uow.accounts.set_role(staff.id, AccountRole.STAFF)
+        await uow.staff.add_membership(staff.id, units["A"], StaffRole.STAFF)
+        accounts["staff"] = staff.id
+        await uow.commit()
+    return World(units, retirees, accounts)
+
+
+def batch(number: int = 1) -> ReminderBatch:
+    texts = {
+        (locale, elsewhere): f"{locale}-{'far' if elsewhere else 'near'}-{number}"
+        for locale in ("zh_Hans", "zh_Hant", "en")
+        for elsewhere in (False, True)
+    }
+    keyboards = {
+        locale: InlineKeyboard(((Button(f"done-{locale}", "v1:cr:d"),),)) for locale in ("zh_Hans", "zh_Hant", "en")
+    }
+    return ReminderBatch(CYCLE, number, texts, keyboards, "zh_Hans", None, "Asia/Shanghai")
+
+
+async def check_reminders(uow_factory: UnitOfWorkFactory, world: World) -> dict[str, str]:
+    """Enqueues once per bound, reachable account of an alive, pending retiree, in its language;
+    returns {dedupe key: text} of the rows enqueued by the first call (read back from the outbox)."""
+    async with uow_factory() as uow:
+        bounds = await uow.certification.retiree_id_bounds()
+        assert bounds is not None
+        first = await uow.certification.enqueue_reminders(batch(), *bounds)
+        again = await uow.certification.enqueue_reminders(batch(), *bounds)
+        await uow.commit()
+    r, a = world.retirees, world.accounts
+    expected = {
+        f"cert-rem:{CYCLE}:1:{r['a1']}:{a['a1']}",
+        f"cert-rem:{CYCLE}:1:{r['a2']}:{a['a2']}",
+        f"cert-rem:{CYCLE}:1:{r['b1']}:{a['b1']}",
+        f"cert-rem:{CYCLE}:1:{r['e1']}:{a['e1']}",
+    }
+    assert (first, again) == (len(expected), 0)
+    return {key: "" for key in expected}
+
+
+async def check_status_lifecycle(uow_factory: UnitOfWorkFactory, world: World) -> None:
+    r, a = world.retirees, world.accounts
+    at = AT
+    async with uow_factory() as uow:
+        repo = uow.certification
+        assert await repo.get(r["a1"], CYCLE) is None
+        assert await repo.self_report(r["a1"], CYCLE, at)
+        assert not await repo.self_report(r["a1"], CYCLE, at)
+        assert await repo.request_visit(r["a2"], CYCLE, at)
+        assert not await repo.request_visit(r["a2"], CYCLE, at)
+        before = await repo.certify(r["b1"], CYCLE, CertMethod.IN_PERSON, at, a["staff"])
+        assert before is CertStatus.PENDING
+        assert await repo.certify(r["b1"], CYCLE, CertMethod.HOME_VISIT, at, a["staff"]) is CertStatus.CERTIFIED
+        record = await repo.get(r["b1"], CYCLE)
+        assert record is not None and record.status is CertStatus.CERTIFIED
+        assert record.method is CertMethod.IN_PERSON
+        last = await repo.last_certified(r["b1"])
+        assert last is not None and last.cycle == CYCLE
+        await uow.commit()
+    # Reminders stop for the self-reported and the certified; a2 (visit requested) is still pending.
+    async with uow_factory() as uow:
+        bounds = await uow.certification.retiree_id_bounds()
+        assert bounds is not None
+        added = await uow.certification.enqueue_reminders(batch(2), *bounds)
+        assert added == 2  # a2 and e1
+        counts = await uow.certification.counts(CYCLE, [world.units["A"], world.units["B"]], False)
+        assert counts[CertList.PENDING] == 3  # a2, e1, u1 (d1 is deceased)
+        assert counts[CertList.SELF_REPORTED] == 1
+        assert counts[CertList.CERTIFIED] == 1
+        assert counts[CertList.TO_VISIT] == 1
+        everyone = await uow.certification.counts(CYCLE, [world.units["A"]], True)
+        assert everyone[CertList.TO_VISIT] == 3
+        page = await uow.certification.listing(CYCLE, [world.units["A"]], CertList.PENDING, False, 0, 2)
+        assert [i.name for i in page] == ["a2", "e1"]
+        page2 = await uow.certification.listing(CYCLE, [world.units["A"]], CertList.PENDING, False, 2, 2)
+        assert [i.name for i in page2] == ["u1"]
+        visit = await uow.certification.listing(CYCLE, [world.units["A"]], CertList.TO_VISIT, False, 0, 10)
+        assert [(i.name, i.visit_requested) for i in visit] == [("a2", True)]
+        # The family of a1 is not told: a1 self-reported. Nobody else has family.
+        assert await uow.certification.family_to_tell(CYCLE, 0, 10) == []
+        await uow.commit()
+
+
+async def check_family_and_suspension(uow_factory: UnitOfWorkFactory, world: World) -> None:
+    r, a = world.retirees, world.accounts
+    async with uow_factory() as uow:
+        told = await uow.certification.family_to_tell(CYCLE, 0, 10)
+        assert [(p.name, [f.account_id for f in p.family]) for p in told] == [("a1", [a["family"]])]
+        await uow.certification.mark_family_told(CYCLE, [r["a1"]], AT)
+        assert await uow.certification.family_to_tell(CYCLE, 0, 10) == []
+        await uow.certification.certify(r["b1"], CYCLE, CertMethod.IN_PERSON, AT, None)
+        bounds = await uow.certification.retiree_id_bounds()
+        assert bounds is not None
+        suspended = await uow.certification.suspend_pending(CYCLE, AT, *bounds)
+        assert suspended == 4  # a1, a2, e1, u1: not b1 (certified), not d1 (deceased)
+        assert await uow.certification.suspend_pending(CYCLE, AT, *bounds) == 0
+        notices = await uow.certification.suspended_to_tell(CYCLE, 0, 2)
+        assert [p.name for p in notices] == ["a1", "a2"]
+        assert [o.account_id for o in notices[0].own] == [a["a1"]]
+        assert [f.account_id for f in notices[0].family] == [a["family"]]
+        assert [o.account_id for o in notices[1].own] == [a["a2"]]  # not the blocked account
+        await uow.certification.mark_suspension_told(CYCLE, [p.retiree_id for p in notices], AT)
+        rest = await uow.certification.suspended_to_tell(CYCLE, 0, 10)
+        assert [p.name for p in rest] == ["e1", "u1"]
+        # A late certification restores.
+        before = await uow.certification.certify(r["a2"], CYCLE, CertMethod.HOME_VISIT, AT, None)
+        assert before is CertStatus.SUSPENDED
+        record = await uow.certification.get(r["a2"], CYCLE)
+        assert record is not None and record.restored_at is not None
+        await uow.commit()
+
+
+async def check_staff_and_submissions(uow_factory: UnitOfWorkFactory, world: World) -> None:
+    r, a = world.retirees, world.accounts
+    async with uow_factory() as uow:
+        sups = await uow.certification.supervisors(UnitKind.STREET)
+        assert [(s.account_id, s.unit_id) for s in sups] == [(a["supervisor"], world.units["S"])]
+        staff = await uow.certification.staff_accounts()
+        assert {s.account_id for s in staff} == {a["supervisor"], a["staff"]}
+        sub = await uow.certification.add_submission(r["a1"], CYCLE, a["family"], SubmissionKind.PHOTO, "F1", AT)
+        other = await uow.certification.add_submission(r["b1"], CYCLE, a["b1"], SubmissionKind.VIDEO, "F2", AT)
+        waiting = await uow.certification.waiting_submissions([world.units["A"]], 10)
+        assert [s.id for s in waiting] == [sub.id]
+        assert await uow.certification.review_submission(sub.id, False, RejectReason.NO_ID, a["staff"], AT)
+        assert not await uow.certification.review_submission(sub.id, True, None, a["staff"], AT)
+        got = await uow.certification.get_submission(sub.id)
+        assert got is not None and got.status is SubmissionStatus.REJECTED and got.reason is RejectReason.NO_ID
+        assert (await uow.certification.get_submission(other.id)) is not None
+        hashes = [f"{n:064d}" for n in (1, 2, 99)]
+        assert await uow.certification.certify_by_hashes(CYCLE, hashes, AT, a["staff"]) == 2
+        assert await uow.certification.certify_by_hashes(CYCLE, hashes, AT, a["staff"]) == 0
+        record = await uow.certification.get(r["a2"], CYCLE)
+        assert record is not None and record.method is CertMethod.DATA_COMPARISON
+        await uow.commit()

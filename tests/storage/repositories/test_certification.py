@@ -1,0 +1,33 @@
+"""The certification repository contract on SQLite and on the in-memory fake."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from bot.ports import UnitOfWorkFactory
+from storage.database import Database
+from tests.fakes import FakeDatabase
+from tests.storage import certification_contract as contract
+
+CHECKS: list[Callable[..., object]] = [
+    contract.check_reminders,
+    contract.check_status_lifecycle,
+    contract.check_staff_and_submissions,
+    contract.check_family_and_suspension,
+]
+
+
+@pytest.fixture(params=["sqlite", "fake"])
+def uow_factory(request: pytest.FixtureRequest, database: Database) -> UnitOfWorkFactory:
+    if request.param == "fake":
+        return FakeDatabase().uow
+    return database.uow
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
+async def test_contract(uow_factory: UnitOfWorkFactory, check: Callable[..., object]) -> None:
+    world = await contract.build_world(uow_factory)
+    await check(uow_factory, world)  # type: ignore[misc]
+
