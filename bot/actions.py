@@ -48,10 +48,20 @@ class SendFile:
     characters) under it. Used by proactive messages (outbox) that carry an attachment."""
 
     chat_id: int
-    kind: str  # "photo" | "document"
+    kind: str  # "photo" | "document" | "video"
     file_id: str
     caption: str | None = None
     keyboard: Keyboard | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SendDocument:
+    """A file the bot made (e.g. a staff export), uploaded with the call; `caption` is Telegram HTML."""
+
+    chat_id: int
+    filename: str
+    content: bytes
+    caption: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,4 +90,4 @@ class DeleteMessage:
     message_id: int
 
 
-Action = SendText | SendFile | EditText | AnswerCallback | DeleteMessage
+Action = SendText | SendFile | SendDocument | EditText | AnswerCallback | DeleteMessage

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from bot.actions import Action, AnswerCallback, SendText
 from bot.domain.records import AccountRole, ConversationState
 from bot.events import Event, EventKind
-from bot.flows import buttons, menu, policy, wording
+from bot.flows import buttons, certification_buttons, menu, policy, wording
 from bot.flows.base import CALLBACK_VERSION, Flow
 from bot.flows.commands import command_menu
 from bot.flows.context import Context, Prompt
@@ -137,7 +137,8 @@ class BotCore:
         elif event.kind is EventKind.COMMAND:
             await self._on_command(ctx)
         elif event.kind is not EventKind.TEXT:
-            await self._reprompt(ctx, ctx.msg(wording.UNSUPPORTED_CONTENT))
+            if not await certification_buttons.on_media(ctx):
+                await self._reprompt(ctx, ctx.msg(wording.UNSUPPORTED_CONTENT))
         elif ctx.pressed(buttons.MAIN_MENU):
             await self._router.show_menu(ctx)
         elif ctx.pressed(buttons.ASK_PERSON):
@@ -203,6 +204,9 @@ class BotCore:
         if not handled and len(data.encode()) <= MAX_CALLBACK_BYTES and parts[0] == CALLBACK_VERSION:
             # Answers' buttons ("More", "Ask a person", staff's "Answer") work from any step.
             handled = await policy.on_callback(ctx, parts)
+        if not handled and len(data.encode()) <= MAX_CALLBACK_BYTES:
+            # Reminders' and staff reviews' buttons also work from any step.
+            handled = await certification_buttons.on_callback(ctx, parts)
         if not handled:
             assert ctx.event.callback_id is not None
             ctx.actions.append(AnswerCallback(ctx.event.callback_id, ctx.label(wording.STALE_BUTTON)))

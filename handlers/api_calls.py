@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.actions import Action, AnswerCallback, DeleteMessage, EditText, SendFile, SendText
+from bot.actions import Action, AnswerCallback, DeleteMessage, EditText, SendDocument, SendFile, SendText
 
 _HARMLESS = {
     # Pressing the same button twice re-renders identical text.
@@ -18,7 +18,9 @@ def method_name(action: Action) -> str:
     if isinstance(action, SendText):
         return "sendMessage"
     if isinstance(action, SendFile):
-        return "sendPhoto" if action.kind == "photo" else "sendDocument"
+        return {"photo": "sendPhoto", "video": "sendVideo"}.get(action.kind, "sendDocument")
+    if isinstance(action, SendDocument):
+        return "sendDocument"
     if isinstance(action, EditText):
         return "editMessageText"
     if isinstance(action, AnswerCallback):

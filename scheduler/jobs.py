@@ -15,6 +15,7 @@ from datetime import datetime, tzinfo
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.services.questions import escalation_job
+from scheduler.certification import campaign_tick, certification_digest
 from scheduler.context import JobContext
 from scheduler.housekeeping import housekeeping
 
@@ -44,6 +45,20 @@ JOBS: tuple[Job, ...] = (
         {"hour": 3, "minute": 17},
     ),
     Job("questions", "escalate questions unanswered for 24 hours", escalation_job, {"minute": "*/15"}),
+    # Reminders go out at 09:30; the later runs of the day catch retirees who registered since, and
+    # escalations and suspension fall on their dates. A repeated run enqueues nothing twice.
+    Job(
+        "certification",
+        "certification campaign: reminders, escalations, suspension",
+        campaign_tick,
+        {"hour": "9-17", "minute": 30},
+    ),
+    Job(
+        "certification-digest",
+        "staff's daily certification digest",
+        certification_digest,
+        {"hour": 8, "minute": 30},
+    ),
 )
 
 

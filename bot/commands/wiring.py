@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.core import BotCore
+from bot.services import certification_profile
 from bot.knowledge.provider import KnowledgeProvider, database_passages
 from storage.database import Database
 from storage.migrate import current, head_revision
@@ -28,6 +29,7 @@ async def open_database(settings: Settings, *, require_current_schema: bool = Tr
 
 
 def build_core(settings: Settings, database: Database, key: bytes) -> BotCore:
+    certification_profile.use_profile(settings.region_profile, settings.timezone)
     return BotCore(
         uow_factory=database.uow,
         clock=SystemClock(),

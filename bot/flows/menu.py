@@ -17,7 +17,7 @@ MACHINE = Machine(
     transitions={
         "main": {
             "policy": "@policy",
-            "certification": "main",
+            "certification": "@certification",
             "death_benefit": "main",
             "activities": "main",
             "help": "main",
@@ -29,7 +29,7 @@ MACHINE = Machine(
             "unit": "staff",
             "questions": "staff",
             "notices": "staff",
-            "certification": "staff",
+            "certification": "@staff_certification",
             "claims": "staff",
             "help": "staff",
             "settings": "@settings",
@@ -51,10 +51,10 @@ STAFF_ROWS = [
     [buttons.ASK_PERSON],
     [buttons.HELP],
 ]
-PREPARED_MAIN = (buttons.CERTIFICATION, buttons.DEATH_BENEFIT, buttons.ACTIVITIES)
+PREPARED_MAIN = (buttons.DEATH_BENEFIT, buttons.ACTIVITIES)
 # Every label of the main menus: pressed while a question is awaited, they still do what they say.
 MENU_LABELS = tuple(label for row in (*MAIN_ROWS, *STAFF_ROWS) for label in row)
-PREPARED_STAFF = (buttons.STAFF_NOTICES, buttons.STAFF_CERTIFICATION, buttons.STAFF_CLAIMS)
+PREPARED_STAFF = (buttons.STAFF_NOTICES, buttons.STAFF_CLAIMS)
 
 
 async def menu_prompt(ctx: Context) -> Prompt:
@@ -86,9 +86,15 @@ async def on_text(ctx: Context) -> None:
         buttons.LANGUAGE,
         buttons.POLICY,
         handoff.STAFF_QUESTIONS,
+        buttons.CERTIFICATION,
+        buttons.STAFF_CERTIFICATION,
     )
     if choice == buttons.POLICY:
         await ctx.router.begin(ctx, "policy")
+    elif choice == buttons.CERTIFICATION and not staff:
+        await ctx.router.begin(ctx, "certification")
+    elif choice == buttons.STAFF_CERTIFICATION and staff:
+        await ctx.router.begin(ctx, "staff_certification")
     elif choice == handoff.STAFF_QUESTIONS and staff:
         await handoff.show_unanswered(ctx)
     elif choice in prepared:

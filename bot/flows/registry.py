@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from bot.domain.records import AccountRole
 from bot.flows import menu
 from bot.flows.base import Flow
+from bot.flows.certification import CertificationFlow
 from bot.flows.context import Context
 from bot.flows.family_registration import FamilyRegistrationFlow
 from bot.flows.handoff import HandoffFlow
@@ -14,6 +15,7 @@ from bot.flows.language import LanguageFlow
 from bot.flows.policy import PolicyFlow
 from bot.flows.retiree_registration import RetireeRegistrationFlow
 from bot.flows.settings import SettingsFlow
+from bot.flows.staff_certification import StaffCertificationFlow
 from bot.flows.start import StartFlow
 
 FLOWS: Mapping[str, Flow] = {
@@ -26,6 +28,8 @@ FLOWS: Mapping[str, Flow] = {
         SettingsFlow(),
         PolicyFlow(),
         HandoffFlow(),
+        CertificationFlow(),
+        StaffCertificationFlow(),
     )
 }
 

@@ -14,6 +14,7 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.types import (
+    BufferedInputFile,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
@@ -30,6 +31,7 @@ from bot.actions import (
     InlineKeyboard,
     Keyboard,
     ReplyKeyboard,
+    SendDocument,
     SendFile,
     SendText,
 )
@@ -100,7 +102,12 @@ class AiogramMessenger:
             )
             return message.message_id
         if isinstance(action, SendFile):
-            send = self._bot.send_photo if action.kind == "photo" else self._bot.send_document
+            if action.kind == "photo":
+                send = self._bot.send_photo
+            elif action.kind == "video":
+                send = self._bot.send_video  # type: ignore[assignment]
+            else:
+                send = self._bot.send_document  # type: ignore[assignment]
             sent = await send(
                 action.chat_id,
                 action.file_id,
@@ -109,6 +116,14 @@ class AiogramMessenger:
                 reply_markup=to_markup(action.keyboard),
             )
             return sent.message_id
+        if isinstance(action, SendDocument):
+            document = await self._bot.send_document(
+                action.chat_id,
+                BufferedInputFile(action.content, filename=action.filename),
+                caption=action.caption,
+                parse_mode="HTML" if action.caption else None,
+            )
+            return document.message_id
         if isinstance(action, EditText):
             await self._bot.edit_message_text(
                 chat_id=action.chat_id,

@@ -26,6 +26,7 @@ from bot.actions import (
     InlineKeyboard,
     Keyboard,
     ReplyKeyboard,
+    SendDocument,
     SendFile,
     SendText,
 )
@@ -104,7 +105,12 @@ class PtbMessenger:
             )
             return message.message_id
         if isinstance(action, SendFile):
-            send = self._bot.send_photo if action.kind == "photo" else self._bot.send_document
+            if action.kind == "photo":
+                send = self._bot.send_photo
+            elif action.kind == "video":
+                send = self._bot.send_video  # type: ignore[assignment]
+            else:
+                send = self._bot.send_document  # type: ignore[assignment]
             sent = await send(
                 action.chat_id,
                 action.file_id,
@@ -113,6 +119,15 @@ class PtbMessenger:
                 reply_markup=to_markup(action.keyboard),
             )
             return sent.message_id
+        if isinstance(action, SendDocument):
+            document = await self._bot.send_document(
+                action.chat_id,
+                action.content,
+                filename=action.filename,
+                caption=action.caption,
+                parse_mode=ParseMode.HTML if action.caption else None,
+            )
+            return document.message_id
         if isinstance(action, EditText):
             await self._bot.edit_message_text(
                 chat_id=action.chat_id,

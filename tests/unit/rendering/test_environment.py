@@ -12,6 +12,7 @@ from bot.i18n import LOCALES
 from bot.rendering import Renderer, clip, html_message
 from bot.rendering.environment import TEMPLATES_DIR
 from tests.unit.chat import shared_i18n
+from tests.unit.rendering.cert_contexts import cert_contexts
 
 TELEGRAM_TAGS = re.compile(r"</?(b|i|u|s|code|pre|blockquote)>|<a href=\"[^\"<>]*\">|</a>")
 NASTY = "<b>x</b> & co"
@@ -83,6 +84,7 @@ def _context_for(name: str) -> dict[str, object]:
             "staff": [(NASTY, NASTY)],
             "community": NASTY,
         },
+        **cert_contexts(NASTY),
     }
     return contexts[name]
 

@@ -1,0 +1,61 @@
+"""The staff's daily certification digest: counts for their unit and the units below it, and what needs
+them today (photos to review, self-reports to confirm, people to visit)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.domain.certification import CertList
+from bot.domain.records import MessageCategory, OutboxMessage
+from bot.i18n import I18n
+from bot.ports import UnitOfWorkFactory
+from bot.rendering import Renderer
+from bot.services.certification_profile import CertificationProfile
+
+
+async def send_digests(
+    uow_factory: UnitOfWorkFactory, i18n: I18n, profile: CertificationProfile, now: datetime
+) -> int:
+    """One digest per staff member and unit, once a day (dedupe key), only when there is something to do
+    or the campaign is on (from the first reminder to the suspension date)."""
+    calendar = profile.calendar
+    cycle = calendar.current_cycle(now)
+    campaign_on = bool(cycle.reminders) and cycle.reminders[0] <= now < cycle.suspension_at
+    everyone = cycle.staff_task_at is not None and now >= cycle.staff_task_at
+    renderer = Renderer(i18n)
+    today = calendar.local_date(now)
+    sent = 0
+    async with uow_factory() as uow:
+        for staff in await uow.certification.staff_accounts():
+            unit = await uow.units.get(staff.unit_id)
+            if unit is None:
+                continue
+            units = await uow.units.subtree_ids(unit.id)
+            counts = await uow.certification.counts(cycle.key, units, everyone)
+            waiting = len(await uow.certification.waiting_submissions(units, 1000))
+            to_do = waiting + counts[CertList.SELF_REPORTED] + counts[CertList.TO_VISIT]
+            if not to_do and not campaign_on:
+                continue
+            t = i18n.translator(staff.locale)
+            text = renderer.render(
+                t,
+                "cert_digest.html.j2",
+                unit=unit.name,
+                counts={k.value: v for k, v in counts.items()},
+                waiting=waiting,
+            )
+            sent += int(
+                await uow.outbox.enqueue(
+                    OutboxMessage(
+                        chat_id=staff.chat_id,
+                        account_id=staff.account_id,
+                        category=MessageCategory.NOTICE,
+                        dedupe_key=f"cert-digest:{today.isoformat()}:{staff.account_id}:{unit.id}",
+                        text=text,
+                        locale=staff.locale,
+                        time_zone=calendar.time_zone,
+                    )
+                )
+            )
+        await uow.commit()
+    return sent
