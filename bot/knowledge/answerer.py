@@ -13,10 +13,14 @@ from dataclasses import dataclass, field
 from bot.i18n import I18n, Translator
 from bot.knowledge import wording
 from bot.knowledge.analyzer import Analyzer
+from bot.knowledge.facets import FacetProfile
 from bot.knowledge.language import EN, ZH_HANS, ZH_HANT, detect_language
+from bot.knowledge.mentions import mentioned_regions
 from bot.knowledge.model import LANGUAGES, Entry, KnowledgeBase, Passage
 from bot.knowledge.normalise import is_han, to_simplified, to_traditional
-from bot.knowledge.retriever import Hit, IndexedDocument, Retriever
+from bot.knowledge.paraphrase import ParaphraseIndex
+from bot.knowledge.ranking import Candidate, Ranker
+from bot.knowledge.retriever import IndexedDocument, Retriever
 from bot.knowledge.scope import ScopeGuard
 from bot.regions import RegionProfile
 
@@ -24,8 +28,8 @@ from bot.regions import RegionProfile
 ENTRY_THRESHOLD = 0.35
 # Ingested passages are uncurated: they must cover more of the question to be quoted.
 PASSAGE_THRESHOLD = 0.6
-# Entries of the deployment's own region win a near tie against another province's.
-LOCAL_BOOST = 1.15
+# How many of the retriever's best the ranker chooses among.
+CANDIDATES = 10
 PASSAGE_CHARS = 400
 _PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")
 
@@ -73,13 +77,29 @@ class Answerer:
         self._scope = ScopeGuard(own)
         self._entries = kb.entries
         self._by_id = {e.id: e for e in kb.entries}
-        self._entry_index = Retriever([self._index_entry(e) for e in kb.entries], self._background)
         self._local = [e.region in (profile.id, "general") for e in kb.entries]
+        phrasings = [self._phrasings(e) for e in kb.entries]
+        self._entry_index = Retriever([self._index_entry(e) for e in kb.entries], self._background)
+        self._ranker = Ranker(
+            [
+                Candidate(e.region, local, FacetProfile.of(texts))
+                for e, local, texts in zip(kb.entries, self._local, phrasings, strict=True)
+            ],
+            ParaphraseIndex(phrasings),
+        )
         self.passages: tuple[Passage, ...] = ()
         self._passage_index = Retriever([])
         self.set_passages(passages)
 
     # --- building ------------------------------------------------------------------------------------
+
+    def _phrasings(self, entry: Entry) -> list[list[str]]:
+        """The tokens of each way people ask the entry, in every language."""
+        return [
+            self.analyzer.analyse(text, correct=False).tokens
+            for texts in entry.questions.values()
+            for text in texts
+        ]
 
     def _index_entry(self, entry: Entry) -> IndexedDocument:
         analyse = self.analyzer.analyse
@@ -130,7 +150,11 @@ class Answerer:
         t = self.translator(language)
         analysis = self.analyzer.analyse(question)
         reason = self._scope.out_of_scope(question)
-        hits = self._rank(self._entry_index.search(analysis, limit=5))
+        hits = self._ranker.rank(
+            self._entry_index.search(analysis, limit=CANDIDATES),
+            analysis.tokens,
+            mentioned_regions(question),
+        )
         top = hits[0] if hits else None
         confidence = round(top.coverage, 3) if top else 0.0
         alternatives = tuple(self._entries[h.index].id for h in hits[1:3])
@@ -151,18 +175,6 @@ class Answerer:
             reason=reason or "low-confidence",
             alternatives=((self._entries[top.index].id,) if top else ()) + alternatives,
         )
-
-    def _rank(self, hits: list[Hit]) -> list[Hit]:
-        # The score finds the candidates; how much of the question each covers decides between them.
-        boosted = [
-            Hit(
-                h.index,
-                h.score * (0.3 + h.coverage) * (LOCAL_BOOST if self._local[h.index] else 1.0),
-                h.coverage,
-            )
-            for h in hits
-        ]
-        return sorted(boosted, key=lambda h: (-h.score, h.index))
 
     def _from_entry(
         self,

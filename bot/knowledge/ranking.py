@@ -1,0 +1,68 @@
+"""Choosing among the retriever's candidates: the score finds them; coverage, the nearest phrasing, the
+facet asked and the province named decide between them.
+
+final = (score / best score + PARAPHRASE_WEIGHT * nearest phrasing + FACET_WEIGHT * facet agreement
+         + CORE_WEIGHT * share of the entry's core concepts asked)
+        * (COVERAGE_FLOOR + coverage) * region factor
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.knowledge.facets import FacetProfile, facets_of
+from bot.knowledge.paraphrase import ParaphraseIndex
+from bot.knowledge.retriever import Hit
+
+PARAPHRASE_WEIGHT = 1.0
+FACET_WEIGHT = 0.25
+CORE_WEIGHT = 0.25
+COVERAGE_FLOOR = 1.0
+# Entries of the deployment's own region win a near tie against another province's.
+LOCAL_BOOST = 1.15
+# A question naming a province wants that province's entries; other provinces' (and our own region's,
+# when it is not the one named) fall back. Entries true everywhere are left alone.
+NAMED_BOOST = 1.5
+UNNAMED_PENALTY = 0.7
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    region: str
+    local: bool
+    facets: FacetProfile
+
+
+class Ranker:
+    def __init__(self, candidates: Sequence[Candidate], paraphrases: ParaphraseIndex) -> None:
+        self._candidates = candidates
+        self._paraphrases = paraphrases
+
+    def rank(self, hits: Sequence[Hit], tokens: Sequence[str], named: frozenset[str]) -> list[Hit]:
+        """`hits` re-scored for a question with `tokens` that names the provinces `named`."""
+        if not hits:
+            return []
+        top = max(h.score for h in hits) or 1.0
+        nearest = self._paraphrases.similarities(tokens)
+        asked = facets_of(tokens)
+        ranked = []
+        for hit in hits:
+            candidate = self._candidates[hit.index]
+            relevance = (
+                hit.score / top
+                + PARAPHRASE_WEIGHT * nearest.get(hit.index, 0.0)
+                + FACET_WEIGHT * candidate.facets.agreement(asked)
+                + CORE_WEIGHT * candidate.facets.core_coverage(tokens)
+            )
+            score = relevance * (COVERAGE_FLOOR + hit.coverage) * _region_factor(candidate, named)
+            ranked.append(Hit(hit.index, score, hit.coverage))
+        return sorted(ranked, key=lambda h: (-h.score, h.index))
+
+
+def _region_factor(candidate: Candidate, named: frozenset[str]) -> float:
+    if not named:
+        return LOCAL_BOOST if candidate.local else 1.0
+    if candidate.region in named:
+        return NAMED_BOOST
+    return 1.0 if candidate.region == "general" else UNNAMED_PENALTY
