@@ -24,7 +24,7 @@ from .wiring import open_database
 log = logging.getLogger(__name__)
 
 
-class _NoUpdates:
+class NoUpdates:
     """The worker never polls, so the update pipeline never calls this."""
 
     async def handle(self, event: Event) -> Sequence[Action]:
@@ -35,7 +35,7 @@ async def worker(settings: Settings, *, with_jobs: bool = True) -> None:
     token = require_secret(settings, "BOT_TOKEN")
     database = await open_database(settings)
     transport = create_transport(
-        settings.bot_framework, token=token, api_base=settings.telegram_api_base, core=_NoUpdates()
+        settings.bot_framework, token=token, api_base=settings.telegram_api_base, core=NoUpdates()
     )
     background = Background(settings, database, transport.messenger, SystemClock(), with_jobs=with_jobs)
     stop = asyncio.Event()

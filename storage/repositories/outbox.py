@@ -20,6 +20,8 @@ from storage.repositories._sql import insert_for
 
 # Keeps each INSERT well under SQLite's and asyncpg's bound-parameter limits (~20 columns a row).
 _CHUNK = 1000
+# From this many messages on PostgreSQL, COPY (storage.repositories.outbox_copy) beats multi-row INSERTs.
+COPY_THRESHOLD = 2000
 
 
 def keyboard_to_json(keyboard: Keyboard | None) -> dict[str, Any] | None:
@@ -78,6 +80,10 @@ class SqlOutbox:
 
     async def enqueue_many(self, messages: Sequence[OutboxMessage]) -> int:
         now = utcnow()
+        if len(messages) >= COPY_THRESHOLD and self._session.get_bind().dialect.name == "postgresql":
+            from storage.repositories.outbox_copy import copy_enqueue
+
+            return await copy_enqueue(self._session, messages, now)
         added = 0
         for start in range(0, len(messages), _CHUNK):
             rows = [row_values(m, now) for m in messages[start : start + _CHUNK]]
