@@ -91,7 +91,8 @@ def _remember(ctx: Context, text: str, language: str) -> int:
     data: dict[str, Any] = dict(ctx.state.data) if ctx.state and ctx.state.flow == MACHINE.flow else {}
     recent = [r for r in data.get("recent", []) if isinstance(r, list) and len(r) == 3][-(RECENT - 1) :]
     number = int(data.get("n", 0)) + 1
-    recent.append([number, text[:QUESTION_CHARS], language])
+    # The state is stored: an ID number typed in a question is kept only masked.
+    recent.append([number, questions.mask_id_numbers(text[:QUESTION_CHARS]), language])
     ctx.state = ConversationState(MACHINE.flow, "ask", {"recent": recent, "n": number})
     return number
 

@@ -27,6 +27,8 @@ ANSWER_BUTTON_TAG = "hq"
 LOG_LIMIT = 200
 # Runs of digits long enough to be an ID or phone number, with an ID number's final check letter.
 _NUMBERS = re.compile(r"\d[\d\s-]{5,}\d[xX]?")
+# What could be a resident ID number (18 characters, or the legacy 15 digits), valid or mistyped.
+_ID_SHAPED = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9Xx])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,12 @@ def scrub(text: str) -> str:
     """The question without what could identify someone (ID and phone numbers), shortened for the log."""
     cleaned = " ".join(_NUMBERS.sub("…", text).split())
     return cleaned if len(cleaned) <= LOG_LIMIT else cleaned[: LOG_LIMIT - 1] + "…"
+
+
+def mask_id_numbers(text: str) -> str:
+    """The text with anything shaped like a resident ID number masked as storage keeps it
+    (`2101**********123X`): a question may be stored and shown to staff, an ID number never in plain."""
+    return _ID_SHAPED.sub(lambda m: m[0][:4] + "*" * (len(m[0]) - 8) + m[0][-4:], text)
 
 
 async def log_unanswered(
@@ -65,7 +73,12 @@ async def hand_off(uow: UnitOfWork, account: Account, text: str, language: str, 
     retiree = profile.retiree or (profile.family[0].retiree if profile.family else None)
     unit, staff = await _answering_staff(uow, profile.community)
     question = await uow.questions.add(
-        account.id, retiree.id if retiree else None, unit.id if unit else None, text, language, now
+        account.id,
+        retiree.id if retiree else None,
+        unit.id if unit else None,
+        mask_id_numbers(text),
+        language,
+        now,
     )
     return HandOff(question, staff, unit)
 

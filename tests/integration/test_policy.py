@@ -1,0 +1,98 @@
+"""Policy questions through both frameworks against the emulator: the policy button, answers with their
+source line and buttons, "More", free text at the main menu, the question's own language, and the honest
+"I don't know"."""
+
+from __future__ import annotations
+
+from bot.emulator import BotMessage
+from bot.flows import buttons, policy
+from bot.i18n import I18n
+from tests.integration.chat import en, joined, reply_labels
+from tests.integration.conftest import BotApp
+from tests.integration.test_conversations import USER, register
+
+I18N = I18n()
+HANS = I18N.translator("zh_Hans")
+HANT = I18N.translator("zh_Hant")
+EN = I18N.translator("en")
+
+
+def last_message(app: BotApp) -> BotMessage:
+    return app.emu.messages(USER)[-1]
+
+
+def source_label(lang: str) -> str:
+    """What the source line starts with in `lang` ("出处：", "Source: "), from the catalogue."""
+    return I18N.translator(lang).gettext("Source: %(source)s").split("%")[0]
+
+
+def body(message: BotMessage) -> str:
+    """The message without its source line."""
+    return message.text.split("📄")[0].strip()
+
+
+async def test_the_policy_button_answers_with_source_more_and_menu(bot_app: BotApp) -> None:
+    await register(bot_app)
+
+    prompt = await bot_app.says(USER, en(buttons.POLICY))
+    assert en(policy.ASK_PROMPT) in joined(prompt)
+    assert en(buttons.MAIN_MENU) in reply_labels(prompt)
+
+    await bot_app.says(USER, "丧葬费要带什么材料")
+    answer = last_message(bot_app)
+    assert "火化" in answer.text
+    assert source_label("zh_Hans") in answer.text
+    # Buttons speak the user's language (English here); the answer speaks the question's.
+    assert answer.button_texts() == [en(policy.MORE), en(buttons.ASK_PERSON), en(buttons.MAIN_MENU)]
+    assert all(len(button["callback_data"].encode()) <= 64 for row in answer.inline_buttons for button in row)
+
+    await bot_app.presses(USER, answer.message_id, answer.callback_data(en(policy.MORE)))
+    details = last_message(bot_app)
+    assert details.message_id != answer.message_id
+    assert source_label("zh_Hans") in details.text
+    # The details are a message of their own, telling what the short answer left out.
+    assert body(details)
+    assert body(details) not in body(answer)
+    assert en(buttons.ASK_PERSON) in details.button_texts()
+
+    menu = await bot_app.presses(USER, details.message_id, details.callback_data(en(buttons.MAIN_MENU)))
+    assert en(buttons.POLICY) in reply_labels(menu)
+
+
+async def test_free_text_at_the_main_menu_is_answered_in_the_question_s_language(bot_app: BotApp) -> None:
+    await register(bot_app)
+
+    await bot_app.says(USER, "养老金资格认证每年什么时候办")
+    simplified = last_message(bot_app)
+    await bot_app.says(USER, "退休人員每年要做資格認證嗎，在哪裡辦")
+    traditional = last_message(bot_app)
+    await bot_app.says(USER, "Where do I do the yearly pension certification?")
+    english = last_message(bot_app)
+
+    assert "认证" in simplified.text
+    assert source_label("zh_Hans") in simplified.text
+    assert "認證" in traditional.text
+    assert source_label("zh_Hant") in traditional.text
+    assert "认证" not in traditional.text
+    assert "certif" in english.text.lower()
+    assert source_label("en") in english.text
+    for message in (simplified, traditional, english):
+        assert en(buttons.ASK_PERSON) in message.button_texts()
+        assert en(buttons.MAIN_MENU) in message.button_texts()
+
+
+async def test_an_out_of_scope_question_gets_an_honest_answer_and_a_person(bot_app: BotApp) -> None:
+    await register(bot_app)
+    await bot_app.says(USER, en(buttons.POLICY))
+
+    await bot_app.says(USER, "明天天气怎么样，要不要带伞")
+    reply = last_message(bot_app)
+
+    assert (
+        HANS.gettext(
+            "Press “Ask a person” and your question goes to your community office; the answer will come here."
+        )
+        in reply.text
+    )
+    assert source_label("zh_Hans") not in reply.text
+    assert reply.button_texts() == [en(buttons.ASK_PERSON), en(buttons.MAIN_MENU)]
