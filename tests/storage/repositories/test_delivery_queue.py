@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from bot.domain.records import DeliveryReport, MessageCategory, OutboxMessage, OutboxStatus
+from storage.database import Database
+from storage.models import AccountRow
+from storage.models_outbox import OutboxRow
+from storage.repositories.delivery_queue import SqlDeliveryQueue
+
+NOW = datetime(2025, 3, 3, 4, 0, tzinfo=UTC)
+LEASE = NOW + timedelta(seconds=60)
+
+
+async def _queue(database: Database, *messages: OutboxMessage) -> SqlDeliveryQueue:
+    async with database.uow() as uow:
+        await uow.outbox.enqueue_many(list(messages))
+        await uow.commit()
+    return SqlDeliveryQueue(database.sessions)
+
+
+def _m(key: str, category: MessageCategory = MessageCategory.BROADCAST, **fields: object) -> OutboxMessage:
+    values: dict[str, object] = {"chat_id": 3, "category": category, "dedupe_key": key, "text": key}
+    values.update(fields)
+    return OutboxMessage(**values)  # type: ignore[arg-type]
+
+
+async def _statuses(database: Database) -> dict[str, str]:
+    async with database.session() as session:
+        return dict((await session.execute(select(OutboxRow.dedupe_key, OutboxRow.status))).all())
+
+
+async def test_claims_most_urgent_first_and_only_what_is_due(database: Database) -> None:
+    queue = await _queue(
+        database,
+        _m("broadcast"),
+        _m("later", MessageCategory.URGENT, not_before=NOW + timedelta(minutes=5)),
+        _m("decision", MessageCategory.NOTICE),
+        _m("urgent", MessageCategory.URGENT),
+    )
+    items = await queue.claim("w1", NOW, 10, LEASE)
+    assert [i.dedupe_key for i in items] == ["urgent", "decision", "broadcast"]
+    assert await queue.claim("w2", NOW, 10, LEASE) == []  # claimed rows are not handed out twice
+    assert await queue.due_by(NOW) == 3
+    assert await queue.due_by(NOW + timedelta(minutes=5)) == 4
+
+
+async def test_a_dead_workers_rows_come_back_after_the_lease(database: Database) -> None:
+    queue = await _queue(database, _m("a"), _m("b"))
+    await queue.claim("dead", NOW, 10, LEASE)
+    assert await queue.requeue_expired(LEASE - timedelta(seconds=1)) == 0
+    assert await queue.requeue_expired(LEASE + timedelta(seconds=1)) == 2
+    again = await queue.claim("alive", LEASE, 10, LEASE + timedelta(seconds=60))
+    assert {i.dedupe_key for i in again} == {"a", "b"}
+    # The dead worker's late report is ignored: the rows are no longer its own.
+    await queue.record("dead", DeliveryReport(sent=[(again[0].id, 1)]), NOW)
+    assert set((await _statuses(database)).values()) == {OutboxStatus.SENDING}
+
+
+async def test_outcomes_are_recorded(database: Database) -> None:
+    queue = await _queue(database, _m("sent"), _m("bad"), _m("retry"), _m("quiet"), _m("released"))
+    items = {i.dedupe_key: i.id for i in await queue.claim("w", NOW, 10, LEASE)}
+    report = DeliveryReport(
+        sent=[(items["sent"], 77)],
+        failed=[(items["bad"], "Bad Request: can't parse entities")],
+        retry=[(items["retry"], NOW + timedelta(seconds=4), "Internal Server Error")],
+        quiet=[(items["quiet"], NOW + timedelta(hours=9))],
+        released=[items["released"]],
+    )
+    await queue.record("w", report, NOW)
+    assert await _statuses(database) == {
+        "sent": OutboxStatus.SENT,
+        "bad": OutboxStatus.FAILED,
+        "retry": OutboxStatus.QUEUED,
+        "quiet": OutboxStatus.QUEUED,
+        "released": OutboxStatus.QUEUED,
+    }
+    async with database.session() as session:
+        retry = (await session.scalars(select(OutboxRow).where(OutboxRow.dedupe_key == "retry"))).one()
+    assert (retry.attempts, retry.last_error) == (1, "Internal Server Error")
+    assert [i.dedupe_key for i in await queue.claim("w", NOW, 10, LEASE)] == ["released"]
+
+
+async def test_a_block_stops_every_message_to_that_account(database: Database) -> None:
+    async with database.uow() as uow:
+        account = await uow.accounts.get_or_create(900, 900, "en")
+        await uow.commit()
+    queue = await _queue(
+        database,
+        _m("first", account_id=account.id, chat_id=900),
+        _m("second", account_id=account.id, chat_id=900),
+    )
+    [first, _] = await queue.claim("w", NOW, 1, LEASE) + [None]
+    assert first is not None
+    await queue.record(
+        "w", DeliveryReport(unreachable=[(first.id, "Forbidden: bot was blocked by the user")]), NOW
+    )
+    assert set((await _statuses(database)).values()) == {OutboxStatus.UNREACHABLE}
+    async with database.session() as session:
+        assert await session.scalar(select(AccountRow.unreachable).where(AccountRow.id == account.id))
+    async with database.uow() as uow:
+        assert (await uow.accounts.get(account.id)).unreachable  # type: ignore[union-attr]
+        await uow.outbox.enqueue(_m("third", account_id=account.id, chat_id=900))
+        await uow.commit()
+    # Queued after the block: handed to no worker, closed at once.
+    assert await queue.claim("w", NOW, 10, LEASE) == []
+    assert (await _statuses(database))["third"] == OutboxStatus.UNREACHABLE
