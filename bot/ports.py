@@ -234,6 +234,11 @@ class CertificationRepository(Protocol):
         """The smallest and largest retiree id, to walk the roster in ranges."""
         ...
 
+    async def find_batch(self, kind: str, title: str) -> int | None:
+        """The outbox batch of this kind and title, if one was made (one batch per reminder, however
+        often the tick runs)."""
+        ...
+
     async def enqueue_reminders(self, batch: ReminderBatch, first_id: int, last_id: int) -> int:
         """Queue the reminder for every alive retiree in the id range whose status is pending, once per
         bound, reachable retiree account (outbox dedupe key); returns how many were new."""

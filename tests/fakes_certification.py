@@ -106,6 +106,10 @@ class FakeCertification:
             key=lambda r: r.id,
         )
 
+    async def find_batch(self, kind: str, title: str) -> int | None:
+        found = [bid for bid, (k, name, _) in self.s.batches.items() if (k, name) == (kind, title)]
+        return min(found) if found else None
+
     async def enqueue_reminders(self, batch: ReminderBatch, first_id: int, last_id: int) -> int:
         locales = {locale for locale, _ in batch.texts}
         added = 0

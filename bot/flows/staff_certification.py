@@ -68,7 +68,7 @@ MACHINE = Machine(
     "staff_certification",
     initial="menu",
     transitions={
-        "menu": {"review": "menu", "list": "menu", "export": "menu", "back": END},
+        "menu": {"overview": "menu", "review": "menu", "list": "menu", "export": "menu", "back": END},
     },
 )
 
@@ -121,9 +121,14 @@ class StaffCertificationFlow(Flow):
 
     async def on_text(self, ctx: Context, state: ConversationState) -> None:
         labels = {label: code for code, (_, label) in LISTS.items()}
-        choice = ctx.pressed(REVIEW, EXPORT_CSV, EXPORT_XLSX, buttons.BACK, *labels)
+        choice = ctx.pressed(
+            REVIEW, EXPORT_CSV, EXPORT_XLSX, buttons.BACK, buttons.STAFF_CERTIFICATION, *labels
+        )
         if ctx.account.role is not AccountRole.STAFF or choice == buttons.BACK:
             await self.go(ctx, state, "back")
+        elif choice == buttons.STAFF_CERTIFICATION:
+            # The menu's button pressed again (its keyboard may still be on screen): show the counts.
+            await self.go(ctx, state, "overview", lead=await overview(ctx))
         elif choice == REVIEW:
             if not await show_next_submission(ctx):
                 await self.go(ctx, state, "review", lead=ctx.msg(NO_PHOTOS))

@@ -26,6 +26,8 @@ RANGE = 50_000  # retiree ids per transaction
 PAGE = 500  # retirees per escalation page
 SUPERVISOR_NAMES = 30  # names listed in the supervisor's message; the rest are in the staff view
 
+BATCH_KIND = "cert-reminders"
+
 PageFetch = Callable[[UnitOfWork, int], Awaitable[Sequence[PendingRetiree]]]
 
 
@@ -102,11 +104,12 @@ class Campaign:
         )
 
     async def send_reminders(self, cycle: Cycle, number: int, *, range_size: int = RANGE) -> int:
+        title = f"certification {cycle.key} reminder {number}"
         async with self._uow() as uow:
-            batch_id = await uow.outbox.create_batch(
-                "cert-reminders", f"certification {cycle.key} reminder {number}"
-            )
-            await uow.commit()
+            batch_id = await uow.certification.find_batch(BATCH_KIND, title)
+            if batch_id is None:
+                batch_id = await uow.outbox.create_batch(BATCH_KIND, title)
+                await uow.commit()
         batch = self.reminder_batch(cycle, number, batch_id)
         total = 0
         async for first, last in id_ranges(self._uow, range_size):

@@ -52,7 +52,7 @@ from bot.domain.records import (
 )
 from storage.models import AccountRow, FamilyLinkRow, OrgUnitRow, RetireeRow, StaffMembershipRow, utcnow
 from storage.models_certification import CertificationRow, CertificationSubmissionRow
-from storage.models_outbox import OutboxRow
+from storage.models_outbox import OutboxBatchRow, OutboxRow
 from storage.repositories._sql import insert_for
 from storage.repositories.outbox import keyboard_to_json
 
@@ -201,6 +201,15 @@ class SqlCertificationRepository:
             await self._session.execute(select(func.min(RetireeRow.id), func.max(RetireeRow.id)))
         ).one()
         return None if low is None else (int(low), int(high))
+
+    async def find_batch(self, kind: str, title: str) -> int | None:
+        found = await self._session.scalar(
+            select(OutboxBatchRow.id)
+            .where(OutboxBatchRow.kind == kind, OutboxBatchRow.title == title)
+            .order_by(OutboxBatchRow.id)
+            .limit(1)
+        )
+        return None if found is None else int(found)
 
     async def enqueue_reminders(self, batch: ReminderBatch, first_id: int, last_id: int) -> int:
         now = utcnow()

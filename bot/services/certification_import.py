@@ -1,0 +1,98 @@
+"""Data-comparison ("silent") certification: a file of ID numbers certified by other means (pension
+records, medical insurance, residence data). Those retirees are certified quietly, so reminders stop.
+
+The file is CSV (UTF-8 or GB18030) or XLSX; each row's first cell that is a valid resident ID number counts,
+so a header row, extra columns (names, dates) and blank lines need no configuration. ID numbers live only in
+memory while they are hashed; the report gives counts, never numbers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from bot.domain.certification_calendar import CertificationCalendar, Mode
+from bot.domain.resident_id import InvalidResidentId, ResidentId
+from bot.ports import UnitOfWorkFactory
+
+CHUNK = 1000
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    ids: int = 0  # valid ID numbers found
+    certified: int = 0  # newly certified (already certified ones are left alone)
+    not_found: int = 0  # rows without a valid ID number
+
+
+def _cells(raw: bytes) -> Iterator[list[str]]:
+    if raw.startswith(b"PK\x03\x04"):
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        try:
+            for values in book.worksheets[0].iter_rows(values_only=True):
+                yield ["" if v is None else str(v) for v in values]
+        finally:
+            book.close()
+        return
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("gb18030", errors="replace")
+    delimiter = "\t" if "\t" in text.split("\n", 1)[0] else ","
+    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
+def id_hashes(rows: Iterable[list[str]], key: bytes, result: ImportResult) -> Iterator[str]:
+    for cells in rows:
+        if not any(c.strip() for c in cells):
+            continue
+        result.rows += 1
+        for cell in cells:
+            try:
+                number = ResidentId.parse(cell)
+            except InvalidResidentId:
+                continue
+            result.ids += 1
+            yield number.keyed_hash(key)
+            break
+        else:
+            result.not_found += 1
+
+
+async def import_file(
+    path: Path,
+    uow_factory: UnitOfWorkFactory,
+    key: bytes,
+    calendar: CertificationCalendar,
+    now: datetime,
+    actor_account_id: int | None = None,
+) -> ImportResult:
+    """Certify (method: data comparison) everyone in the file for the current campaign cycle."""
+    if calendar.mode is not Mode.CAMPAIGN:
+        raise NotImplementedError("data-comparison import is for campaign mode")
+    cycle = calendar.current_cycle(now).key
+    result = ImportResult()
+    raw = await asyncio.to_thread(path.read_bytes)
+    hashes = list(id_hashes(_cells(raw), key, result))
+    async with uow_factory() as uow:
+        for start in range(0, len(hashes), CHUNK):
+            result.certified += await uow.certification.certify_by_hashes(
+                cycle, hashes[start : start + CHUNK], now, actor_account_id
+            )
+        await uow.audit.record(
+            actor_account_id,
+            "certification.imported",
+            f"file:{path.name}",
+            {"rows": result.rows, "ids": result.ids, "certified": result.certified, "cycle": cycle},
+            now,
+        )
+        await uow.commit()
+    return result
