@@ -208,8 +208,10 @@ async def _supervisors_above(uow: UnitOfWork, unit_id: int | None) -> list[Accou
     start = next((i for i, u in enumerate(chain) if u.kind is UnitKind.STREET), 0)
     for candidate in chain[start:]:
         found = await uow.questions.staff_of(candidate.id, (StaffRole.SUPERVISOR, StaffRole.ADMIN))
-        if found:
-            return list(found)
+        # Like the hand-off itself: one who blocked the bot would never see it, so look further up.
+        reachable = [a for a in found if not a.unreachable]
+        if reachable:
+            return reachable
     return []
 
 

@@ -18,6 +18,8 @@ class SqlPassageRepository:
 
     async def replace_document(self, document: str, passages: Sequence[IngestedPassage]) -> int:
         """Store the document's passages instead of any from an earlier ingest of it."""
+        # Cut like the title and section: PostgreSQL refuses a file name longer than the column.
+        document = document[:200]
         await self._session.execute(delete(KbPassageRow).where(KbPassageRow.document == document))
         self._session.add_all(
             KbPassageRow(document=document, title=p.title[:200], section=p.section[:200], text=p.text)
