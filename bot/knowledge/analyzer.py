@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from bot.knowledge import lexicon
+from bot.knowledge.facets import FACETS
 from bot.knowledge.homophones import HomophoneMatcher
 from bot.knowledge.normalise import is_han, normalise
 from bot.knowledge.segmenter import Segmenter
@@ -142,7 +143,7 @@ class Analyzer:
     ) -> None:
         absorbed: set[int] = set()
         by_concept: dict[str, set[str]] = {}
-        for start, end, concepts in spans:
+        for start, end, concepts in _without_inner_frames(spans):
             # Only words within the concept's span stand for it: "延迟退休" says more than "退休".
             inside = {i for i, (_, s, e) in enumerate(words) if start <= s and e <= end}
             absorbed |= inside
@@ -164,6 +165,20 @@ class Analyzer:
             longest = max(group, key=lambda w: w[2] - w[1])[0]
             out.units.append(Unit(longest, frozenset(w for w, _, _ in group)))
         out.tokens.extend(w for w, _, _ in words)
+
+
+def _without_inner_frames(
+    spans: list[tuple[int, int, frozenset[str]]],
+) -> list[tuple[int, int, frozenset[str]]]:
+    """A question frame inside a longer subject term is part of the term: "proof" in "proof of life" or
+    "证明" in "生存证明" does not ask for documents."""
+    subjects = [(s, e) for s, e, concepts in spans if not concepts <= FACETS]
+    kept = []
+    for start, end, concepts in spans:
+        if concepts <= FACETS and any(s <= start and end <= e and e - s > end - start for s, e in subjects):
+            continue
+        kept.append((start, end, concepts))
+    return kept
 
 
 def _runs(text: str) -> list[tuple[str, bool]]:

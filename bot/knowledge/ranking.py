@@ -1,8 +1,7 @@
 """Choosing among the retriever's candidates: the score finds them; coverage, the nearest phrasing, the
 facet asked and the province named decide between them.
 
-final = (score / best score + PARAPHRASE_WEIGHT * nearest phrasing + FACET_WEIGHT * facet agreement
-         + CORE_WEIGHT * share of the entry's core concepts asked)
+final = (score / best score + PARAPHRASE_WEIGHT * nearest phrasing + FACET_WEIGHT * facet agreement)
         * (COVERAGE_FLOOR + coverage) * region factor
 """
 
@@ -15,10 +14,9 @@ from bot.knowledge.facets import FacetProfile, facets_of
 from bot.knowledge.paraphrase import ParaphraseIndex
 from bot.knowledge.retriever import Hit
 
-PARAPHRASE_WEIGHT = 1.0
-FACET_WEIGHT = 0.25
-CORE_WEIGHT = 0.25
-COVERAGE_FLOOR = 1.0
+PARAPHRASE_WEIGHT = 2.0
+FACET_WEIGHT = 0.5
+COVERAGE_FLOOR = 0.3
 # Entries of the deployment's own region win a near tie against another province's.
 LOCAL_BOOST = 1.15
 # A question naming a province wants that province's entries; other provinces' (and our own region's,
@@ -53,7 +51,6 @@ class Ranker:
                 hit.score / top
                 + PARAPHRASE_WEIGHT * nearest.get(hit.index, 0.0)
                 + FACET_WEIGHT * candidate.facets.agreement(asked)
-                + CORE_WEIGHT * candidate.facets.core_coverage(tokens)
             )
             score = relevance * (COVERAGE_FLOOR + hit.coverage) * _region_factor(candidate, named)
             ranked.append(Hit(hit.index, score, hit.coverage))

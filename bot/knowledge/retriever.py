@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from bot.knowledge.analyzer import Analysis
 from bot.knowledge.bm25 import BM25
+from bot.knowledge.facets import FACETS
 
 QUESTION_WEIGHT = 1.0
 ANSWER_WEIGHT = 0.4
@@ -35,7 +36,7 @@ class Hit:
 
 # Question frames ("when", "where", "how much") matter for ranking but say little about whether the question
 # is one of ours: they count for less in the coverage.
-INTENTS = frozenset({"@when", "@where", "@docs", "@amount", "@who"})
+INTENTS = FACETS
 INTENT_SHARE = 0.3
 INTENT_BONUS = 1.0
 # A word the index knows is at least this share of an unknown one: common words of our domain ("养老金")

@@ -18,12 +18,6 @@ def test_agreement_is_the_share_of_phrasings_asking_the_same_thing() -> None:
     assert profile.agreement(frozenset({"@amount"})) == 0.0
 
 
-def test_core_coverage_counts_the_concepts_most_phrasings_carry() -> None:
-    profile = FacetProfile.of([["@cert", "@restore"], ["@cert", "@restore", "@when"], ["@restore"]])
-    assert profile.core_coverage(["@cert", "@restore"]) == 1.0
-    # "@when" is a facet, never core; "@cert" (2/3) and "@restore" (3/3) are.
-    assert 0.0 < profile.core_coverage(["@cert"]) < 0.5
-
-
-def test_core_coverage_of_an_entry_without_a_core_is_full() -> None:
-    assert FacetProfile.of([["@cert"], ["@bank"], ["@party"]]).core_coverage([]) == 1.0
+def test_agreement_of_a_question_without_a_facet_is_neutral() -> None:
+    profile = FacetProfile.of([["@cert"], ["@cert", "@when"]])
+    assert profile.agreement(frozenset({NO_FACET})) == 0.0
