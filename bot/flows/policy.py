@@ -18,7 +18,7 @@ from bot.flows.base import CALLBACK_VERSION, Flow
 from bot.flows.context import Context, Prompt
 from bot.flows.machine import END, Machine
 from bot.i18n import N_
-from bot.knowledge.answerer import Answer, Answerer, SourceRef
+from bot.knowledge.answerer import Answer, Answerer, SourceRef, passage_in
 from bot.knowledge.model import Entry
 from bot.knowledge.provider import KnowledgeProvider
 from bot.services import questions
@@ -189,9 +189,10 @@ async def _more(ctx: Context, key: str, language: str) -> bool:
 
 async def _passage(ctx: Context, passage_id: int, language: str) -> bool:
     answerer = await _answerer(ctx)
-    passage = next((p for p in answerer.passages if p.id == passage_id), None)
-    if passage is None:
+    found = next((p for p in answerer.passages if p.id == passage_id), None)
+    if found is None:
         return False
+    passage = passage_in(found, language)
     body = ctx.renderer.render(
         ctx.i18n.translator(language),
         "policy_answer.html.j2",

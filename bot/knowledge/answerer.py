@@ -15,7 +15,7 @@ from bot.knowledge import wording
 from bot.knowledge.analyzer import Analyzer
 from bot.knowledge.facets import FacetProfile
 from bot.knowledge.language import EN, ZH_HANS, ZH_HANT, detect_language
-from bot.knowledge.mentions import mentioned_regions
+from bot.knowledge.mentions import clause_count, mentioned_regions
 from bot.knowledge.model import LANGUAGES, Entry, KnowledgeBase, Passage
 from bot.knowledge.normalise import is_han, to_simplified, to_traditional
 from bot.knowledge.paraphrase import ParaphraseIndex
@@ -32,6 +32,15 @@ PASSAGE_THRESHOLD = 0.6
 CANDIDATES = 10
 PASSAGE_CHARS = 400
 _PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")
+
+
+def passage_in(passage: Passage, language: str) -> Passage:
+    """The passage in the question's script: a notice ingested in Traditional is quoted in Simplified to a
+    Simplified question (and the other way round), as the curated answers are. English: as it is."""
+    convert = {ZH_HANS: to_simplified, ZH_HANT: to_traditional}.get(language)
+    if convert is None:
+        return passage
+    return Passage(passage.id, convert(passage.title), convert(passage.section), convert(passage.text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +163,7 @@ class Answerer:
             self._entry_index.search(analysis, limit=CANDIDATES),
             analysis.tokens,
             mentioned_regions(question),
+            clause_count(question),
         )
         top = hits[0] if hits else None
         confidence = round(top.coverage, 3) if top else 0.0
@@ -204,6 +214,7 @@ class Answerer:
     def _from_passage(
         self, question: str, language: str, t: Translator, passage: Passage, coverage: float
     ) -> Answer:
+        passage = passage_in(passage, language)
         text = passage.text if len(passage.text) <= PASSAGE_CHARS else passage.text[: PASSAGE_CHARS - 1] + "…"
         label = t.gettext(wording.PASSAGE_LABEL)
         return Answer(
