@@ -17,6 +17,7 @@ from bot.knowledge.homophones import HomophoneMatcher
 from bot.knowledge.normalise import is_han, normalise
 from bot.knowledge.segmenter import Segmenter
 
+MIN_NUMBER_DIGITS = 3
 _LATIN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
@@ -133,7 +134,9 @@ class Analyzer:
             if w not in lexicon.EN_STOPWORDS
             and s not in lexicon.EN_STOPWORDS
             and len(s) > 1
-            and not s.isdigit()
+            # One- and two-digit numbers are ages and counts; longer ones name things ("4050" staff,
+            # "500" retirees per worker) or years, and are words like any other.
+            and (not s.isdigit() or len(s) >= MIN_NUMBER_DIGITS)
         ]
         self._units(spans, words, out)
 
@@ -182,7 +185,8 @@ def _without_inner_frames(
 
 
 def _runs(text: str) -> list[tuple[str, bool]]:
-    """The text cut into runs of Han characters and runs of everything else."""
+    """The text cut into runs of Han characters and runs of everything else. Digits next to Han characters
+    belong to the Chinese run: "15位", "4050人员" and "500名" are Chinese words with numbers in them."""
     runs: list[tuple[str, bool]] = []
     for char in text:
         han = is_han(char)
@@ -190,4 +194,14 @@ def _runs(text: str) -> list[tuple[str, bool]]:
             runs[-1] = (runs[-1][0] + char, han)
         else:
             runs.append((char, han))
-    return runs
+    merged: list[tuple[str, bool]] = []
+    for i, (run, han) in enumerate(runs):
+        if not han and run.isdigit() and i + 1 < len(runs):
+            # The next run is Han (runs alternate): the number opens it.
+            runs[i + 1] = (run + runs[i + 1][0], True)
+            continue
+        if not han and run.isdigit() and merged and merged[-1][1]:
+            merged[-1] = (merged[-1][0] + run, True)
+            continue
+        merged.append((run, han))
+    return merged

@@ -1,9 +1,10 @@
-"""Which of our documents' provinces a question names: "江苏那边谁管认证" asks for Jiangsu's rule, not the
-county's, even where the county's entry matches its words better."""
+"""What the shape of a question tells the ranker: which of our documents' provinces it names ("江苏那边谁管
+认证" asks for Jiangsu's rule, not the county's) and how many clauses it has (several facts asked at once)."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from bot.knowledge.normalise import normalise
 
@@ -13,6 +14,9 @@ REGION_NAMES: dict[str, tuple[str, ...]] = {
     "liaoning": ("辽宁", "辽省", "liaoning"),
 }
 _LATIN_WORD = re.compile(r"[a-z]+")
+# Clause breaks: punctuation, and in Chinese the spaces people type instead of commas.
+_CLAUSE_BREAK = re.compile(r"[,.;:!?，。；：！？]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+MIN_CLAUSE_CHARS = 3
 
 
 def mentioned_regions(text: str) -> frozenset[str]:
@@ -23,3 +27,9 @@ def mentioned_regions(text: str) -> frozenset[str]:
         for region, names in REGION_NAMES.items()
         if any(name in words if name.isascii() else name in norm for name in names)
     )
+
+
+def clause_count(text: str) -> int:
+    """How many clauses of some length the question has: "我爸去世了，能领什么钱，要带哪些材料" has three."""
+    clauses = _CLAUSE_BREAK.split(unicodedata.normalize("NFKC", text))
+    return max(1, sum(1 for c in clauses if len(c.strip()) >= MIN_CLAUSE_CHARS))

@@ -14,9 +14,11 @@ from bot.knowledge.facets import FacetProfile, facets_of
 from bot.knowledge.paraphrase import ParaphraseIndex
 from bot.knowledge.retriever import Hit
 
+SCORE_WEIGHT = 1.0
 PARAPHRASE_WEIGHT = 2.0
 FACET_WEIGHT = 0.5
 COVERAGE_FLOOR = 0.3
+MULTI_PART_EMPHASIS = 1.0
 # Entries of the deployment's own region win a near tie against another province's.
 LOCAL_BOOST = 1.15
 # A question naming a province wants that province's entries; other provinces' (and our own region's,
@@ -37,22 +39,28 @@ class Ranker:
         self._candidates = candidates
         self._paraphrases = paraphrases
 
-    def rank(self, hits: Sequence[Hit], tokens: Sequence[str], named: frozenset[str]) -> list[Hit]:
-        """`hits` re-scored for a question with `tokens` that names the provinces `named`."""
+    def rank(
+        self, hits: Sequence[Hit], tokens: Sequence[str], named: frozenset[str], parts: int = 1
+    ) -> list[Hit]:
+        """`hits` re-scored for a question with `tokens`, in `parts` clauses, naming the provinces
+        `named`."""
         if not hits:
             return []
         top = max(h.score for h in hits) or 1.0
         nearest = self._paraphrases.similarities(tokens)
         asked = facets_of(tokens)
+        # Several questions in one ("去世了领什么钱，带哪些材料，卡里的钱怎么办"): the entry that answers
+        # all of them beats the one that answers one part best.
+        emphasis = 1 + MULTI_PART_EMPHASIS * (max(parts, 1) - 1)
         ranked = []
         for hit in hits:
             candidate = self._candidates[hit.index]
             relevance = (
-                hit.score / top
+                SCORE_WEIGHT * hit.score / top
                 + PARAPHRASE_WEIGHT * nearest.get(hit.index, 0.0)
                 + FACET_WEIGHT * candidate.facets.agreement(asked)
             )
-            score = relevance * (COVERAGE_FLOOR + hit.coverage) * _region_factor(candidate, named)
+            score = relevance * (COVERAGE_FLOOR + hit.coverage) ** emphasis * _region_factor(candidate, named)
             ranked.append(Hit(hit.index, score, hit.coverage))
         return sorted(ranked, key=lambda h: (-h.score, h.index))
 

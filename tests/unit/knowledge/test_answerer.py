@@ -56,3 +56,25 @@ def test_homophone_typos_are_corrected() -> None:
     assert matcher.correct("人证") == "认证"
     assert matcher.correct("社报局") == "社保局"
     assert matcher.correct("怎么领") == "怎么领"
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        # The facet asked picks the entry among those on one subject.
+        ("年审没办会怎么样", "cert-missed"),
+        ("认证是几月份", "cert-when"),
+        # A province named wins over the local entry on the same subject.
+        ("江苏的退休人员认证谁负责", "cert-jiangsu"),
+    ],
+)
+def test_facets_and_provinces_choose_among_entries_on_one_subject(
+    answerer: Answerer, question: str, entry: str
+) -> None:
+    assert answerer.answer(question).entry_id == entry
+
+
+def test_singing_in_the_community_is_not_chit_chat(answerer: Answerer) -> None:
+    answer = answerer.answer("社区组织老人唱歌跳舞吗")
+    assert not answer.handoff
+    assert answer.entry_id == "sm-activities"

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.knowledge.mentions import mentioned_regions
+from bot.knowledge.mentions import clause_count, mentioned_regions
 
 
 def test_simplified_traditional_and_english_names() -> None:
@@ -15,3 +15,13 @@ def test_no_province_named() -> None:
 
 def test_english_names_match_whole_words_only() -> None:
     assert mentioned_regions("liaoningese") == frozenset()
+
+
+def test_clause_count_counts_comma_and_space_separated_questions() -> None:
+
+    assert clause_count("我爸去世了，能领什么钱，要带哪些材料") == 3
+    assert clause_count("人没了 家里要办啥手续") == 2
+    assert clause_count("认证要带什么") == 1
+    # An enumeration is one clause; English words are not split on spaces.
+    assert clause_count("要带火化证明、身份证吗") == 1
+    assert clause_count("What do I bring for the certification?") == 1
