@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from bot.i18n import I18n, Translator
 from bot.knowledge import wording
-from bot.knowledge.analyzer import Analyzer
+from bot.knowledge.analyzer import Analysis, Analyzer
 from bot.knowledge.facets import FacetProfile
 from bot.knowledge.language import EN, ZH_HANS, ZH_HANT, detect_language
 from bot.knowledge.mentions import clause_count, mentioned_regions
@@ -87,8 +87,11 @@ class Answerer:
         self._entries = kb.entries
         self._by_id = {e.id: e for e in kb.entries}
         self._local = [e.region in (profile.id, "general") for e in kb.entries]
-        phrasings = [self._phrasings(e) for e in kb.entries]
-        self._entry_index = Retriever([self._index_entry(e) for e in kb.entries], self._background)
+        asked = [self._phrasings(e) for e in kb.entries]
+        phrasings = [[a.tokens for a in analyses] for analyses in asked]
+        self._entry_index = Retriever(
+            [self._index_entry(e, a) for e, a in zip(kb.entries, asked, strict=True)], self._background
+        )
         self._ranker = Ranker(
             [
                 Candidate(e.region, local, FacetProfile.of(texts))
@@ -102,24 +105,21 @@ class Answerer:
 
     # --- building ------------------------------------------------------------------------------------
 
-    def _phrasings(self, entry: Entry) -> list[list[str]]:
-        """The tokens of each way people ask the entry, in every language."""
+    def _phrasings(self, entry: Entry) -> list[Analysis]:
+        """Each way people ask the entry, in every language, analysed."""
         return [
-            self.analyzer.analyse(text, correct=False).tokens
-            for texts in entry.questions.values()
-            for text in texts
+            self.analyzer.analyse(text, correct=False) for texts in entry.questions.values() for text in texts
         ]
 
-    def _index_entry(self, entry: Entry) -> IndexedDocument:
+    def _index_entry(self, entry: Entry, phrasings: Sequence[Analysis]) -> IndexedDocument:
         analyse = self.analyzer.analyse
         question_tokens: list[str] = []
         answer_tokens: list[str] = []
         bigrams: list[str] = []
-        for texts in (*entry.questions.values(), *entry.keywords.values()):
-            for text in texts:
-                analysis = analyse(text, correct=False)
-                question_tokens += analysis.tokens
-                bigrams += analysis.bigrams
+        keywords = [analyse(text, correct=False) for texts in entry.keywords.values() for text in texts]
+        for analysis in (*phrasings, *keywords):
+            question_tokens += analysis.tokens
+            bigrams += analysis.bigrams
         for language in LANGUAGES:
             for text in (entry.answer[language], (entry.more or {}).get(language, "")):
                 analysis = analyse(_PLACEHOLDER.sub(" ", text), correct=False)
