@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.knowledge.commands import add_commands
 
     add_commands(commands, bench_commands)
+    from bot.commands import cert
+
+    cert.add_commands(commands, bench_commands)
     delivery = bench_commands.add_parser(
         "delivery", help="outbox delivery rate within Telegram limits, vs aiogram-broadcaster; enqueue rate"
     )
@@ -92,6 +95,11 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     from bot.knowledge.commands import dispatch
 
     handled = await dispatch(args, settings)
+    if handled is not None:
+        return handled
+    from bot.commands import cert
+
+    handled = await cert.dispatch(args, settings)
     if handled is not None:
         return handled
     # Imported per command so that `retiree-bot db current` does not load both Telegram frameworks.

@@ -28,7 +28,9 @@ def _profile(ctx: JobContext) -> CertificationProfile:
 
 def campaign_for(ctx: JobContext) -> Campaign:
     i18n = _i18n(ctx.settings.default_locale)
-    return Campaign(ctx.uow, i18n, CertificationTexts(Renderer(i18n), _profile(ctx)))
+    # SQLite has a single writer: ranges in parallel only help PostgreSQL.
+    workers = 1 if ctx.settings.database_url.startswith("sqlite") else 2
+    return Campaign(ctx.uow, i18n, CertificationTexts(Renderer(i18n), _profile(ctx)), workers=workers)
 
 
 async def campaign_tick(ctx: JobContext) -> None:

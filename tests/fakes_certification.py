@@ -111,7 +111,7 @@ class FakeCertification:
         return min(found) if found else None
 
     async def enqueue_reminders(self, batch: ReminderBatch, first_id: int, last_id: int) -> int:
-        locales = {locale for locale, _ in batch.texts}
+        locales = {locale for locale, _ in batch.contexts}
         added = 0
         for retiree in self._alive_in(first_id, last_id):
             if self._status(retiree.id, batch.cycle) is not CertStatus.PENDING:
@@ -122,10 +122,10 @@ class FakeCertification:
                 if account.unreachable:
                     continue
                 locale = account.locale if account.locale in locales else batch.default_locale
-                text = batch.texts.get((locale, retiree.lives_elsewhere))
-                if text is None:
+                context = batch.contexts.get((locale, retiree.lives_elsewhere))
+                if context is None:
                     continue
-                key = f"{batch.dedupe_prefix}{retiree.id}:{account.id}"
+                key = batch.dedupe_key(retiree.id, account.id)
                 if key in self.s.outbox:
                     continue
                 self.s.outbox[key] = OutboxMessage(
@@ -133,7 +133,8 @@ class FakeCertification:
                     category=MessageCategory.REMINDER,
                     dedupe_key=key,
                     account_id=account.id,
-                    text=text,
+                    template=batch.template,
+                    context=dict(context),
                     keyboard=batch.keyboards.get(locale),
                     locale=locale,
                     batch_id=batch.batch_id,

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from bot.actions import InlineKeyboard
 
@@ -56,6 +57,8 @@ class CertList(StrEnum):
     SUSPENDED = "suspended"
     CERTIFIED = "certified"
 
+
+KEY_DIGITS = 10  # ids in reminder dedupe keys are zero-padded to this width
 
 # Statuses that stop reminders: a retiree who says they certified is not nagged while staff check.
 QUIET_STATUSES = frozenset({CertStatus.SELF_REPORTED, CertStatus.CERTIFIED, CertStatus.SUSPENDED})
@@ -139,14 +142,15 @@ class UnitRecipient:
 
 @dataclass(frozen=True, slots=True)
 class ReminderBatch:
-    """One reminder of one cycle, rendered once per language and procedure, for a set-based enqueue.
-
-    `texts[(locale, lives_elsewhere)]` is the message; accounts in a locale not listed get
-    `default_locale`'s. The dedupe key of each row is f"{dedupe_prefix}{retiree_id}:{account_id}"."""
+    """One reminder of one cycle, for a set-based enqueue: the template is rendered when sent (in the
+    recipient's language), from `contexts[(locale, lives_elsewhere)]`; accounts in a locale not listed get
+    `default_locale`'s. Rows stay small (no rendered text per retiree), which matters at a million rows.
+    The dedupe key of each row is `dedupe_key(retiree_id, account_id)`."""
 
     cycle: str
     number: int
-    texts: Mapping[tuple[str, bool], str]
+    template: str
+    contexts: Mapping[tuple[str, bool], Mapping[str, Any]]
     keyboards: Mapping[str, InlineKeyboard]
     default_locale: str
     batch_id: int | None = None
@@ -155,3 +159,8 @@ class ReminderBatch:
     @property
     def dedupe_prefix(self) -> str:
         return f"cert-rem:{self.cycle}:{self.number}:"
+
+    def dedupe_key(self, retiree_id: int, account_id: int) -> str:
+        # Zero-padded so that keys sort like the ids they are built from: a tick inserts them in id order,
+        # and the unique index then grows at its right edge instead of splitting pages all over.
+        return f"{self.dedupe_prefix}{retiree_id:0{KEY_DIGITS}d}:{account_id:0{KEY_DIGITS}d}"

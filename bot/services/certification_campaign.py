@@ -8,17 +8,19 @@ memory at once.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from bot.domain.certification import CertList, PendingRetiree, ReminderBatch
 from bot.domain.certification_calendar import Cycle, Mode
 from bot.domain.records import MessageCategory, OutboxMessage, UnitKind
 from bot.i18n import LOCALES, I18n
 from bot.ports import UnitOfWork, UnitOfWorkFactory
-from bot.services.certification_messages import CertificationTexts, reminder_keyboard
+from bot.services.certification_messages import REMINDER_TEMPLATE, CertificationTexts, reminder_keyboard
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +56,15 @@ async def id_ranges(uow_factory: UnitOfWorkFactory, size: int = RANGE) -> AsyncI
 
 
 class Campaign:
-    def __init__(self, uow_factory: UnitOfWorkFactory, i18n: I18n, texts: CertificationTexts) -> None:
+    def __init__(
+        self, uow_factory: UnitOfWorkFactory, i18n: I18n, texts: CertificationTexts, *, workers: int = 1
+    ) -> None:
+        """`workers`: ranges of the roster handled at once (in separate transactions). PostgreSQL runs them
+        on as many cores; SQLite has one writer, so 1 there."""
         self._uow = uow_factory
         self._i18n = i18n
         self._texts = texts
+        self._workers = max(1, workers)
 
     async def tick(self, now: datetime, *, range_size: int = RANGE) -> TickReport:
         calendar = self._texts.profile.calendar
@@ -86,17 +93,18 @@ class Campaign:
     # --- reminders ------------------------------------------------------------------------------------
 
     def reminder_batch(self, cycle: Cycle, number: int, batch_id: int | None) -> ReminderBatch:
-        texts = {}
+        contexts = {}
         keyboards = {}
         for locale in LOCALES:
             t = self._i18n.translator(locale)
             keyboards[locale] = reminder_keyboard(t)
             for elsewhere in (False, True):
-                texts[(locale, elsewhere)] = self._texts.reminder(t, cycle, number, elsewhere)
+                contexts[(locale, elsewhere)] = self._texts.reminder_context(t, cycle, number, elsewhere)
         return ReminderBatch(
             cycle=cycle.key,
             number=number,
-            texts=texts,
+            template=REMINDER_TEMPLATE,
+            contexts=contexts,
             keyboards=keyboards,
             default_locale=self._i18n.default_locale,
             batch_id=batch_id,
@@ -111,11 +119,28 @@ class Campaign:
                 batch_id = await uow.outbox.create_batch(BATCH_KIND, title)
                 await uow.commit()
         batch = self.reminder_batch(cycle, number, batch_id)
-        total = 0
-        async for first, last in id_ranges(self._uow, range_size):
+
+        async def one_range(first: int, last: int) -> int:
             async with self._uow() as uow:
-                total += await uow.certification.enqueue_reminders(batch, first, last)
+                added = await uow.certification.enqueue_reminders(batch, first, last)
                 await uow.commit()
+            return added
+
+        return await self._over_ranges(one_range, range_size)
+
+    async def _over_ranges(
+        self, work: Callable[[int, int], Coroutine[Any, Any, int]], range_size: int
+    ) -> int:
+        """Run `work` over the roster's id ranges, `workers` at a time; the sum of what it returns."""
+        total = 0
+        running: set[asyncio.Task[int]] = set()
+        async for first, last in id_ranges(self._uow, range_size):
+            if len(running) >= self._workers:
+                done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                total += sum(task.result() for task in done)
+            running.add(asyncio.create_task(work(first, last)))
+        if running:
+            total += sum(await asyncio.gather(*running))
         return total
 
     # --- escalations ----------------------------------------------------------------------------------
@@ -191,12 +216,14 @@ class Campaign:
     # --- suspension -----------------------------------------------------------------------------------
 
     async def suspend(self, cycle: Cycle, now: datetime, *, range_size: int = RANGE) -> int:
-        total = 0
-        async for first, last in id_ranges(self._uow, range_size):
+
+        async def one_range(first: int, last: int) -> int:
             async with self._uow() as uow:
-                total += await uow.certification.suspend_pending(cycle.key, now, first, last)
+                suspended = await uow.certification.suspend_pending(cycle.key, now, first, last)
                 await uow.commit()
-        return total
+            return suspended
+
+        return await self._over_ranges(one_range, range_size)
 
     async def tell_suspended(self, cycle: Cycle, now: datetime) -> int:
         sent = 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from bot.actions import Button, InlineKeyboard
 from bot.domain.certification import CertMethod, RejectReason
@@ -14,6 +15,7 @@ from bot.services.certification_profile import CertificationProfile
 CALLBACK_VERSION = "v1"
 RETIREE_TAG = "cr"  # the buttons under a reminder
 STAFF_TAG = "cs"  # the buttons of the staff review and lists
+REMINDER_TEMPLATE = "cert_reminder.html.j2"
 
 I_HAVE_CERTIFIED = N_("✔ I have certified")
 HOW_TO_CERTIFY = N_("❔ How do I certify?")
@@ -75,18 +77,21 @@ class CertificationTexts:
             "suspension": self.day(t, cycle.suspension),
         }
 
-    def reminder(self, t: Translator, cycle: Cycle, number: int, elsewhere: bool) -> str:
+    def reminder_context(self, t: Translator, cycle: Cycle, number: int, elsewhere: bool) -> dict[str, Any]:
+        """The reminder template's context in `t`'s language: plain JSON, stored with the outbox row."""
         upload_by = cycle.elsewhere_upload_by or cycle.window_start
-        return self._renderer.render(
-            t,
-            "cert_reminder.html.j2",
-            n=number,
-            total=len(cycle.reminders),
-            elsewhere=elsewhere,
-            upload_by=self.day(t, upload_by),
-            office=self._profile.value("certification_office", t.locale),
+        return {
+            "n": number,
+            "total": len(cycle.reminders),
+            "elsewhere": elsewhere,
+            "upload_by": self.day(t, upload_by),
+            "office": self._profile.value("certification_office", t.locale),
             **self._dates(t, cycle),
-        )
+        }
+
+    def reminder(self, t: Translator, cycle: Cycle, number: int, elsewhere: bool) -> str:
+        context = self.reminder_context(t, cycle, number, elsewhere)
+        return self._renderer.render(t, REMINDER_TEMPLATE, **context)
 
     def how(self, t: Translator, elsewhere: bool) -> str:
         return self._renderer.render(

@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.certification import (
+    KEY_DIGITS,
     CertificationRecord,
     CertList,
     CertListItem,
@@ -202,6 +203,12 @@ class SqlCertificationRepository:
         ).one()
         return None if low is None else (int(low), int(high))
 
+    def _padded(self, column: Any) -> Any:
+        """The id as text, zero-padded like ReminderBatch.dedupe_key."""
+        if self._session.get_bind().dialect.name == "sqlite":
+            return func.printf(f"%0{KEY_DIGITS}d", column)
+        return func.lpad(cast(column, String), KEY_DIGITS, "0")
+
     async def find_batch(self, kind: str, title: str) -> int | None:
         found = await self._session.scalar(
             select(OutboxBatchRow.id)
@@ -213,73 +220,87 @@ class SqlCertificationRepository:
 
     async def enqueue_reminders(self, batch: ReminderBatch, first_id: int, last_id: int) -> int:
         now = utcnow()
-        locales = sorted({locale for locale, _ in batch.texts})
-        added = 0
-        for (locale, elsewhere), text in sorted(batch.texts.items()):
-            in_locale: ColumnElement[bool] = AccountRow.locale == locale
-            if locale == batch.default_locale:
-                in_locale = or_(in_locale, AccountRow.locale.not_in(locales))
-            key = (
-                literal(batch.dedupe_prefix, String)
-                + cast(RetireeRow.id, String)
-                + literal(":", String)
-                + cast(AccountRow.id, String)
+        locales = sorted({locale for locale, _ in batch.contexts})
+        # One pass over the range: the language and the procedure pick the text with CASE, rather than
+        # one statement per language and procedure scanning the same rows again.
+        locale = case(
+            *((AccountRow.locale == code, literal(code, String)) for code in locales),
+            else_=literal(batch.default_locale, String),
+        )
+        context = case(
+            *(
+                (and_(locale == code, RetireeRow.lives_elsewhere == elsewhere), literal(dict(body), JSON))
+                for (code, elsewhere), body in sorted(batch.contexts.items())
+            ),
+            else_=literal(None, JSON),
+        )
+        keyboard = case(
+            *(
+                (locale == code, literal(keyboard_to_json(batch.keyboards.get(code)), JSON))
+                for code in locales
+            ),
+            else_=literal(None, JSON),
+        )
+        key = (
+            literal(batch.dedupe_prefix, String)
+            + self._padded(RetireeRow.id)
+            + literal(":", String)
+            + self._padded(AccountRow.id)
+        )
+        source = (
+            select(
+                key,
+                AccountRow.id,
+                AccountRow.chat_id,
+                literal(MessageCategory.REMINDER.value, String),
+                literal(DEFAULT_PRIORITY[MessageCategory.REMINDER]),
+                literal(OutboxStatus.QUEUED.value, String),
+                literal(batch.template, String),
+                context,
+                keyboard,
+                locale,
+                literal(batch.time_zone, String),
+                false(),
+                literal(0),
+                literal(batch.batch_id),
+                literal(now, OutboxRow.created_at.type),
             )
-            source = (
-                select(
-                    key,
-                    AccountRow.id,
-                    AccountRow.chat_id,
-                    literal(MessageCategory.REMINDER.value, String),
-                    literal(DEFAULT_PRIORITY[MessageCategory.REMINDER]),
-                    literal(OutboxStatus.QUEUED.value, String),
-                    literal(text, String),
-                    literal(keyboard_to_json(batch.keyboards.get(locale)), JSON),
-                    literal(locale, String),
-                    literal(batch.time_zone, String),
-                    false(),
-                    literal(0),
-                    literal(batch.batch_id),
-                    literal(now, OutboxRow.created_at.type),
-                )
-                .select_from(
-                    _joined(batch.cycle).join(AccountRow.__table__, AccountRow.retiree_id == RetireeRow.id)
-                )
-                .where(
-                    RetireeRow.id.between(first_id, last_id),
-                    RetireeRow.deceased.is_(false()),
-                    RetireeRow.lives_elsewhere == elsewhere,
-                    _reachable(AccountRole.RETIREE),
-                    in_locale,
-                    _status_in(_OPEN),
-                )
+            .select_from(
+                _joined(batch.cycle).join(AccountRow.__table__, AccountRow.retiree_id == RetireeRow.id)
             )
-            statement = (
-                insert_for(self._session, OutboxRow)
-                .from_select(
-                    [
-                        "dedupe_key",
-                        "account_id",
-                        "chat_id",
-                        "category",
-                        "priority",
-                        "status",
-                        "text",
-                        "keyboard",
-                        "locale",
-                        "time_zone",
-                        "held_for_quiet",
-                        "attempts",
-                        "batch_id",
-                        "created_at",
-                    ],
-                    source,
-                )
-                .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .where(
+                RetireeRow.id.between(first_id, last_id),
+                RetireeRow.deceased.is_(false()),
+                _reachable(AccountRole.RETIREE),
+                _status_in(_OPEN),
             )
-            result = await self._session.execute(statement)
-            added += max(int(getattr(result, "rowcount", 0) or 0), 0)
-        return added
+        )
+        statement = (
+            insert_for(self._session, OutboxRow)
+            .from_select(
+                [
+                    "dedupe_key",
+                    "account_id",
+                    "chat_id",
+                    "category",
+                    "priority",
+                    "status",
+                    "template",
+                    "context",
+                    "keyboard",
+                    "locale",
+                    "time_zone",
+                    "held_for_quiet",
+                    "attempts",
+                    "batch_id",
+                    "created_at",
+                ],
+                source,
+            )
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        )
+        result = await self._session.execute(statement)
+        return max(int(getattr(result, "rowcount", 0) or 0), 0)
 
     async def _recipients(self, retiree_ids: Sequence[int], *, family: bool) -> dict[int, list[Recipient]]:
         query: Any

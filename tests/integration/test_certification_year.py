@@ -16,6 +16,7 @@ from sqlalchemy import select
 from bot.domain.certification import CertMethod, CertStatus
 from bot.domain.records import AccountRole, OutboxStatus, StaffRole
 from bot.emulator import Emulator
+from bot.rendering import Renderer
 from bot.services.certification_import import import_file
 from bot.services.certification_profile import current
 from storage.database import Database
@@ -189,6 +190,20 @@ class Year:
             day += timedelta(days=1)
 
 
+def shown(row: OutboxRow) -> str:
+    """The text the recipient saw: stored, or rendered from the row's template in its language."""
+    if row.text is not None:
+        return row.text
+    assert row.template is not None
+    translator = shared_i18n().translator(row.locale)
+    return Renderer(shared_i18n()).render(translator, row.template, **(row.context or {}))
+
+
+def _reminder(rows: list[OutboxRow], retiree_id: int, number: int) -> OutboxRow:
+    prefix = f"cert-rem:{YEAR}:{number}:{retiree_id:010d}:"
+    return next(row for row in rows if row.dedupe_key.startswith(prefix))
+
+
 def _local(row: OutboxRow) -> tuple[date, int]:
     assert row.sent_at is not None
     moment = row.sent_at.astimezone(SHANGHAI)
@@ -226,34 +241,43 @@ async def check_the_year(year: Year, database: Database, emu: Emulator) -> None:
     for row in rows:
         _, minute = _local(row)
         assert 8 * 60 + 30 <= minute < 20 * 60, (row.dedupe_key, row.sent_at)
+        text = shown(row)
         copies = [
             c
             for c in emu.calls
             if c.ok
             and c.chat_id == row.chat_id
             and c.method == "sendMessage"
-            and c.params.get("text") == row.text
+            and c.params.get("text") == text
         ]
+        # A reminder's text is the same for everyone in a language: exactly one copy per chat and number.
         assert len(copies) >= 1, row.dedupe_key
     # Reminders: each scheduled one exactly once per bound, alive retiree; none after certifying.
     for role, expected in EXPECTED_REMINDERS.items():
         got = sorted(
             int(row.dedupe_key.split(":")[2])
             for row in rows
-            if row.dedupe_key.startswith("cert-rem:") and row.dedupe_key.split(":")[3] == str(r[role])
+            if row.dedupe_key.startswith("cert-rem:") and int(row.dedupe_key.split(":")[3]) == r[role]
         )
         assert got == sorted(expected), role
-    reminder_texts = [row.text for row in rows if row.dedupe_key.startswith("cert-rem:")]
-    assert len(reminder_texts) == sum(len(v) for v in EXPECTED_REMINDERS.values())
+    reminder_rows = [row for row in rows if row.dedupe_key.startswith("cert-rem:")]
+    assert len(reminder_rows) == sum(len(v) for v in EXPECTED_REMINDERS.values())
+    for row in reminder_rows:
+        copies = [
+            c for c in emu.calls if c.ok and c.chat_id == row.chat_id and c.params.get("text") == shown(row)
+        ]
+        assert len(copies) == 1, row.dedupe_key
+    # In the retiree's language: the English speaker's reads English, the Traditional one's does not.
+    assert "Yearly pension certification" in shown(_reminder(rows, r["photo"], 1))
+    assert "Yearly pension certification" not in shown(_reminder(rows, r["self"], 1))
     # The evening registrant's reminder 2 was held to the morning.
-    night = next(row for row in rows if row.dedupe_key == f"cert-rem:{YEAR}:2:{r['night']}:{a['night']}")
+    night = _reminder(rows, r["night"], 2)
     assert _local(night)[0] == date(YEAR, 3, 16)
     # Those living elsewhere get their own procedure.
-    far = next(row for row in rows if row.dedupe_key.startswith(f"cert-rem:{YEAR}:1:{r['far']}:"))
-    near = next(row for row in rows if row.dedupe_key.startswith(f"cert-rem:{YEAR}:1:{r['photo']}:"))
-    assert far.text != near.text
-    assert "form" in (far.text or "")
-    assert "form" not in (near.text or "")
+    far = _reminder(rows, r["far"], 1)
+    near = _reminder(rows, r["photo"], 1)
+    assert "form" in shown(far)
+    assert "form" not in shown(near)
     # Escalations on their dates: family after reminder 2 (+7 days), the supervisor when the window closes,
     # suspension notices to retiree and family on 1 August.
     family = [row for row in rows if row.dedupe_key.startswith("cert-family:")]

@@ -99,15 +99,16 @@ async def build_world(uow_factory: UnitOfWorkFactory) -> World:
 
 
 def batch(number: int = 1) -> ReminderBatch:
-    texts = {
-        (locale, elsewhere): f"{locale}-{'far' if elsewhere else 'near'}-{number}"
+    contexts = {
+        (locale, elsewhere): {"where": f"{locale}-{'far' if elsewhere else 'near'}-{number}"}
         for locale in ("zh_Hans", "zh_Hant", "en")
         for elsewhere in (False, True)
     }
     keyboards = {
-        locale: InlineKeyboard(((Button(f"done-{locale}", "v1:cr:d"),),)) for locale in ("zh_Hans", "zh_Hant", "en")
+        locale: InlineKeyboard(((Button(f"done-{locale}", "v1:cr:d"),),))
+        for locale in ("zh_Hans", "zh_Hant", "en")
     }
-    return ReminderBatch(CYCLE, number, texts, keyboards, "zh_Hans", None, "Asia/Shanghai")
+    return ReminderBatch(CYCLE, number, "t.j2", contexts, keyboards, "zh_Hans", None, "Asia/Shanghai")
 
 
 async def check_reminders(uow_factory: UnitOfWorkFactory, world: World) -> dict[str, str]:
@@ -120,12 +121,7 @@ async def check_reminders(uow_factory: UnitOfWorkFactory, world: World) -> dict[
         again = await uow.certification.enqueue_reminders(batch(), *bounds)
         await uow.commit()
     r, a = world.retirees, world.accounts
-    expected = {
-        f"cert-rem:{CYCLE}:1:{r['a1']}:{a['a1']}",
-        f"cert-rem:{CYCLE}:1:{r['a2']}:{a['a2']}",
-        f"cert-rem:{CYCLE}:1:{r['b1']}:{a['b1']}",
-        f"cert-rem:{CYCLE}:1:{r['e1']}:{a['e1']}",
-    }
+    expected = {batch().dedupe_key(r[name], a[name]) for name in ("a1", "a2", "b1", "e1")}
     assert (first, again) == (len(expected), 0)
     return {key: "" for key in expected}
 
@@ -142,12 +138,16 @@ async def check_status_lifecycle(uow_factory: UnitOfWorkFactory, world: World) -
         assert not await repo.request_visit(r["a2"], CYCLE, at)
         before = await repo.certify(r["b1"], CYCLE, CertMethod.IN_PERSON, at, a["staff"])
         assert before is CertStatus.PENDING
-        assert await repo.certify(r["b1"], CYCLE, CertMethod.HOME_VISIT, at, a["staff"]) is CertStatus.CERTIFIED
+        assert (
+            await repo.certify(r["b1"], CYCLE, CertMethod.HOME_VISIT, at, a["staff"]) is CertStatus.CERTIFIED
+        )
         record = await repo.get(r["b1"], CYCLE)
-        assert record is not None and record.status is CertStatus.CERTIFIED
+        assert record is not None
+        assert record.status is CertStatus.CERTIFIED
         assert record.method is CertMethod.IN_PERSON
         last = await repo.last_certified(r["b1"])
-        assert last is not None and last.cycle == CYCLE
+        assert last is not None
+        assert last.cycle == CYCLE
         await uow.commit()
     # Reminders stop for the self-reported and the certified; a2 (visit requested) is still pending.
     async with uow_factory() as uow:
@@ -198,7 +198,8 @@ async def check_family_and_suspension(uow_factory: UnitOfWorkFactory, world: Wor
         before = await uow.certification.certify(r["a2"], CYCLE, CertMethod.HOME_VISIT, AT, None)
         assert before is CertStatus.SUSPENDED
         record = await uow.certification.get(r["a2"], CYCLE)
-        assert record is not None and record.restored_at is not None
+        assert record is not None
+        assert record.restored_at is not None
         await uow.commit()
 
 
@@ -209,18 +210,25 @@ async def check_staff_and_submissions(uow_factory: UnitOfWorkFactory, world: Wor
         assert [(s.account_id, s.unit_id) for s in sups] == [(a["supervisor"], world.units["S"])]
         staff = await uow.certification.staff_accounts()
         assert {s.account_id for s in staff} == {a["supervisor"], a["staff"]}
-        sub = await uow.certification.add_submission(r["a1"], CYCLE, a["family"], SubmissionKind.PHOTO, "F1", AT)
-        other = await uow.certification.add_submission(r["b1"], CYCLE, a["b1"], SubmissionKind.VIDEO, "F2", AT)
+        sub = await uow.certification.add_submission(
+            r["a1"], CYCLE, a["family"], SubmissionKind.PHOTO, "F1", AT
+        )
+        other = await uow.certification.add_submission(
+            r["b1"], CYCLE, a["b1"], SubmissionKind.VIDEO, "F2", AT
+        )
         waiting = await uow.certification.waiting_submissions([world.units["A"]], 10)
         assert [s.id for s in waiting] == [sub.id]
         assert await uow.certification.review_submission(sub.id, False, RejectReason.NO_ID, a["staff"], AT)
         assert not await uow.certification.review_submission(sub.id, True, None, a["staff"], AT)
         got = await uow.certification.get_submission(sub.id)
-        assert got is not None and got.status is SubmissionStatus.REJECTED and got.reason is RejectReason.NO_ID
+        assert got is not None
+        assert got.status is SubmissionStatus.REJECTED
+        assert got.reason is RejectReason.NO_ID
         assert (await uow.certification.get_submission(other.id)) is not None
         hashes = [f"{n:064d}" for n in (1, 2, 99)]
         assert await uow.certification.certify_by_hashes(CYCLE, hashes, AT, a["staff"]) == 2
         assert await uow.certification.certify_by_hashes(CYCLE, hashes, AT, a["staff"]) == 0
         record = await uow.certification.get(r["a2"], CYCLE)
-        assert record is not None and record.method is CertMethod.DATA_COMPARISON
+        assert record is not None
+        assert record.method is CertMethod.DATA_COMPARISON
         await uow.commit()
