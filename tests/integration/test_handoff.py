@@ -18,14 +18,17 @@ from storage.repositories.delivery_queue import SqlDeliveryQueue
 from tests.integration.chat import RETIREE_COMMUNITY, RETIREE_ID, RETIREE_NAME, en, joined, reply_labels
 from tests.integration.conftest import BotApp
 from tests.integration.test_conversations import USER, register
+from tests.integration.test_policy import loaded_answerer
 
 STAFF = 3001
 SUPERVISOR = 3002
 COMMUNITY_CODE = "2101010102"  # 柳岸社区, the sample retiree's community
 STREET_CODE = "21010101"  # 春晖街道, the street above it
-QUESTION = "我女儿在外地，我能不能去她那边做认证"
-REPLY = "可以。请先到社区登记您的外地住址，我们会把协助认证表寄给您。"
+# Markup-like characters: what people type reaches the other side as they typed it.
+QUESTION = "我女儿在外地，我能不能去她那边做认证 <急> & 谢谢"
+REPLY = "可以。请先到社区登记您的外地住址，我们会把协助认证表寄给您 <b>不用跑</b> & 放心。"
 DRAIN_TIMEOUT_S = 10.0
+__all__ = ["loaded_answerer"]  # the fixture, used here too
 
 
 async def deliver_outbox(app: BotApp) -> None:
@@ -71,8 +74,8 @@ async def test_staff_answer_a_question_and_the_retiree_gets_it(bot_app: BotApp) 
     assert QUESTION in notice.text
     assert notice.button_texts() == [en(ANSWER)]
 
-    prompt = await bot_app.presses(STAFF, notice.message_id, notice.callback_data(en(ANSWER)))
-    assert QUESTION in joined(prompt)
+    await bot_app.presses(STAFF, notice.message_id, notice.callback_data(en(ANSWER)))
+    assert QUESTION in last_message(bot_app, STAFF).text
     thanks = await bot_app.says(STAFF, REPLY)
     assert en(handoff.ANSWER_SENT) in joined(thanks)
 

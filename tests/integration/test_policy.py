@@ -4,17 +4,25 @@ source line and buttons, "More", free text at the main menu, the question's own 
 
 from __future__ import annotations
 
+import pytest
+
 from bot.emulator import BotMessage
 from bot.flows import buttons, policy
 from bot.i18n import I18n
+from bot.knowledge.provider import KnowledgeProvider
 from tests.integration.chat import en, joined, reply_labels
 from tests.integration.conftest import BotApp
 from tests.integration.test_conversations import USER, register
 
 I18N = I18n()
 HANS = I18N.translator("zh_Hans")
-HANT = I18N.translator("zh_Hant")
-EN = I18N.translator("en")
+
+
+@pytest.fixture(autouse=True)
+async def loaded_answerer() -> None:
+    """Load the knowledge base before the conversation (once per process): the first question would
+    otherwise wait for it, longer than the emulator waits for an answer on a busy machine."""
+    await KnowledgeProvider().get()
 
 
 def last_message(app: BotApp) -> BotMessage:
