@@ -5,8 +5,9 @@ from __future__ import annotations
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.core import BotCore
-from bot.services import certification_profile
 from bot.knowledge.provider import KnowledgeProvider, database_passages
+from bot.ports import Clock
+from bot.services import certification_profile
 from storage.database import Database
 from storage.migrate import current, head_revision
 
@@ -28,11 +29,11 @@ async def open_database(settings: Settings, *, require_current_schema: bool = Tr
     return Database.from_url(settings.database_url)
 
 
-def build_core(settings: Settings, database: Database, key: bytes) -> BotCore:
+def build_core(settings: Settings, database: Database, key: bytes, *, clock: Clock | None = None) -> BotCore:
     certification_profile.use_profile(settings.region_profile, settings.timezone)
     return BotCore(
         uow_factory=database.uow,
-        clock=SystemClock(),
+        clock=clock or SystemClock(),
         id_hash_key=key,
         default_locale=settings.default_locale,
         knowledge=knowledge_provider(settings, database),

@@ -7,19 +7,22 @@ import csv
 import logging
 import secrets
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.domain.records import StaffRole
-from bot.emulator import Emulator
+from bot.emulator import Emulator, RecordedCall
 from bot.services.roster_import import ImportReport, import_roster, import_units
 from bot.services.staff_invites import create_invite
 from handlers import create_transport
 from storage.database import Database
 from storage.migrate import upgrade
 
-from .terminal import HELP, Persona, TerminalChat
+from .campaign import HELP as CAMPAIGN_HELP
+from .campaign import DemoCampaign, DemoClock
+from .terminal import HELP, ExtraCommand, Persona, TerminalChat
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 DEMO_TOKEN = "123456789:DEMO-retiree-bot-local-emulator-token"  # any well-formed token: the emulator is local
@@ -86,7 +89,8 @@ async def run_demo(settings: Settings, data_dir: Path | None = None) -> None:
         async with Emulator(first_update_id=secrets.randbelow(1_000_000_000) + 100_000_000) as emulator:
             from bot.commands.wiring import build_core
 
-            core = build_core(settings, database, key)
+            clock = DemoClock()
+            core = build_core(settings, database, key, clock=clock)
             transport = create_transport(
                 settings.bot_framework,
                 token=DEMO_TOKEN,
@@ -97,7 +101,8 @@ async def run_demo(settings: Settings, data_dir: Path | None = None) -> None:
             stop = asyncio.Event()
             polling = asyncio.create_task(transport.run_polling(stop))
             try:
-                await _chat(emulator, invite_token)
+                campaign = DemoCampaign(settings, database, transport.messenger, emulator, clock)
+                await _chat(emulator, invite_token, campaign)
             finally:
                 stop.set()
                 await polling
@@ -106,7 +111,20 @@ async def run_demo(settings: Settings, data_dir: Path | None = None) -> None:
         await database.dispose()
 
 
-async def _chat(emulator: Emulator, invite_token: str) -> None:
+def _campaign_commands(campaign: DemoCampaign) -> dict[str, ExtraCommand]:
+    async def clock(persona: Persona, arg: str) -> tuple[str | None, Sequence[RecordedCall]]:
+        return (campaign.move_clock(arg) if arg else campaign.describe_now()), ()
+
+    async def tick(persona: Persona, arg: str) -> tuple[str | None, Sequence[RecordedCall]]:
+        return await campaign.tick()
+
+    async def photo(persona: Persona, arg: str) -> tuple[str | None, Sequence[RecordedCall]]:
+        return "you send a photo", await campaign.photo(persona.user_id)
+
+    return {"/clock": clock, "/tick": tick, "/photo": photo}
+
+
+async def _chat(emulator: Emulator, invite_token: str, campaign: DemoCampaign | None = None) -> None:
     (retiree_name, retiree_id), (relative_name, relative_id) = sample_people(2)
     personas = {
         "retiree": Persona("retiree", 10001, retiree_name),
@@ -118,8 +136,17 @@ async def _chat(emulator: Emulator, invite_token: str) -> None:
     _write(f"  As the family member, register for {relative_name}, ID number {relative_id}.")
     _write("  As staff, you arrive through a one-time invite link (sent for you).")
     _write(HELP)
-    chat = TerminalChat(emulator, personas, _write)
+    extra = _campaign_commands(campaign) if campaign is not None else {}
+    if campaign is not None:
+        _write(CAMPAIGN_HELP)
+        _write(campaign.describe_now())
+    chat = TerminalChat(
+        emulator, personas, _write, extra_commands=extra, after_line=campaign.deliver if campaign else None
+    )
     await chat.open_chat()
+    if campaign is not None:
+        # The invite expires a few days after it is made: redeem it before the person moves the clock.
+        await chat.open_early("staff")
     lines = await _lines()
     while (line := await lines.get()) is not None:
         if not await chat.handle_line(line):

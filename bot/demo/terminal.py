@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -38,6 +38,7 @@ class RecordedCall(Protocol):
     method: str
     params: dict[str, Any]
     result: Any
+    chat_id: int | None
 
 
 class UserSide(Protocol):
@@ -123,6 +124,11 @@ HELP = """Type as the user would; type a button's number to press it.
   /quit                                  leave the demo"""
 
 
+# An extra demo command: given the current persona and the rest of the line, what it printed and the calls
+# it caused (in any persona's chat).
+ExtraCommand = Callable[[Persona, str], Awaitable[tuple[str | None, Iterable[RecordedCall]]]]
+
+
 class TerminalChat:
     def __init__(
         self,
@@ -130,6 +136,8 @@ class TerminalChat:
         personas: Mapping[str, Persona],
         write: Callable[[str], None],
         start_as: str = "retiree",
+        extra_commands: Mapping[str, ExtraCommand] | None = None,
+        after_line: Callable[[], Awaitable[Iterable[RecordedCall]]] | None = None,
     ) -> None:
         self._user_side = user_side
         self._personas = personas
@@ -137,6 +145,10 @@ class TerminalChat:
         self._persona = personas[start_as]
         self._screens = {key: ChatScreen() for key in personas}
         self._opened: set[str] = set()
+        self._extra = dict(extra_commands or {})
+        self._early: dict[str, list[str]] = {}
+        # Run after each line, e.g. to deliver what the line queued for others (a staff notice, a result).
+        self._after_line = after_line
 
     @property
     def persona(self) -> Persona:
@@ -153,9 +165,33 @@ class TerminalChat:
             self._write(f"you are {self._persona.key} (Telegram user {self._persona.user_id})")
         elif line.startswith("/as"):
             await self._switch(line.removeprefix("/as").strip())
+        elif line.split(maxsplit=1)[0] in self._extra:
+            name, _, rest = line.partition(" ")
+            said, calls = await self._extra[name](self._persona, rest.strip())
+            if said:
+                self._write(said)
+            self.show_arrivals(calls)
         else:
             await self._send(line)
+        if self._after_line is not None:
+            self.show_arrivals(await self._after_line())
         return True
+
+    def show_arrivals(self, calls: Iterable[RecordedCall]) -> None:
+        """Messages the bot sent on its own (reminders, notices), shown in each persona's chat."""
+        by_chat: dict[int, list[RecordedCall]] = {}
+        for call in calls:
+            if call.chat_id is not None:
+                by_chat.setdefault(call.chat_id, []).append(call)
+        for persona in self._personas.values():
+            arrived = by_chat.get(persona.user_id)
+            if not arrived:
+                continue
+            mine = persona.key == self._persona.key
+            if not mine:
+                self._write(f"-- in the {persona.key}'s chat --")
+            for printed in self._screens[persona.key].show(arrived):
+                self._write(printed)
 
     async def _switch(self, key: str) -> None:
         if key not in self._personas:
@@ -163,7 +199,24 @@ class TerminalChat:
             return
         self._persona = self._personas[key]
         self._write(f"-- you are now the {key} --")
+        for line in self._early.pop(key, []):
+            self._write(line)
         await self.open_chat()
+
+    async def open_early(self, key: str) -> None:
+        """Send a persona's opening message now (e.g. redeem a staff invite before the demo's clock moves
+        past its expiry); what the bot answered is shown when the person first switches to it."""
+        persona = self._personas[key]
+        if persona.key in self._opened or not persona.opening:
+            return
+        self._opened.add(persona.key)
+        calls = await self._user_side.user_says(
+            persona.user_id,
+            persona.opening,
+            language_code=persona.language_code,
+            first_name=persona.first_name,
+        )
+        self._early[persona.key] = [f"you: {persona.opening}", *self._screens[persona.key].show(calls)]
 
     async def open_chat(self) -> None:
         """Send the persona's opening message the first time its chat is shown."""
