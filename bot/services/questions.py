@@ -16,10 +16,10 @@ from typing import Any
 from bot.actions import Button, InlineKeyboard
 from bot.domain.questions import Question, QuestionStatus
 from bot.domain.records import Account, MessageCategory, OrgUnit, OutboxMessage, StaffRole, UnitKind
-from bot.i18n import N_, I18n
+from bot.i18n import N_, I18n, Translator
 from bot.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from bot.rendering import Renderer
-from bot.services import accounts
+from bot.services import accounts, certification_profile
 
 ANSWER = N_("✍️ Answer")
 ESCALATE_AFTER = timedelta(hours=24)
@@ -83,6 +83,11 @@ async def hand_off(uow: UnitOfWork, account: Account, text: str, language: str, 
     return HandOff(question, staff, unit)
 
 
+def local_time(t: Translator, when: datetime) -> str:
+    """`when` on the region's clock (TIMEZONE): stored times are UTC, staff read Beijing time."""
+    return t.format_datetime(when, "short", tzinfo=certification_profile.current().calendar.tz)
+
+
 def answer_keyboard(label: str, question_id: int) -> InlineKeyboard:
     return InlineKeyboard(((Button(label, f"v1:{ANSWER_BUTTON_TAG}:a:{question_id}"),),))
 
@@ -117,7 +122,7 @@ async def notify_staff(
             community=community,
             question=question.text,
             escalated=escalated,
-            asked_at=t.format_datetime(question.created_at, "short"),
+            asked_at=local_time(t, question.created_at),
         )
         messages.append(
             OutboxMessage(

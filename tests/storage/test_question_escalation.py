@@ -4,6 +4,7 @@ the real migrations, with a fake clock: what goes to whom through the outbox, an
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -104,6 +105,10 @@ async def test_after_24_hours_the_street_supervisor_gets_the_question_once(
     assert I18N.translator("en").gettext("Unanswered for 24 hours: a question from a retiree") in (
         notice.text or ""
     )
+    # When it was asked, on the clock of the region (09:00 UTC is 17:00 in Beijing), not in UTC.
+    beijing = I18N.translator("en").format_datetime(ASKED, "short", tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert "5:00" in beijing
+    assert beijing in (notice.text or "")
     assert notice.keyboard is not None
     assert f"{ANSWER_BUTTON_TAG}:a:{question_id}" in str(notice.keyboard)
     async with database.uow() as uow:
