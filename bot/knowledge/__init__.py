@@ -1,6 +1,6 @@
 """Policy questions: the sourced knowledge base (data/), Chinese-aware retrieval and honest hand-offs.
 
-answerer = load_answerer()            # once per process (about a second)
+answerer = load_answerer()            # once per process (a fraction of a second from the index cache)
 answer = answerer.answer("认证在哪办")  # Answer(text, sources, confidence, handoff, entry_id, ...)
 """
 
@@ -9,7 +9,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from bot.knowledge.answerer import Answer, Answerer, SourceRef
+from bot.knowledge.answerer import Answer, Answerer, SourceRef, domain_words
+from bot.knowledge.index_cache import IndexCache
 from bot.knowledge.loader import DATA_DIR, KnowledgeError, load_knowledge_base
 from bot.regions import load_region_profile
 
@@ -26,8 +27,19 @@ _default: Answerer | None = None
 _lock = threading.Lock()
 
 
-def load_answerer(profile_path: Path | None = None, data_dir: Path = DATA_DIR) -> Answerer:
-    return Answerer(load_knowledge_base(data_dir), load_region_profile(profile_path))
+def load_answerer(
+    profile_path: Path | None = None, data_dir: Path = DATA_DIR, *, cache_dir: Path | None = None
+) -> Answerer:
+    """The answerer over the knowledge base in `data_dir`, its analysed index read from the cache in
+    `cache_dir` (default: $XDG_CACHE_HOME/retiree-bot or ./data/cache) when a previous build left one."""
+    kb = load_knowledge_base(data_dir)
+    cache = IndexCache.for_data(data_dir, cache_dir)
+    warm = cache.load()
+    analyzer = warm.analyzer(domain_words(kb)) if warm else None
+    answerer = Answerer(kb, load_region_profile(profile_path), analyzer=analyzer)
+    if warm is None:
+        cache.save(answerer.analyzer)
+    return answerer
 
 
 def default_answerer() -> Answerer:

@@ -15,7 +15,7 @@ from bot.knowledge import lexicon
 from bot.knowledge.facets import FACETS
 from bot.knowledge.homophones import HomophoneMatcher
 from bot.knowledge.normalise import is_han, normalise
-from bot.knowledge.segmenter import Segmenter
+from bot.knowledge.segmenter import Dictionary, Segmenter
 
 MIN_NUMBER_DIGITS = 3
 _LATIN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -54,7 +54,16 @@ def stem(word: str) -> str:
 
 
 class Analyzer:
-    def __init__(self, extra_words: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        extra_words: Iterable[str] = (),
+        *,
+        dictionary: Dictionary | None = None,
+        readings: Mapping[str, str] | None = None,
+        known: Mapping[str, Analysis] | None = None,
+    ) -> None:
+        """`dictionary`, `readings` and `known` (the analyses of our own texts) are what the index cache
+        keeps of a previous build with the same words; without them they are built here."""
         zh_forms: dict[str, set[str]] = {}
         en_forms: dict[tuple[str, ...], set[str]] = {}
         for concept, (chinese, english) in lexicon.CONCEPTS.items():
@@ -76,8 +85,17 @@ class Analyzer:
         self._typos = {normalise(k): normalise(v) for k, v in lexicon.TYPOS.items()}
         extra = {normalise(w) for w in extra_words}
         domain_words = {w for w in (*self._zh_forms, *extra) if len(w) >= 2 and all(is_han(c) for c in w)}
-        self.segmenter = Segmenter(domain_words)
-        self._homophones = HomophoneMatcher(domain_words)
+        self.segmenter = Segmenter(domain_words, dictionary)
+        self.homophones = HomophoneMatcher(domain_words, readings)
+        self.known: dict[str, Analysis] = dict(known or {})
+
+    def analyse_own(self, text: str) -> Analysis:
+        """The analysis of one of our own (spelt) texts, remembered: the index cache keeps these, so a warm
+        start analyses none of the knowledge base again. The result is shared: do not change it."""
+        found = self.known.get(text)
+        if found is None:
+            found = self.known[text] = self.analyse(text, correct=False)
+        return found
 
     def analyse(self, text: str, *, correct: bool = True) -> Analysis:
         """Tokens and units of `text`; `correct=False` skips typo correction (for our own, spelt texts)."""
@@ -91,7 +109,7 @@ class Analyzer:
         for run, han in _runs(norm):
             if han:
                 if correct:
-                    run = self._homophones.correct(run)
+                    run = self.homophones.correct(run)
                 self._analyse_chinese(run, result)
             else:
                 self._analyse_latin(run, result)

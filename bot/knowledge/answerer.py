@@ -68,6 +68,15 @@ class Answer:
     alternatives: tuple[str, ...] = field(default=())  # the runner-up entry ids, for evaluation
 
 
+def domain_words(kb: KnowledgeBase) -> set[str]:
+    """The words beyond the lexicon's that the analyser must keep whole: the entries' keywords."""
+    return {w for e in kb.entries for words in e.keywords.values() for w in words}
+
+
+def analyzer_for(kb: KnowledgeBase) -> Analyzer:
+    return Analyzer(extra_words=domain_words(kb))
+
+
 class Answerer:
     def __init__(
         self,
@@ -76,12 +85,13 @@ class Answerer:
         *,
         passages: Sequence[Passage] = (),
         i18n: I18n | None = None,
+        analyzer: Analyzer | None = None,
     ) -> None:
+        """`analyzer`: one built for this knowledge base (`analyzer_for(kb)`, or from the index cache)."""
         self.kb = kb
         self.profile = profile
         self._i18n = i18n
-        keywords = {w for e in kb.entries for words in e.keywords.values() for w in words}
-        self.analyzer = Analyzer(extra_words=keywords)
+        self.analyzer = analyzer or analyzer_for(kb)
         own = [*profile.name.values()]
         self._scope = ScopeGuard(own)
         self._entries = kb.entries
@@ -107,22 +117,20 @@ class Answerer:
 
     def _phrasings(self, entry: Entry) -> list[Analysis]:
         """Each way people ask the entry, in every language, analysed."""
-        return [
-            self.analyzer.analyse(text, correct=False) for texts in entry.questions.values() for text in texts
-        ]
+        return [self.analyzer.analyse_own(text) for texts in entry.questions.values() for text in texts]
 
     def _index_entry(self, entry: Entry, phrasings: Sequence[Analysis]) -> IndexedDocument:
-        analyse = self.analyzer.analyse
+        analyse = self.analyzer.analyse_own
         question_tokens: list[str] = []
         answer_tokens: list[str] = []
         bigrams: list[str] = []
-        keywords = [analyse(text, correct=False) for texts in entry.keywords.values() for text in texts]
+        keywords = [analyse(text) for texts in entry.keywords.values() for text in texts]
         for analysis in (*phrasings, *keywords):
             question_tokens += analysis.tokens
             bigrams += analysis.bigrams
         for language in LANGUAGES:
             for text in (entry.answer[language], (entry.more or {}).get(language, "")):
-                analysis = analyse(_PLACEHOLDER.sub(" ", text), correct=False)
+                analysis = analyse(_PLACEHOLDER.sub(" ", text))
                 answer_tokens += analysis.tokens
                 bigrams += analysis.bigrams
         return IndexedDocument(question_tokens, answer_tokens, bigrams)

@@ -5,12 +5,10 @@ is read as the domain word. Tones are ignored, and so are the sounds many speake
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 _TONES = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ", "aaaaeeeeiiiioooouuuuvvvvvnnnm")
-MAX_READINGS = 16
 # Particles and pronouns: a stretch holding one is almost never a misspelt term ("怎么领" is not "冒领").
 _FUNCTION_CHARS = frozenset(
     "么怎什的了吗呢啊吧呀我你您他她它是在有和就都也还这那个样哪谁啥咋么嘛哦不没要会能可"
@@ -18,24 +16,16 @@ _FUNCTION_CHARS = frozenset(
 
 
 @lru_cache(maxsize=1)
-def _pinyin() -> dict[int, str]:
-    # Imported on first use: the table is large, and most imports of the bot never need it.
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    return dict(pinyin_dict)
-
-
-@lru_cache(maxsize=16384)
-def readings(char: str) -> frozenset[str]:
-    """The toneless, accent-folded common reading of one character (empty when it has none).
+def reading_table() -> dict[str, str]:
+    """Every character pypinyin knows -> its toneless, folded common reading.
 
     Only the first (commonest) reading counts: rare readings make unrelated words sound alike (离 has a
-    rare "chi", which would turn 延迟退休 into 延离退休).
+    rare "chi", which would turn 延迟退休 into 延离退休). Imported on first use: pypinyin's table takes
+    most of a second to import, so a warm start reads this table from the index cache instead.
     """
-    raw = _pinyin().get(ord(char))
-    if not raw:
-        return frozenset()
-    return frozenset({_fold(raw.split(",")[0].translate(_TONES))})
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    return {chr(code): _fold(raw.split(",")[0].translate(_TONES)) for code, raw in pinyin_dict.items() if raw}
 
 
 def _fold(syllable: str) -> str:
@@ -47,19 +37,15 @@ def _fold(syllable: str) -> str:
     return syllable
 
 
-def _keys(word: str) -> list[tuple[str, ...]]:
-    per_char = [sorted(readings(c)) for c in word]
-    if any(not r for r in per_char):
-        return []
-    return list(itertools.islice(itertools.product(*per_char), MAX_READINGS))
-
-
 class HomophoneMatcher:
-    def __init__(self, targets: Iterable[str]) -> None:
+    def __init__(self, targets: Iterable[str], readings: Mapping[str, str] | None = None) -> None:
+        """`readings`: character -> folded reading (`reading_table()` when not given)."""
+        self.readings: Mapping[str, str] = reading_table() if readings is None else readings
         self._by_key: dict[tuple[str, ...], set[str]] = {}
         self._targets = {t for t in targets if 2 <= len(t) <= 4}
         for word in self._targets:
-            for key in _keys(word):
+            key = self._key(word)
+            if key is not None:
                 self._by_key.setdefault(key, set()).add(word)
         self._lengths = sorted({len(t) for t in self._targets}, reverse=True)
 
@@ -86,8 +72,14 @@ class HomophoneMatcher:
                     fixed[start : start + length] = [True] * length
         return "".join(chars)
 
+    def _key(self, word: str) -> tuple[str, ...] | None:
+        """The word's sound, or None when a character has no known reading."""
+        key = tuple(self.readings.get(c, "") for c in word)
+        return None if "" in key else key
+
     def _match(self, window: str) -> str | None:
-        for key in _keys(window):
+        key = self._key(window)
+        if key is not None:
             for word in sorted(self._by_key.get(key, ())):
                 same = sum(a == b for a, b in zip(word, window, strict=True))
                 # Half the characters in common at least: a different word that merely sounds alike (a

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import logging
 import math
+import re
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -23,20 +24,35 @@ MIN_FREQUENCY = 10
 DOMAIN_FREQUENCY = 50_000
 
 _lock = threading.Lock()
+# A dictionary line "word count [tag]" whose count has two digits at least (MIN_FREQUENCY): one regular
+# expression over the whole file is many times faster than splitting 350,000 lines in Python.
+_FREQUENT_LINE = re.compile(rb"^[^ \n]+ [1-9][0-9]+(?: [^\n]*)?$", re.MULTILINE)
+
+
+Dictionary = tuple[dict[str, int], int]
+"""jieba's prefix dictionary (word or prefix -> count, 0 for a bare prefix) and the total count."""
+
+
+def build_dictionary(domain_words: Iterable[str] = ()) -> Dictionary:
+    """The prefix dictionary: jieba's words seen often enough, and ours."""
+    raw = (Path(jieba.__file__).resolve().parent / "dict.txt").read_bytes()
+    lines = [m.group(0) for m in _FREQUENT_LINE.finditer(raw)]
+    lines += [f"{word} {DOMAIN_FREQUENCY}".encode() for word in sorted(set(domain_words)) if word]
+    with _lock:
+        freq, total = jieba.Tokenizer().gen_pfdict(io.BytesIO(b"\n".join(lines)))
+    return freq, total
 
 
 class Segmenter:
-    def __init__(self, domain_words: Iterable[str] = ()) -> None:
+    def __init__(self, domain_words: Iterable[str] = (), dictionary: Dictionary | None = None) -> None:
+        """`dictionary` (from `build_dictionary(domain_words)`, e.g. read from the index cache) saves
+        building it again."""
         jieba.setLogLevel(logging.WARNING)
         self._tokenizer = jieba.Tokenizer()
-        dictionary = Path(jieba.__file__).resolve().parent / "dict.txt"
-        lines = [line for line in dictionary.read_bytes().splitlines() if _frequent(line)]
-        lines += [f"{word} {DOMAIN_FREQUENCY}".encode() for word in sorted(set(domain_words)) if word]
-        with _lock:
-            freq, total = self._tokenizer.gen_pfdict(io.BytesIO(b"\n".join(lines)))
-            self._tokenizer.FREQ, self._tokenizer.total = freq, total
-            # Marks the tokenizer loaded, so jieba never reads (or caches) its default dictionary.
-            self._tokenizer.initialized = True
+        self.dictionary = dictionary if dictionary is not None else build_dictionary(domain_words)
+        self._tokenizer.FREQ, self._tokenizer.total = self.dictionary
+        # Marks the tokenizer loaded, so jieba never reads (or caches) its default dictionary.
+        self._tokenizer.initialized = True
 
     def cut(self, text: str) -> list[str]:
         """Words and, for long words, their dictionary sub-words (jieba's search mode); no HMM guessing, so
@@ -62,8 +78,3 @@ class Segmenter:
 
     def is_word(self, text: str) -> bool:
         return bool(self._tokenizer.FREQ.get(text))
-
-
-def _frequent(line: bytes) -> bool:
-    parts = line.split(b" ")
-    return len(parts) >= 2 and parts[1].isdigit() and int(parts[1]) >= MIN_FREQUENCY

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge.answerer import Answerer, domain_words
+from bot.knowledge.index_cache import IndexCache, cache_key, default_cache_dir
+from bot.knowledge.loader import DATA_DIR
+
+QUESTIONS = ["年审要带什么证件", "扶恤金怎么领", "How much is the funeral grant?", "明天下雨吗"]
+
+
+def test_a_warm_start_answers_as_the_build_it_was_saved_from(answerer: Answerer, tmp_path: Path) -> None:
+    cache = IndexCache(tmp_path, cache_key(DATA_DIR))
+    assert cache.save(answerer.analyzer)
+    warm = cache.load()
+    assert warm is not None
+    rebuilt = Answerer(answerer.kb, answerer.profile, analyzer=warm.analyzer(domain_words(answerer.kb)))
+    for question in QUESTIONS:
+        before, after = answerer.answer(question), rebuilt.answer(question)
+        assert (after.entry_id, after.confidence, after.handoff) == (
+            before.entry_id,
+            before.confidence,
+            before.handoff,
+        )
+
+
+def test_an_edited_knowledge_base_file_is_another_key(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    before = cache_key(data)
+    entry_file = next((data / "entries").glob("*.yaml"))
+    entry_file.write_text(entry_file.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert cache_key(data) != before
+
+
+@pytest.mark.parametrize("content", [b"", b"not marshal at all", b"\xe9\x00\x00"])
+def test_a_damaged_cache_file_means_a_rebuild(tmp_path: Path, content: bytes) -> None:
+    cache = IndexCache(tmp_path, "k" * 64)
+    cache.path.write_bytes(content)
+    assert cache.load() is None
+
+
+def test_a_cache_file_of_other_files_is_not_used(answerer: Answerer, tmp_path: Path) -> None:
+    IndexCache(tmp_path, "a" * 64).save(answerer.analyzer)
+    old = IndexCache(tmp_path, "a" * 64).path
+    impostor = IndexCache(tmp_path, "b" * 64)
+    impostor.path.write_bytes(old.read_bytes())
+    assert impostor.load() is None
+
+
+def test_an_unwritable_cache_folder_is_not_an_error(answerer: Answerer, tmp_path: Path) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    cache = IndexCache(blocked / "cache", "c" * 64)
+    assert not cache.save(answerer.analyzer)
+    assert cache.load() is None
+
+
+def test_old_cache_files_are_pruned(answerer: Answerer, tmp_path: Path) -> None:
+    for letter in "abcdef":
+        IndexCache(tmp_path, letter * 64).save(answerer.analyzer)
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert len(left) == 4
+    assert IndexCache(tmp_path, "f" * 64).path.name in left
+
+
+def test_the_cache_folder_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert default_cache_dir() == tmp_path / "retiree-bot"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert default_cache_dir() == Path("data") / "cache"
