@@ -51,20 +51,31 @@ def _cells(raw: bytes) -> Iterator[list[str]]:
 
 
 def id_hashes(rows: Iterable[list[str]], key: bytes, result: ImportResult) -> Iterator[str]:
+    """Keyed hashes of the rows' ID numbers; a first row without one is a header and not counted."""
+    first = True
     for cells in rows:
         if not any(c.strip() for c in cells):
             continue
+        number = _first_id(cells)
+        if number is None and first:
+            first = False
+            continue
+        first = False
         result.rows += 1
-        for cell in cells:
-            try:
-                number = ResidentId.parse(cell)
-            except InvalidResidentId:
-                continue
+        if number is None:
+            result.not_found += 1
+        else:
             result.ids += 1
             yield number.keyed_hash(key)
-            break
-        else:
-            result.not_found += 1
+
+
+def _first_id(cells: list[str]) -> ResidentId | None:
+    for cell in cells:
+        try:
+            return ResidentId.parse(cell)
+        except InvalidResidentId:
+            continue
+    return None
 
 
 async def import_file(

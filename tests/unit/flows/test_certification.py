@@ -1,0 +1,152 @@
+"""The retiree's (and family's) certification: status in plain words, a photo for staff, "I have
+certified", a home visit, and the reminder's buttons from wherever the chat is."""
+
+from __future__ import annotations
+
+from bot.actions import SendText
+from bot.domain.certification import CertMethod, CertStatus, SubmissionStatus
+from bot.domain.family import Relation
+from bot.domain.records import AccountRole
+from bot.events import EventKind
+from bot.flows import buttons, wording
+from bot.flows.certification import MY_STATUS
+from bot.services.certification_messages import HOW_TO_CERTIFY, I_HAVE_CERTIFIED, NEED_VISIT, SEND_PHOTO
+from tests.unit.chat import (
+    ROSTER_ID,
+    ROSTER_NAME,
+    Chat,
+    World,
+    at_step,
+    make_id,
+    registered_retiree,
+    shared_i18n,
+)
+
+ZH = shared_i18n().translator("zh_Hans")
+CYCLE = "2025"  # the fake clock starts on 1 March 2025
+
+
+def zh(message: str) -> str:
+    return ZH.gettext(message)
+
+
+async def certification_menu(world: World) -> Chat:
+    chat = await registered_retiree(world)
+    await chat.say(zh(buttons.CERTIFICATION))
+    return chat
+
+
+def retiree_id(world: World) -> int:
+    return next(r.id for r in world.db.state.retirees.values() if r.name == ROSTER_NAME)
+
+
+async def test_the_certification_button_shows_the_status_in_plain_words(world: World) -> None:
+    chat = await certification_menu(world)
+    assert "尚未认证：请在2025年5月31日前认证。如不认证，将从2025年8月1日起暂停发放。" in chat.text
+    assert chat.state is not None
+    assert (chat.state.flow, chat.state.step) == ("certification", "menu")
+    for label in (MY_STATUS, SEND_PHOTO, HOW_TO_CERTIFY, NEED_VISIT, I_HAVE_CERTIFIED, buttons.MAIN_MENU):
+        assert zh(label) in chat.buttons
+    # The state names the retiree by record id: never the ID number.
+    assert ROSTER_NAME in chat.raw_state
+    assert "210102" not in chat.raw_state
+
+
+async def test_a_photo_goes_to_staff_review_and_back_to_the_menu(world: World) -> None:
+    chat = await certification_menu(world)
+    await chat.say(zh(SEND_PHOTO))
+    assert chat.state is not None
+    assert chat.state.step == "photo"
+    await chat.say("这是照片")
+    assert "请发送照片或短视频" in chat.text
+    await chat.send_media(EventKind.VOICE)
+    assert chat.state.step == "photo"
+    await chat.send_media(EventKind.PHOTO)
+    assert "照片已交给社区工作人员" in chat.text
+    assert chat.state is not None
+    assert chat.state.step == "menu"
+    (submission,) = world.db.state.submissions.values()
+    assert (submission.retiree_id, submission.file_id) == (retiree_id(world), "file-1")
+    assert submission.status is SubmissionStatus.WAITING
+    await chat.say(zh(MY_STATUS))
+    assert "您的照片正在等工作人员审核" in chat.text
+
+
+async def test_i_have_certified_is_a_self_report_made_once(world: World) -> None:
+    chat = await certification_menu(world)
+    await chat.say(zh(I_HAVE_CERTIFIED))
+    assert "工作人员会核实" in chat.text
+    cert = world.db.state.certifications[(retiree_id(world), CYCLE)]
+    assert cert.record.status is CertStatus.SELF_REPORTED
+    await chat.say(zh(I_HAVE_CERTIFIED))
+    assert "状态已经登记" in chat.text
+    assert [a["action"] for a in world.db.state.audit].count("certification.self_reported") == 1
+
+
+async def test_a_home_visit_is_asked_for_once(world: World) -> None:
+    chat = await certification_menu(world)
+    await chat.say(zh(NEED_VISIT))
+    assert "安排上门认证" in chat.text
+    await chat.say(zh(NEED_VISIT))
+    assert "您已申请过上门认证" in chat.text
+
+
+async def test_how_to_certify_names_the_office_of_the_region(world: World) -> None:
+    chat = await certification_menu(world)
+    await chat.say(zh(HOW_TO_CERTIFY))
+    assert "居住地的乡镇劳动保障事务所" in chat.text
+    assert "工作人员绝不会向您索要短信验证码或密码" in chat.text
+
+
+async def test_a_certified_retiree_is_told_when_and_the_next_due_date(world: World) -> None:
+    chat = await registered_retiree(world)
+    async with world.db.uow() as uow:
+        await uow.certification.certify(
+            retiree_id(world), CYCLE, CertMethod.IN_PERSON, world.clock.now(), None
+        )
+        await uow.commit()
+    await chat.say(zh(buttons.CERTIFICATION))
+    assert "已于2025年3月1日认证；下次请在2026年5月31日前认证。" in chat.text
+
+
+async def test_the_reminders_buttons_work_from_the_main_menu(world: World) -> None:
+    chat = await registered_retiree(world)
+    assert chat.state is None
+    await chat.press("v1:cr:p")
+    assert chat.state is not None
+    assert (chat.state.flow, chat.state.step) == ("certification", "photo")
+    await chat.press("v1:cr:h")
+    assert "怎样认证" in chat.text
+    await chat.press("v1:cr:d")
+    assert world.db.state.certifications[(retiree_id(world), CYCLE)].record.status is CertStatus.SELF_REPORTED
+
+
+async def test_a_button_for_someone_else_is_stale(world: World) -> None:
+    chat = await registered_retiree(world)
+    other = world.add_retiree("李四", make_id(sequence=7))
+    await chat.press(f"v1:cr:p:{other}")
+    stale = ZH.gettext(wording.STALE_BUTTON)
+    assert [a.text for a in chat.answered] == [stale]
+    assert chat.state is None
+
+
+async def test_a_family_member_certifies_for_the_retiree(world: World) -> None:
+    await registered_retiree(world)
+    family = world.chat(502)
+    await family.command("start")
+    for said in ("👪 我是家属", ROSTER_NAME, ROSTER_ID.unmasked(), zh(buttons.RELATIONS[Relation.SON])):
+        await family.say(said)
+    assert family.account.role is AccountRole.FAMILY
+    await family.say(zh(buttons.CERTIFICATION))
+    assert f"{ROSTER_NAME}的认证" in family.text
+    await family.press(f"v1:cr:p:{retiree_id(world)}")
+    await family.send_media(EventKind.VIDEO)
+    (submission,) = world.db.state.submissions.values()
+    assert submission.account_id == family.account.id
+    assert submission.kind.value == "video"
+
+
+async def test_a_new_user_has_no_certification_to_look_after(world: World) -> None:
+    staff = await at_step(world, "menu/staff")
+    await staff.press("v1:cr:d")
+    assert not any(isinstance(a, SendText) and "工作人员会核实" in a.text for a in staff.last)
