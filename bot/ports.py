@@ -18,6 +18,7 @@ from bot.domain.certification import (
     PendingRetiree,
     RejectReason,
     ReminderBatch,
+    RollingRetiree,
     Submission,
     SubmissionKind,
     UnitRecipient,
@@ -249,6 +250,10 @@ class CertificationRepository(Protocol):
         ...
 
     async def mark_family_told(self, cycle: str, retiree_ids: Sequence[int], at: datetime) -> None: ...
+    async def rolling_page(self, after_retiree_id: int, limit: int) -> Sequence[RollingRetiree]:
+        """Alive retirees by id, with their last certification and their own and family accounts."""
+        ...
+
     async def suspend_pending(self, cycle: str, at: datetime, first_id: int, last_id: int) -> int:
         """Every alive retiree in the range not certified in the cycle becomes suspended; returns how many."""
         ...

@@ -17,6 +17,7 @@ from bot.domain.certification import (
     Recipient,
     RejectReason,
     ReminderBatch,
+    RollingRetiree,
     Submission,
     SubmissionKind,
     SubmissionStatus,
@@ -186,6 +187,23 @@ class FakeCertification:
                 found.append(pending)
             if len(found) == limit:
                 break
+        return found
+
+    async def rolling_page(self, after_retiree_id: int, limit: int) -> Sequence[RollingRetiree]:
+        found = []
+        for retiree in self._alive_in(after_retiree_id + 1, 2**62)[:limit]:
+            last = await self.last_certified(retiree.id)
+            found.append(
+                RollingRetiree(
+                    retiree.id,
+                    retiree.name,
+                    retiree.birth_date,
+                    retiree.lives_elsewhere,
+                    last.certified_at if last else None,
+                    self._recipients(retiree.id, family=False),
+                    self._recipients(retiree.id, family=True),
+                )
+            )
         return found
 
     async def mark_family_told(self, cycle: str, retiree_ids: Sequence[int], at: datetime) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -128,6 +128,19 @@ class PendingRetiree:
     lives_elsewhere: bool
     family: tuple[Recipient, ...]
     own: tuple[Recipient, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RollingRetiree:
+    """What the rolling-mode scan needs of an alive retiree to place them in their own cycle."""
+
+    retiree_id: int
+    name: str
+    birth_date: date
+    lives_elsewhere: bool
+    last_certified_at: datetime | None
+    own: tuple[Recipient, ...] = ()
+    family: tuple[Recipient, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -152,17 +152,19 @@ class CertificationCalendar:
     # --- rolling --------------------------------------------------------------------------------------
 
     def rolling_due(self, last_certified: date | None, birth_date: date, today: date) -> date:
-        """When a retiree is next due (rolling mode)."""
-        if self.rolling_basis is RollingBasis.BIRTHDAY_MONTH:
-            year = last_certified.year + 1 if last_certified is not None else today.year
-            if last_certified is None and _month_end(today.year, birth_date.month) < today:
-                year += 1
-            return _month_end(year, birth_date.month)
-        if last_certified is None:
-            # Never certified through us: the birthday month gives everyone a spread-out first date.
-            due = _month_end(today.year, birth_date.month)
-            return due if due >= today else _month_end(today.year + 1, birth_date.month)
-        return _add_months(last_certified, 12)
+        """When a retiree is next due (rolling mode).
+
+        After a certification the date is fixed (12 months on, or the next birthday month). Someone never
+        certified through us is due by the end of this year's birthday month, and stays in that cycle until
+        its grace period is over (so that its suspension happens); only then does next year's apply."""
+        if last_certified is not None:
+            if self.rolling_basis is RollingBasis.BIRTHDAY_MONTH:
+                return _month_end(last_certified.year + 1, birth_date.month)
+            return _add_months(last_certified, 12)
+        due = _month_end(today.year, birth_date.month)
+        if due + timedelta(days=self.rolling_grace_days) < today:
+            due = _month_end(today.year + 1, birth_date.month)
+        return due
 
     def rolling_cycle(self, due: date) -> Cycle:
         reminders = tuple(self._at(due - timedelta(days=d)) for d in self.rolling_reminder_days_before)

@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.domain.certification import CertList, PendingRetiree, ReminderBatch
+from bot.domain.certification import (
+    CertList,
+    CertStatus,
+    PendingRetiree,
+    Recipient,
+    ReminderBatch,
+    RollingRetiree,
+)
 from bot.domain.certification_calendar import Cycle, Mode
 from bot.domain.records import MessageCategory, OutboxMessage, UnitKind
 from bot.i18n import LOCALES, I18n
@@ -70,9 +77,7 @@ class Campaign:
         calendar = self._texts.profile.calendar
         report = TickReport()
         if calendar.mode is not Mode.CAMPAIGN:
-            # Rolling cycles are per retiree; their reminders are not part of this set-based tick yet.
-            report.steps.append("rolling mode: nothing to do in the campaign tick")
-            return report
+            return await self.rolling_tick(now)
         cycle = calendar.current_cycle(now)
         report.cycle = cycle.key
         esc = calendar.escalation
@@ -250,3 +255,100 @@ class Campaign:
                 sent += await uow.outbox.enqueue_many(messages)
             await uow.certification.mark_suspension_told(cycle.key, [p.retiree_id for p in page], now)
         return sent
+
+    # --- rolling mode ---------------------------------------------------------------------------------
+
+    async def rolling_tick(self, now: datetime) -> TickReport:
+        """Rolling cycles are each retiree's own (12 months after their last certification, or their
+        birthday month), so this scan places every alive retiree in their cycle, a page at a time: the
+        reminder that is due, the family after the configured reminder, suspension at the end of grace.
+        The same dedupe keys and status rows as the campaign make it just as repeatable."""
+        report = TickReport(cycle="rolling")
+        after = 0
+        while True:
+            async with self._uow() as uow:
+                page = await uow.certification.rolling_page(after, PAGE)
+                if not page:
+                    break
+                for retiree in page:
+                    await self._rolling_one(uow, retiree, now, report)
+                await uow.commit()
+            after = page[-1].retiree_id
+        log.info("certification rolling tick: %s", report)
+        return report
+
+    async def _rolling_one(
+        self, uow: UnitOfWork, retiree: RollingRetiree, now: datetime, report: TickReport
+    ) -> None:
+        calendar = self._texts.profile.calendar
+        last = calendar.local_date(retiree.last_certified_at) if retiree.last_certified_at else None
+        cycle = calendar.rolling_cycle(
+            calendar.rolling_due(last, retiree.birth_date, calendar.local_date(now))
+        )
+        record = await uow.certification.get(retiree.retiree_id, cycle.key)
+        status = record.status if record else CertStatus.PENDING
+        if calendar.escalation.suspend and now >= cycle.suspension_at:
+            if status in (CertStatus.PENDING, CertStatus.SELF_REPORTED):
+                first, last_id = retiree.retiree_id, retiree.retiree_id
+                report.suspended += await uow.certification.suspend_pending(cycle.key, now, first, last_id)
+                report.suspension_notices += await self._notify(
+                    uow, retiree, cycle, "cert-suspended", (*retiree.own, *retiree.family), suspended=True
+                )
+            return
+        if status is not CertStatus.PENDING:
+            return
+        number = cycle.due_reminder(now)
+        if number is not None:
+            messages = [
+                OutboxMessage(
+                    chat_id=r.chat_id,
+                    account_id=r.account_id,
+                    category=MessageCategory.REMINDER,
+                    dedupe_key=f"cert-rem:{cycle.key}:{number}:{retiree.retiree_id:010d}:{r.account_id:010d}",
+                    template=REMINDER_TEMPLATE,
+                    context=self._texts.reminder_context(
+                        self._i18n.translator(r.locale), cycle, number, retiree.lives_elsewhere
+                    ),
+                    keyboard=reminder_keyboard(self._i18n.translator(r.locale)),
+                    locale=r.locale,
+                    time_zone=calendar.time_zone,
+                )
+                for r in retiree.own
+            ]
+            report.reminders += await uow.outbox.enqueue_many(messages)
+            report.reminder = max(report.reminder or 0, number)
+        if cycle.family_at is not None and cycle.family_at <= now and retiree.family:
+            report.family += await self._notify(uow, retiree, cycle, "cert-family", retiree.family)
+
+    async def _notify(
+        self,
+        uow: UnitOfWork,
+        retiree: RollingRetiree,
+        cycle: Cycle,
+        kind: str,
+        recipients: Sequence[Recipient],
+        *,
+        suspended: bool = False,
+    ) -> int:
+        messages = []
+        for r in recipients:
+            t = self._i18n.translator(r.locale)
+            text = (
+                self._texts.suspended(t, cycle, retiree.name)
+                if suspended
+                else self._texts.family(t, cycle, retiree.name)
+            )
+            own = r in retiree.own
+            messages.append(
+                OutboxMessage(
+                    chat_id=r.chat_id,
+                    account_id=r.account_id,
+                    category=MessageCategory.NOTICE,
+                    dedupe_key=f"{kind}:{cycle.key}:{retiree.retiree_id}:{r.account_id}",
+                    text=text,
+                    keyboard=reminder_keyboard(t, None if own else retiree.retiree_id),
+                    locale=r.locale,
+                    time_zone=self._texts.profile.calendar.time_zone,
+                )
+            )
+        return await uow.outbox.enqueue_many(messages)

@@ -8,7 +8,7 @@ retiree, and ON CONFLICT makes a repeated tick harmless.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -38,6 +38,7 @@ from bot.domain.certification import (
     Recipient,
     RejectReason,
     ReminderBatch,
+    RollingRetiree,
     Submission,
     SubmissionKind,
     SubmissionStatus,
@@ -74,6 +75,15 @@ def _record(row: CertificationRow) -> CertificationRecord:
         suspended_at=row.suspended_at,
         restored_at=row.restored_at,
     )
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """A timestamp from a raw SELECT: the column type's UTC handling does not apply to an aggregate."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _submission(row: CertificationSubmissionRow) -> Submission:
@@ -360,6 +370,41 @@ class SqlCertificationRepository:
             .limit(limit)
         )
         return await self._pending_retirees(query, own=False)
+
+    async def rolling_page(self, after_retiree_id: int, limit: int) -> Sequence[RollingRetiree]:
+        last = (
+            select(func.max(CertificationRow.certified_at))
+            .where(
+                CertificationRow.retiree_id == RetireeRow.id,
+                CertificationRow.status == CertStatus.CERTIFIED.value,
+            )
+            .scalar_subquery()
+        )
+        rows = (
+            await self._session.execute(
+                select(
+                    RetireeRow.id, RetireeRow.name, RetireeRow.birth_date, RetireeRow.lives_elsewhere, last
+                )
+                .where(RetireeRow.id > after_retiree_id, RetireeRow.deceased.is_(false()))
+                .order_by(RetireeRow.id)
+                .limit(limit)
+            )
+        ).all()
+        ids = [int(r[0]) for r in rows]
+        family = await self._recipients(ids, family=True) if ids else {}
+        own = await self._recipients(ids, family=False) if ids else {}
+        return [
+            RollingRetiree(
+                retiree_id=rid,
+                name=name,
+                birth_date=born,
+                lives_elsewhere=bool(elsewhere),
+                last_certified_at=_aware(certified_at),
+                own=tuple(own.get(rid, ())),
+                family=tuple(family.get(rid, ())),
+            )
+            for rid, name, born, elsewhere, certified_at in rows
+        ]
 
     async def _mark(self, cycle: str, retiree_ids: Sequence[int], column: str, at: datetime) -> None:
         now = utcnow()

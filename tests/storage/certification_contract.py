@@ -232,3 +232,21 @@ async def check_staff_and_submissions(uow_factory: UnitOfWorkFactory, world: Wor
         assert record is not None
         assert record.method is CertMethod.DATA_COMPARISON
         await uow.commit()
+
+
+async def check_rolling_page(uow_factory: UnitOfWorkFactory, world: World) -> None:
+    r, a = world.retirees, world.accounts
+    async with uow_factory() as uow:
+        await uow.certification.certify(r["a1"], "2026-05", CertMethod.IN_PERSON, AT, None)
+        await uow.commit()
+    async with uow_factory() as uow:
+        first = await uow.certification.rolling_page(0, 3)
+        rest = await uow.certification.rolling_page(first[-1].retiree_id, 10)
+    everyone = [*first, *rest]
+    assert [p.name for p in everyone] == ["a1", "a2", "b1", "e1", "u1"]  # alive only, by id
+    a1 = everyone[0]
+    assert a1.last_certified_at == AT
+    assert [o.account_id for o in a1.own] == [a["a1"]]
+    assert [f.account_id for f in a1.family] == [a["family"]]
+    assert everyone[1].last_certified_at is None
+    assert everyone[3].lives_elsewhere

@@ -120,7 +120,10 @@ def test_rolling_without_a_certification_is_due_by_the_birthday_month() -> None:
     calendar = calendar_from_mapping({"mode": "rolling", "rolling": {"basis": "birthday_month"}})
     assert calendar.rolling_basis is RollingBasis.BIRTHDAY_MONTH
     assert calendar.rolling_due(None, date(1950, 9, 3), date(2027, 1, 10)) == date(2027, 9, 30)
-    assert calendar.rolling_due(None, date(1950, 2, 3), date(2027, 3, 10)) == date(2028, 2, 29)
+    # Past the birthday month but within its grace: still that cycle (its suspension must happen) ...
+    assert calendar.rolling_due(None, date(1950, 2, 3), date(2027, 3, 10)) == date(2027, 2, 28)
+    # ... and after the grace, next year's.
+    assert calendar.rolling_due(None, date(1950, 2, 3), date(2027, 6, 1)) == date(2028, 2, 29)
     assert calendar.rolling_due(date(2027, 9, 1), date(1950, 9, 3), date(2027, 9, 2)) == date(2028, 9, 30)
 
 

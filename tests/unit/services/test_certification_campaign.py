@@ -144,12 +144,46 @@ async def test_suspension_on_its_date_tells_retiree_and_family(db: FakeDatabase,
     assert dead is None
 
 
-async def test_rolling_profiles_are_left_to_the_per_retiree_scan(db: FakeDatabase) -> None:
+async def test_rolling_cycles_remind_escalate_and_suspend_each_retiree_on_their_own_dates(
+    db: FakeDatabase,
+) -> None:
     from bot.regions import PROFILES_DIR
 
     i18n = shared_i18n()
     texts = CertificationTexts(Renderer(i18n), load_profile(PROFILES_DIR / "rolling-example.yaml"))
-    await build_world(db.uow)
-    report = await Campaign(db.uow, i18n, texts).tick(at(3, 1))
-    assert report.reminders == 0
-    assert db.state.outbox == {}
+    rolling = Campaign(db.uow, i18n, texts)
+    world = await build_world(db.uow)
+    # Never certified: a1 (born in February) is due by 28 February 2027, a2 (March) by 31 March.
+    first = await rolling.tick(datetime(2027, 1, 15, 9, 30, tzinfo=SHANGHAI))
+    assert (first.reminder, first.reminders) == (2, 1)
+    (reminder,) = outbox(db, "cert-rem:")
+    assert (
+        reminder.dedupe_key == f"cert-rem:2027-02:2:{world.retirees['a1']:010d}:{world.accounts['a1']:010d}"
+    )
+    assert (await rolling.tick(datetime(2027, 1, 15, 15, 30, tzinfo=SHANGHAI))).reminders == 0
+    family = await rolling.tick(datetime(2027, 1, 22, 9, 30, tzinfo=SHANGHAI))
+    assert family.family == 1
+    # 90 days of grace after 28 February: suspended on 29 May, retiree and family told.
+    suspended = await rolling.tick(datetime(2027, 5, 29, 9, 30, tzinfo=SHANGHAI))
+    assert suspended.suspended >= 1
+    async with db.uow() as uow:
+        record = await uow.certification.get(world.retirees["a1"], "2027-02")
+    assert record is not None
+    assert record.status is CertStatus.SUSPENDED
+    told = {m.account_id for k, m in db.state.outbox.items() if k.startswith("cert-suspended:2027-02:")}
+    assert told == {world.accounts["a1"], world.accounts["family"]}
+    # Certified late: restored, and the next cycle is twelve months on.
+    async with db.uow() as uow:
+        before = await uow.certification.certify(
+            world.retirees["a1"],
+            "2027-02",
+            CertMethod.HOME_VISIT,
+            datetime(2027, 6, 1, tzinfo=SHANGHAI),
+            None,
+        )
+        await uow.commit()
+    assert before is CertStatus.SUSPENDED
+    later = await rolling.tick(datetime(2028, 4, 20, 9, 30, tzinfo=SHANGHAI))
+    assert later.reminders >= 1
+    # Due 1 June 2028; on 20 April the second reminder (45 days before) is the latest due.
+    assert any(k.startswith(f"cert-rem:2028-06:2:{world.retirees['a1']:010d}") for k in db.state.outbox)
