@@ -38,7 +38,13 @@ def cert_contexts(nasty: str) -> dict[str, dict[str, object]]:
             "more": 39,
             "suspension": nasty,
         },
-        "cert_result.html.j2": {"approved": False, "name": nasty, "how": nasty, "reason": nasty, "restored": True},
+        "cert_result.html.j2": {
+            "approved": False,
+            "name": nasty,
+            "how": nasty,
+            "reason": nasty,
+            "restored": True,
+        },
         "cert_staff_notice.html.j2": {"kind": "submission", "name": nasty, "masked": "2101**********123X"},
         "cert_staff_view.html.j2": {
             "cycle": "2027",
@@ -49,6 +55,13 @@ def cert_contexts(nasty: str) -> dict[str, dict[str, object]]:
             "suspension": nasty,
         },
         "cert_digest.html.j2": {"unit": nasty, "counts": counts, "waiting": 2},
-        "cert_list.html.j2": {"title": nasty, "first": 1, "last": 1, "total": 1, "offset": 0, "items": [item]},
+        "cert_list.html.j2": {
+            "title": nasty,
+            "first": 1,
+            "last": 1,
+            "total": 1,
+            "offset": 0,
+            "items": [item],
+        },
         "cert_review.html.j2": {"name": nasty, "masked": "2101**********123X", "sent": nasty},
     }
