@@ -31,4 +31,3 @@ def uow_factory(request: pytest.FixtureRequest, database: Database) -> UnitOfWor
 async def test_contract(uow_factory: UnitOfWorkFactory, check: Callable[..., object]) -> None:
     world = await contract.build_world(uow_factory)
     await check(uow_factory, world)  # type: ignore[misc]
-
