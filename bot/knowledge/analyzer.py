@@ -85,9 +85,21 @@ class Analyzer:
         self._typos = {normalise(k): normalise(v) for k, v in lexicon.TYPOS.items()}
         extra = {normalise(w) for w in extra_words}
         domain_words = {w for w in (*self._zh_forms, *extra) if len(w) >= 2 and all(is_han(c) for c in w)}
+        # Our own terms, as the analyser emits them: Chinese words, and stems of English keywords.
+        self._domain = frozenset(domain_words) | {
+            stem(w)
+            for phrase in extra
+            if phrase.isascii()
+            for w in _LATIN.findall(phrase)
+            if w not in lexicon.EN_STOPWORDS
+        }
         self.segmenter = Segmenter(domain_words, dictionary)
-        self.homophones = HomophoneMatcher(domain_words, readings)
+        self.homophones = HomophoneMatcher(domain_words, readings, self.segmenter.is_word)
         self.known: dict[str, Analysis] = dict(known or {})
+
+    def is_domain_word(self, token: str) -> bool:
+        """Whether a word token is one of our terms (a concept's Chinese form or a keyword)."""
+        return token in self._domain
 
     def analyse_own(self, text: str) -> Analysis:
         """The analysis of one of our own (spelt) texts, remembered: the index cache keeps these, so a warm

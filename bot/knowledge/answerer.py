@@ -22,6 +22,7 @@ from bot.knowledge.paraphrase import ParaphraseIndex
 from bot.knowledge.ranking import Candidate, Ranker
 from bot.knowledge.retriever import IndexedDocument, Retriever
 from bot.knowledge.scope import ScopeGuard
+from bot.knowledge.subject import covers_a_subject
 from bot.regions import RegionProfile
 
 # Below this share of the question covered by the best entry, the bot says it does not know.
@@ -130,9 +131,14 @@ class Answerer:
             bigrams += analysis.bigrams
         for language in LANGUAGES:
             for text in (entry.answer[language], (entry.more or {}).get(language, "")):
-                analysis = analyse(_PLACEHOLDER.sub(" ", text))
-                answer_tokens += analysis.tokens
-                bigrams += analysis.bigrams
+                # What the user reads: the region's values in place of the placeholders ("乡镇劳动保障
+                # 事务所" answers "认证去镇上哪里"). Analysed apart, so the cache of our own texts stays the
+                # same whatever the region.
+                values = [self.profile.value(n, language) for n in _PLACEHOLDER.findall(text)]
+                for piece in (_PLACEHOLDER.sub(" ", text), *(v for v in values if v)):
+                    analysis = analyse(piece)
+                    answer_tokens += analysis.tokens
+                    bigrams += analysis.bigrams
         return IndexedDocument(question_tokens, answer_tokens, bigrams)
 
     def set_passages(self, passages: Sequence[Passage]) -> None:
@@ -176,7 +182,16 @@ class Answerer:
         top = hits[0] if hits else None
         confidence = round(top.coverage, 3) if top else 0.0
         alternatives = tuple(self._entries[h.index].id for h in hits[1:3])
-        if reason is None and top is not None and top.coverage >= ENTRY_THRESHOLD:
+        if (
+            reason is None
+            and top is not None
+            and top.coverage >= ENTRY_THRESHOLD
+            and covers_a_subject(
+                analysis.units,
+                lambda unit: self._entry_index.covers(top.index, unit),
+                self.analyzer.is_domain_word,
+            )
+        ):
             return self._from_entry(question, language, t, self._entries[top.index], confidence, alternatives)
         if reason is None:
             passage_hits = self._passage_index.search(analysis, limit=1)

@@ -5,7 +5,7 @@ is read as the domain word. Tones are ignored, and so are the sounds many speake
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
 _TONES = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ", "aaaaeeeeiiiioooouuuuvvvvvnnnm")
@@ -38,8 +38,16 @@ def _fold(syllable: str) -> str:
 
 
 class HomophoneMatcher:
-    def __init__(self, targets: Iterable[str], readings: Mapping[str, str] | None = None) -> None:
-        """`readings`: character -> folded reading (`reading_table()` when not given)."""
+    def __init__(
+        self,
+        targets: Iterable[str],
+        readings: Mapping[str, str] | None = None,
+        is_word: Callable[[str], bool] = lambda _text: False,
+    ) -> None:
+        """`readings`: character -> folded reading (`reading_table()` when not given); `is_word(text)`:
+        whether a stretch is a word of its own (a dictionary word is meant, not misspelt: 晚点 is not a
+        typo of 网点)."""
+        self._is_word = is_word
         self.readings: Mapping[str, str] = reading_table() if readings is None else readings
         self._by_key: dict[tuple[str, ...], set[str]] = {}
         self._targets = {t for t in targets if 2 <= len(t) <= 4}
@@ -66,7 +74,7 @@ class HomophoneMatcher:
                 if window in self._targets:
                     fixed[start : start + length] = [True] * length
                     continue
-                word = self._match(window)
+                word = None if self._is_word(window) else self._match(window)
                 if word is not None:
                     chars[start : start + length] = list(word)
                     fixed[start : start + length] = [True] * length

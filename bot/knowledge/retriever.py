@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.knowledge.analyzer import Analysis
+from bot.knowledge.analyzer import Analysis, Unit
 from bot.knowledge.bm25 import BM25
 from bot.knowledge.facets import FACETS
 
@@ -42,6 +42,7 @@ INTENT_BONUS = 1.0
 # A word the index knows is at least this share of an unknown one: common words of our domain ("养老金")
 # have a low rarity in the index, but a question that uses them is still about our domain.
 KNOWN_FLOOR = 0.4
+KNOWN_MIX = 0.0
 
 
 class Retriever:
@@ -62,12 +63,15 @@ class Retriever:
         its everyday frequency)."""
         unseen = self._questions.unseen_idf
         if token in self._questions:
-            weight = max(self._questions.idf(token), KNOWN_FLOOR * unseen)
+            weight = max(self._questions.idf(token), KNOWN_FLOOR * unseen) * self._known_background(token)
         elif token in self._answers:
-            weight = max(self._answers.idf(token), KNOWN_FLOOR * unseen)
+            weight = max(self._answers.idf(token), KNOWN_FLOOR * unseen) * self._known_background(token)
         else:
             weight = unseen * self._background(token)
         return weight * INTENT_SHARE if token in INTENTS else weight
+
+    def _known_background(self, token: str) -> float:
+        return KNOWN_MIX + (1 - KNOWN_MIX) * self._background(token)
 
     def search(self, analysis: Analysis, limit: int = 3) -> list[Hit]:
         if not self.size:
@@ -85,6 +89,10 @@ class Retriever:
                 totals[index] = totals.get(index, 0.0) + weight * score
         best = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:limit]
         return [Hit(index, score, self.coverage(analysis, index)) for index, score in best]
+
+    def covers(self, index: int, unit: Unit) -> bool:
+        """Whether document `index` has any of the unit's tokens."""
+        return not unit.alternatives.isdisjoint(self._vocab[index])
 
     def coverage(self, analysis: Analysis, index: int) -> float:
         vocab = self._vocab[index]

@@ -49,7 +49,8 @@ class Segmenter:
         building it again."""
         jieba.setLogLevel(logging.WARNING)
         self._tokenizer = jieba.Tokenizer()
-        self.dictionary = dictionary if dictionary is not None else build_dictionary(domain_words)
+        self._domain = frozenset(domain_words)
+        self.dictionary = dictionary if dictionary is not None else build_dictionary(self._domain)
         self._tokenizer.FREQ, self._tokenizer.total = self.dictionary
         # Marks the tokenizer loaded, so jieba never reads (or caches) its default dictionary.
         self._tokenizer.initialized = True
@@ -71,7 +72,9 @@ class Segmenter:
         """0..1: how rare `word` is in everyday Chinese (jieba's corpus): 1 for rare or unknown words, down
         to 0.3 for the commonest."""
         count = self._tokenizer.FREQ.get(word, 0)
-        if count <= 0:
+        # Our own words carry an inflated count (DOMAIN_FREQUENCY) to keep them whole: they are not
+        # everyday words.
+        if count <= 0 or word in self._domain:
             return 1.0
         rarity = math.log(self._tokenizer.total / count)
         return min(1.0, max(0.3, (rarity - 7.0) / 7.0))
