@@ -3,7 +3,7 @@ tests use fakes of these, never mocks of the core itself."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -23,6 +23,7 @@ from bot.domain.certification import (
     SubmissionKind,
     UnitRecipient,
 )
+from bot.domain.delivery import UnreachableAccount
 from bot.domain.questions import Question, UnansweredQuestion
 from bot.domain.records import (
     Account,
@@ -166,7 +167,25 @@ class Outbox(Protocol):
         OutboxMessage.batch_id to follow the batch's progress."""
         ...
 
+    async def enqueue_fanout(
+        self, template: OutboxMessage, recipients: Iterable[tuple[int, int | None, str]]
+    ) -> int:
+        """`template` to each recipient given as (chat_id, account_id, dedupe_key); the template's own three
+        are ignored. The lean path for one message to many people; returns how many were new."""
+        ...
+
     async def batch_progress(self, batch_id: int) -> BatchProgress | None: ...
+    async def recent_batches(self, unit_ids: Sequence[int], limit: int) -> Sequence[BatchProgress]:
+        """The newest batches with messages to people of these units (retirees, their families, staff),
+        newest first, each counting only those people's messages."""
+        ...
+
+    async def unreachable_accounts(
+        self, unit_ids: Sequence[int], offset: int, limit: int
+    ) -> tuple[Sequence[UnreachableAccount], int]:
+        """Accounts of retirees of these units and of their families that blocked the bot, by retiree
+        name; with how many there are in all."""
+        ...
 
 
 class QuestionRepository(Protocol):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -18,6 +18,7 @@ from typing import Any, Self
 
 from bot.actions import Action, SendText
 from bot.domain.certification import Submission
+from bot.domain.delivery import UnreachableAccount
 from bot.domain.questions import Question, QuestionStatus, UnansweredQuestion
 from bot.domain.records import (
     Account,
@@ -27,6 +28,7 @@ from bot.domain.records import (
     FamilyLink,
     OrgUnit,
     OutboxMessage,
+    OutboxStatus,
     Retiree,
     RetireeRecord,
     StaffInvite,
@@ -98,6 +100,7 @@ class _State:
     failures: list[tuple[int, datetime]] = field(default_factory=list)
     audit: list[dict[str, Any]] = field(default_factory=list)
     outbox: dict[str, OutboxMessage] = field(default_factory=dict)  # by dedupe key, in enqueue order
+    outbox_status: dict[str, OutboxStatus] = field(default_factory=dict)  # missing: queued
     batches: dict[int, tuple[str, str, datetime]] = field(default_factory=dict)
     questions: dict[int, Question] = field(default_factory=dict)
     unanswered: list[UnansweredQuestion] = field(default_factory=list)
@@ -342,8 +345,8 @@ class FakeAudit(_Repo):
 
 
 class FakeOutbox(_Repo):
-    """Queued messages are kept as given (`FakeDatabase.state.outbox`); nothing is ever sent, so a
-    batch's progress counts every message as queued."""
+    """Queued messages are kept as given (`FakeDatabase.state.outbox`); nothing is ever sent: a test sets
+    what became of a message in `state.outbox_status` (by dedupe key; missing = queued)."""
 
     async def enqueue(self, message: OutboxMessage) -> bool:
         if message.dedupe_key in self.s.outbox:
@@ -354,6 +357,13 @@ class FakeOutbox(_Repo):
     async def enqueue_many(self, messages: Sequence[OutboxMessage]) -> int:
         return sum([await self.enqueue(m) for m in messages])
 
+    async def enqueue_fanout(
+        self, template: OutboxMessage, recipients: Iterable[tuple[int, int | None, str]]
+    ) -> int:
+        return await self.enqueue_many(
+            [replace(template, chat_id=c, account_id=a, dedupe_key=k) for c, a, k in recipients]
+        )
+
     async def create_batch(self, kind: str, title: str, created_by: int | None = None) -> int:
         batch_id = self.s.new_id()
         self.s.batches[batch_id] = (kind, title, datetime(2025, 3, 1, tzinfo=UTC))
@@ -362,9 +372,63 @@ class FakeOutbox(_Repo):
     async def batch_progress(self, batch_id: int) -> BatchProgress | None:
         if batch_id not in self.s.batches:
             return None
+        return self._progress(batch_id, list(self.s.outbox.values()))
+
+    def _progress(self, batch_id: int, messages: Sequence[OutboxMessage]) -> BatchProgress:
         kind, title, created_at = self.s.batches[batch_id]
-        queued = sum(1 for m in self.s.outbox.values() if m.batch_id == batch_id)
-        return BatchProgress(batch_id, kind, title, created_at, queued=queued)
+        tally: dict[str, int] = {}
+        for m in messages:
+            if m.batch_id == batch_id:
+                status = self.s.outbox_status.get(m.dedupe_key, OutboxStatus.QUEUED).value
+                tally[status] = tally.get(status, 0) + 1
+        return BatchProgress(
+            batch_id,
+            kind,
+            title,
+            created_at,
+            queued=tally.get("queued", 0),
+            sending=tally.get("sending", 0),
+            sent=tally.get("sent", 0),
+            failed=tally.get("failed", 0),
+            unreachable=tally.get("unreachable", 0),
+        )
+
+    def _people(self, unit_ids: Sequence[int]) -> set[int]:
+        retirees = {r.id for r in self.s.retirees.values() if r.community_id in unit_ids}
+        own = {a.id for a in self.s.accounts.values() if a.retiree_id in retirees}
+        family = {acc for (acc, ret) in self.s.family if ret in retirees}
+        staff = {m.account_id for m in self.s.memberships if m.unit_id in unit_ids}
+        return own | family | staff
+
+    async def recent_batches(self, unit_ids: Sequence[int], limit: int) -> Sequence[BatchProgress]:
+        people = self._people(unit_ids)
+        mine = [m for m in self.s.outbox.values() if m.account_id in people]
+        batches = sorted({m.batch_id for m in mine if m.batch_id is not None}, reverse=True)
+        return [self._progress(b, mine) for b in batches[:limit]]
+
+    async def unreachable_accounts(
+        self, unit_ids: Sequence[int], offset: int, limit: int
+    ) -> tuple[Sequence[UnreachableAccount], int]:
+        found = []
+        for retiree in self.s.retirees.values():
+            if retiree.community_id not in unit_ids:
+                continue
+            accounts = [(a.id, False) for a in self.s.accounts.values() if a.retiree_id == retiree.id]
+            accounts += [(acc, True) for (acc, ret) in self.s.family if ret == retiree.id]
+            for account_id, family in accounts:
+                if self.s.accounts[account_id].unreachable:
+                    found.append(
+                        UnreachableAccount(
+                            account_id,
+                            retiree.id,
+                            retiree.name,
+                            retiree.id_masked,
+                            retiree.phone,
+                            family,
+                        )
+                    )
+        found.sort(key=lambda u: (u.retiree_name, u.retiree_id, u.family, u.account_id))
+        return found[offset : offset + limit], len(found)
 
 
 class FakeQuestions(_Repo):

@@ -14,6 +14,7 @@ lease cannot overwrite what the next one did.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, cast
 
@@ -82,6 +83,17 @@ def _item(row: Any) -> OutboxItem:
     )
 
 
+def _with_account_locales(items: list[OutboxItem], locales: dict[int, str]) -> list[OutboxItem]:
+    """A template row queued without a locale renders in its recipient's language, as it is now (the
+    account may have switched language since), not in the service's default."""
+    return [
+        replace(item, locale=locales[item.account_id])
+        if item.locale is None and item.account_id in locales and locales[item.account_id]
+        else item
+        for item in items
+    ]
+
+
 def _clip(reason: str) -> str:
     return reason if len(reason) <= _REASON_LEN else reason[: _REASON_LEN - 1] + "…"
 
@@ -128,11 +140,15 @@ class SqlDeliveryQueue:
             items = [_item(row) for row in claimed]
             account_ids = {item.account_id for item in items if item.account_id is not None}
             if account_ids:
-                blocked = set(
-                    await session.scalars(
-                        select(AccountRow.id).where(AccountRow.id.in_(account_ids), AccountRow.unreachable)
+                accounts = (
+                    await session.execute(
+                        select(AccountRow.id, AccountRow.unreachable, AccountRow.locale).where(
+                            AccountRow.id.in_(account_ids)
+                        )
                     )
-                )
+                ).all()
+                blocked = {row.id for row in accounts if row.unreachable}
+                items = _with_account_locales(items, {row.id: row.locale for row in accounts})
                 if blocked:
                     dropped = [item.id for item in items if item.account_id in blocked]
                     await session.execute(

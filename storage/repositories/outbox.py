@@ -5,23 +5,28 @@ The sending side (claim, record results, leases) is storage.repositories.deliver
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.actions import Button, InlineKeyboard, Keyboard, RemoveKeyboard, ReplyKeyboard
+from bot.domain.delivery import UnreachableAccount
 from bot.domain.records import BatchProgress, OutboxMessage, OutboxStatus
-from storage.models import utcnow
+from storage.models import AccountRow, FamilyLinkRow, RetireeRow, StaffMembershipRow, utcnow
 from storage.models_outbox import OutboxBatchRow, OutboxRow
 from storage.repositories._sql import insert_for
 
+FanoutRecipient = tuple[int, int | None, str]  # (chat_id, account_id, dedupe_key)
+
 # Keeps each INSERT well under SQLite's and asyncpg's bound-parameter limits (~20 columns a row).
 _CHUNK = 1000
-# From this many messages on PostgreSQL, COPY (storage.repositories.outbox_copy) beats multi-row INSERTs.
-COPY_THRESHOLD = 2000
+# From this many messages on PostgreSQL, column arrays (storage.repositories.outbox_bulk) beat multi-row
+# INSERTs of bound parameters.
+BULK_THRESHOLD = 200
 
 
 def keyboard_to_json(keyboard: Keyboard | None) -> dict[str, Any] | None:
@@ -80,10 +85,10 @@ class SqlOutbox:
 
     async def enqueue_many(self, messages: Sequence[OutboxMessage]) -> int:
         now = utcnow()
-        if len(messages) >= COPY_THRESHOLD and self._session.get_bind().dialect.name == "postgresql":
-            from storage.repositories.outbox_copy import copy_enqueue
+        if len(messages) >= BULK_THRESHOLD and self._postgres:
+            from storage.repositories.outbox_bulk import unnest_enqueue
 
-            return await copy_enqueue(self._session, messages, now)
+            return await unnest_enqueue(self._session, messages, now)
         added = 0
         for start in range(0, len(messages), _CHUNK):
             rows = [row_values(m, now) for m in messages[start : start + _CHUNK]]
@@ -98,6 +103,24 @@ class SqlOutbox:
             added += len(result.all())
         return added
 
+    async def enqueue_fanout(self, template: OutboxMessage, recipients: Iterable[FanoutRecipient]) -> int:
+        if self._postgres:
+            from storage.repositories.outbox_bulk import fanout_enqueue
+
+            return await fanout_enqueue(self._session, template, recipients, utcnow())
+        added = 0
+        chunk: list[OutboxMessage] = []
+        for chat_id, account_id, key in recipients:
+            chunk.append(replace(template, chat_id=chat_id, account_id=account_id, dedupe_key=key))
+            if len(chunk) == _CHUNK:
+                added += await self.enqueue_many(chunk)
+                chunk = []
+        return added + (await self.enqueue_many(chunk) if chunk else 0)
+
+    @property
+    def _postgres(self) -> bool:
+        return self._session.get_bind().dialect.name == "postgresql"
+
     async def create_batch(self, kind: str, title: str, created_by: int | None = None) -> int:
         row = OutboxBatchRow(kind=kind, title=title, created_by_account_id=created_by, created_at=utcnow())
         self._session.add(row)
@@ -108,24 +131,116 @@ class SqlOutbox:
         batch = await self._session.get(OutboxBatchRow, batch_id)
         if batch is None:
             return None
+        return (await self._progress([batch]))[0]
+
+    async def recent_batches(self, unit_ids: Sequence[int], limit: int) -> Sequence[BatchProgress]:
+        if not unit_ids or limit <= 0:
+            return []
+        people = _people_of(unit_ids)
+        # Newest batches first, each stopped at its first message to one of these people: a batch of a
+        # million rows costs an index probe, not a scan.
+        touches = (
+            select(OutboxRow.id)
+            .where(OutboxRow.batch_id == OutboxBatchRow.id, OutboxRow.account_id.in_(people))
+            .exists()
+        )
+        batches = list(
+            await self._session.scalars(
+                select(OutboxBatchRow).where(touches).order_by(OutboxBatchRow.id.desc()).limit(limit)
+            )
+        )
+        return await self._progress(batches, OutboxRow.account_id.in_(people))
+
+    async def _progress(
+        self, batches: Sequence[OutboxBatchRow], *only: ColumnElement[bool]
+    ) -> list[BatchProgress]:
+        if not batches:
+            return []
         counts = await self._session.execute(
-            select(OutboxRow.status, OutboxRow.held_for_quiet, func.count())
-            .where(OutboxRow.batch_id == batch_id)
-            .group_by(OutboxRow.status, OutboxRow.held_for_quiet)
+            select(OutboxRow.batch_id, OutboxRow.status, OutboxRow.held_for_quiet, func.count())
+            .where(OutboxRow.batch_id.in_([b.id for b in batches]), *only)
+            .group_by(OutboxRow.batch_id, OutboxRow.status, OutboxRow.held_for_quiet)
         )
-        tally: dict[str, int] = {}
-        for status, held, count in counts:
+        tallies: dict[int | None, dict[str, int]] = {b.id: {} for b in batches}
+        for batch_id, status, held, count in counts:
             key = "waiting_quiet_hours" if status == OutboxStatus.QUEUED.value and held else status
+            tally = tallies[batch_id]
             tally[key] = tally.get(key, 0) + int(count)
-        return BatchProgress(
-            batch_id=batch.id,
-            kind=batch.kind,
-            title=batch.title,
-            created_at=batch.created_at,
-            queued=tally.get(OutboxStatus.QUEUED.value, 0),
-            sending=tally.get(OutboxStatus.SENDING.value, 0),
-            sent=tally.get(OutboxStatus.SENT.value, 0),
-            failed=tally.get(OutboxStatus.FAILED.value, 0),
-            unreachable=tally.get(OutboxStatus.UNREACHABLE.value, 0),
-            waiting_quiet_hours=tally.get("waiting_quiet_hours", 0),
+        return [
+            BatchProgress(
+                batch_id=batch.id,
+                kind=batch.kind,
+                title=batch.title,
+                created_at=batch.created_at,
+                queued=tallies[batch.id].get(OutboxStatus.QUEUED.value, 0),
+                sending=tallies[batch.id].get(OutboxStatus.SENDING.value, 0),
+                sent=tallies[batch.id].get(OutboxStatus.SENT.value, 0),
+                failed=tallies[batch.id].get(OutboxStatus.FAILED.value, 0),
+                unreachable=tallies[batch.id].get(OutboxStatus.UNREACHABLE.value, 0),
+                waiting_quiet_hours=tallies[batch.id].get("waiting_quiet_hours", 0),
+            )
+            for batch in batches
+        ]
+
+    async def unreachable_accounts(
+        self, unit_ids: Sequence[int], offset: int, limit: int
+    ) -> tuple[Sequence[UnreachableAccount], int]:
+        if not unit_ids:
+            return [], 0
+        own = (
+            select(
+                AccountRow.id.label("account_id"),
+                RetireeRow.id.label("retiree_id"),
+                literal(False).label("family"),
+            )
+            .join(RetireeRow, AccountRow.retiree_id == RetireeRow.id)
+            .where(AccountRow.unreachable, RetireeRow.community_id.in_(unit_ids))
         )
+        family = (
+            select(
+                AccountRow.id.label("account_id"),
+                RetireeRow.id.label("retiree_id"),
+                literal(True).label("family"),
+            )
+            .join(FamilyLinkRow, FamilyLinkRow.account_id == AccountRow.id)
+            .join(RetireeRow, FamilyLinkRow.retiree_id == RetireeRow.id)
+            .where(AccountRow.unreachable, RetireeRow.community_id.in_(unit_ids))
+        )
+        found = union_all(own, family).subquery()
+        total = await self._session.scalar(select(func.count()).select_from(found))
+        rows = await self._session.execute(
+            select(
+                found.c.account_id,
+                found.c.retiree_id,
+                found.c.family,
+                RetireeRow.name,
+                RetireeRow.id_masked,
+                RetireeRow.phone,
+            )
+            .join(RetireeRow, RetireeRow.id == found.c.retiree_id)
+            .order_by(RetireeRow.name, RetireeRow.id, found.c.family, found.c.account_id)
+            .offset(offset)
+            .limit(limit)
+        )
+        return [
+            UnreachableAccount(
+                account_id=row.account_id,
+                retiree_id=row.retiree_id,
+                retiree_name=row.name,
+                id_masked=row.id_masked,
+                phone=row.phone,
+                family=bool(row.family),
+            )
+            for row in rows
+        ], int(total or 0)
+
+
+def _people_of(unit_ids: Sequence[int]) -> Any:
+    """Ids of the accounts that belong to these units: their retirees, those retirees' families and the
+    units' staff."""
+    in_units = select(RetireeRow.id).where(RetireeRow.community_id.in_(unit_ids))
+    return union_all(
+        select(AccountRow.id).where(AccountRow.retiree_id.in_(in_units)),
+        select(FamilyLinkRow.account_id).where(FamilyLinkRow.retiree_id.in_(in_units)),
+        select(StaffMembershipRow.account_id).where(StaffMembershipRow.unit_id.in_(unit_ids)),
+    )

@@ -107,3 +107,19 @@ async def test_a_block_stops_every_message_to_that_account(database: Database) -
     # Queued after the block: handed to no worker, closed at once.
     assert await queue.claim("w", NOW, 10, LEASE) == []
     assert (await _statuses(database))["third"] == OutboxStatus.UNREACHABLE
+
+
+async def test_a_template_queued_without_a_locale_is_rendered_in_the_recipients_language(
+    database: Database,
+) -> None:
+    async with database.uow() as uow:
+        reader = await uow.accounts.get_or_create(901, 901, "zh_Hant")
+        await uow.commit()
+    queue = await _queue(
+        database,
+        _m("no-locale", account_id=reader.id, chat_id=901, text=None, template="t.html.j2"),
+        _m("chosen", account_id=reader.id, chat_id=901, text=None, template="t.html.j2", locale="en"),
+        _m("group", chat_id=-5, text=None, template="t.html.j2"),
+    )
+    items = {i.dedupe_key: i.locale for i in await queue.claim("w", NOW, 10, LEASE)}
+    assert items == {"no-locale": "zh_Hant", "chosen": "en", "group": None}
