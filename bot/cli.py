@@ -25,6 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("run", help="run the bot (polling, or webhook when WEBHOOK_URL is set)")
     worker = commands.add_parser("worker", help="send outbox messages and run periodic jobs, no updates")
     worker.add_argument("--no-jobs", action="store_true", help="only send; leave periodic jobs to others")
+    worker.add_argument(
+        "--drain", action="store_true", help="send what is due, print a JSON summary (with peak memory), exit"
+    )
     commands.add_parser("jobs", help="list the periodic jobs with their next run times")
 
     demo = commands.add_parser("demo", help="talk to the bot in this terminal: no token, no network")
@@ -110,7 +113,7 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     elif args.command == "worker":
         from bot.commands.worker import worker
 
-        await worker(settings, with_jobs=not args.no_jobs)
+        await worker(settings, with_jobs=not args.no_jobs, drain=args.drain)
     elif args.command == "jobs":
         from bot.commands import jobs
 

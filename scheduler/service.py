@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -14,10 +15,12 @@ from bot.i18n import I18n
 from bot.ports import Clock, Messenger
 from scheduler.context import JobContext
 from scheduler.delivery import ActionBuilder, Backoff, Limits, QuietHours, Sender, SenderConfig
-from scheduler.jobs import JOBS, Job
 from scheduler.leader import Leadership, leadership_for
 from storage.database import Database
 from storage.repositories.delivery_queue import SqlDeliveryQueue
+
+if TYPE_CHECKING:
+    from scheduler.jobs import Job
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +56,13 @@ class JobRunner:
     """The registry's jobs on an APScheduler AsyncIOScheduler; each tick runs only on the leader."""
 
     def __init__(
-        self, ctx: JobContext, tz: ZoneInfo, leadership: Leadership, jobs: tuple[Job, ...] = JOBS
+        self, ctx: JobContext, tz: ZoneInfo, leadership: Leadership, jobs: tuple[Job, ...] | None = None
     ) -> None:
+        if jobs is None:
+            # The registry imports every feature's services; a sending-only worker never needs them.
+            from scheduler.jobs import JOBS
+
+            jobs = JOBS
         self._ctx = ctx
         self._leadership = leadership
         self._jobs = jobs

@@ -2,24 +2,33 @@
 
 Run as many as you like on PostgreSQL (they share the outbox through row locks; one of them, the advisory
 lock holder, runs the periodic jobs). On SQLite run at most one, and it may run inside `retiree-bot run`.
+
+The worker loads only what sending needs: no bot core, no knowledge base, no spreadsheet reader, and one
+Telegram framework (the configured one). `--drain` sends what is due and exits, printing what it did and
+the process's peak memory as JSON (`retiree-bot bench delivery` measures the sender's memory that way).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+import resource
 import signal
+import time
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.actions import Action
 from bot.clock import SystemClock
 from bot.config import Settings, require_secret
 from bot.events import Event
-from handlers import create_transport
-from scheduler.service import Background
 
-from .wiring import open_database
+if TYPE_CHECKING:
+    from scheduler.service import Background
+    from storage.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -31,13 +40,40 @@ class NoUpdates:
         return ()
 
 
-async def worker(settings: Settings, *, with_jobs: bool = True) -> None:
+async def worker(settings: Settings, *, with_jobs: bool = True, drain: bool = False) -> None:
+    from handlers import create_transport
+    from scheduler.service import Background
+
     token = require_secret(settings, "BOT_TOKEN")
-    database = await open_database(settings)
+    database = await _open_database(settings)
     transport = create_transport(
         settings.bot_framework, token=token, api_base=settings.telegram_api_base, core=NoUpdates()
     )
-    background = Background(settings, database, transport.messenger, SystemClock(), with_jobs=with_jobs)
+    background = Background(
+        settings, database, transport.messenger, SystemClock(), with_jobs=with_jobs and not drain
+    )
+    try:
+        if drain:
+            started = time.perf_counter()
+            await background.sender.drain()
+            stats = background.sender.stats
+            report = {
+                "framework": str(settings.bot_framework),
+                "sent": stats.sent,
+                "failed": stats.failed,
+                "unreachable": stats.unreachable,
+                "seconds": round(time.perf_counter() - started, 2),
+                "peak_rss_mb": round(peak_rss_mb(), 1),
+            }
+            print(json.dumps(report), flush=True)
+        else:
+            await _serve(settings, background)
+    finally:
+        await transport.close()
+        await database.dispose()
+
+
+async def _serve(settings: Settings, background: Background) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -56,5 +92,29 @@ async def worker(settings: Settings, *, with_jobs: bool = True) -> None:
             with contextlib.suppress(Exception):
                 loop.remove_signal_handler(signum)
         await background.stop()
-        await transport.close()
-        await database.dispose()
+
+
+async def _open_database(settings: Settings) -> Database:
+    # Not bot.commands.wiring.open_database: importing that module loads the whole bot core.
+    from bot.commands import CommandError
+    from storage.database import Database
+    from storage.migrate import current, head_revision
+
+    revision = await current(settings.database_url)
+    if revision != head_revision():
+        raise CommandError(
+            f"the database schema is at {revision or 'nothing'}, not {head_revision()}: "
+            "run `retiree-bot db upgrade` first"
+        )
+    return Database.from_url(settings.database_url)
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM), in MB."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    # ru_maxrss is in kilobytes on Linux (where /proc exists anyway) and bytes on macOS.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
