@@ -16,11 +16,12 @@ from bot.knowledge.analyzer import Analysis, Analyzer
 from bot.knowledge.facets import FacetProfile
 from bot.knowledge.language import EN, ZH_HANS, ZH_HANT, detect_language
 from bot.knowledge.mentions import clause_count, mentioned_regions
-from bot.knowledge.model import LANGUAGES, Entry, KnowledgeBase, Passage
+from bot.knowledge.model import LANGUAGES, MAX_ANSWER_CHARS, Entry, KnowledgeBase, Passage
 from bot.knowledge.normalise import is_han, to_simplified, to_traditional
 from bot.knowledge.paraphrase import ParaphraseIndex
+from bot.knowledge.parts import PartFinder
 from bot.knowledge.ranking import Candidate, Ranker
-from bot.knowledge.retriever import IndexedDocument, Retriever
+from bot.knowledge.retriever import Hit, IndexedDocument, Retriever
 from bot.knowledge.scope import ScopeGuard
 from bot.knowledge.subject import covers_a_subject
 from bot.regions import RegionProfile
@@ -31,6 +32,8 @@ ENTRY_THRESHOLD = 0.35
 PASSAGE_THRESHOLD = 0.6
 # How many of the retriever's best the ranker chooses among.
 CANDIDATES = 10
+# A second part of the question is answered by one of the whole question's best few.
+SECOND_CANDIDATES = 6
 PASSAGE_CHARS = 400
 _PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")
 
@@ -67,6 +70,7 @@ class Answer:
     has_more: bool = False
     reason: str | None = None  # why it was handed off: low-confidence, chit-chat, other-region
     alternatives: tuple[str, ...] = field(default=())  # the runner-up entry ids, for evaluation
+    also: tuple[str, ...] = ()  # another entry answering a second part of the question (shown if it fits)
 
 
 def domain_words(kb: KnowledgeBase) -> set[str]:
@@ -109,6 +113,9 @@ class Answerer:
                 for e, local, texts in zip(kb.entries, self._local, phrasings, strict=True)
             ],
             ParaphraseIndex(phrasings),
+        )
+        self._parts = PartFinder(
+            self.analyzer.analyse, self._best_part, self._entry_index.coverage, self._ranker.agreement
         )
         self.passages: tuple[Passage, ...] = ()
         self._passage_index = Retriever([])
@@ -173,26 +180,20 @@ class Answerer:
         t = self.translator(language)
         analysis = self.analyzer.analyse(question)
         reason = self._scope.out_of_scope(question)
-        hits = self._ranker.rank(
-            self._entry_index.search(analysis, limit=CANDIDATES),
-            analysis.tokens,
-            mentioned_regions(question),
-            clause_count(question),
-        )
+        hits = self._rank(question, analysis, clause_count(question))
         top = hits[0] if hits else None
         confidence = round(top.coverage, 3) if top else 0.0
         alternatives = tuple(self._entries[h.index].id for h in hits[1:3])
-        if (
-            reason is None
-            and top is not None
-            and top.coverage >= ENTRY_THRESHOLD
-            and covers_a_subject(
-                analysis.units,
-                lambda unit: self._entry_index.covers(top.index, unit),
-                self.analyzer.is_domain_word,
+        if reason is None and top is not None and self._answers(top, analysis):
+            second = self._parts.second(question, top.index, {h.index for h in hits[1:SECOND_CANDIDATES]})
+            return self._from_entries(
+                question,
+                language,
+                t,
+                (self._entries[top.index], *((self._entries[second],) if second is not None else ())),
+                confidence,
+                alternatives,
             )
-        ):
-            return self._from_entry(question, language, t, self._entries[top.index], confidence, alternatives)
         if reason is None:
             passage_hits = self._passage_index.search(analysis, limit=1)
             if passage_hits and passage_hits[0].coverage >= PASSAGE_THRESHOLD:
@@ -209,29 +210,59 @@ class Answerer:
             alternatives=((self._entries[top.index].id,) if top else ()) + alternatives,
         )
 
-    def _from_entry(
+    def _rank(self, question: str, analysis: Analysis, parts: int = 1) -> list[Hit]:
+        return self._ranker.rank(
+            self._entry_index.search(analysis, limit=CANDIDATES),
+            analysis.tokens,
+            mentioned_regions(question),
+            parts,
+        )
+
+    def _answers(self, hit: Hit, analysis: Analysis) -> bool:
+        """Whether the entry of `hit` is an answer: it covers enough of the question, subject included."""
+        return hit.coverage >= ENTRY_THRESHOLD and covers_a_subject(
+            analysis.units,
+            lambda unit: self._entry_index.covers(hit.index, unit),
+            self.analyzer.is_domain_word,
+        )
+
+    def _best_part(self, clause: str, analysis: Analysis) -> Hit | None:
+        hits = self._rank(clause, analysis)
+        return hits[0] if hits and self._answers(hits[0], analysis) else None
+
+    def _from_entries(
         self,
         question: str,
         language: str,
         t: Translator,
-        entry: Entry,
+        entries: tuple[Entry, ...],
         confidence: float,
         alternatives: tuple[str, ...],
     ) -> Answer:
-        body, missing = self.fill(entry.answer[language], language, t)
-        label = self.region_label(entry, t)
+        """The first entry's answer; a second entry (another part of the question) is shown beneath it
+        when both fit the on-screen budget, and named in `also` either way."""
+        texts: list[str] = []
+        missing: list[tuple[str, ...]] = []
+        for entry in entries:
+            body, unknown = self.fill(entry.answer[language], language, t)
+            label = self.region_label(entry, t)
+            texts.append(f"{label} {body}" if label else body)
+            missing.append(unknown)
+        main = entries[0]
+        shown = 2 if len(entries) > 1 and len(texts[0]) + len(texts[1]) + 2 <= MAX_ANSWER_CHARS else 1
         return Answer(
             question=question,
             language=language,
-            text=f"{label} {body}" if label else body,
+            text="\n\n".join(texts[:shown]),
             confidence=confidence,
             handoff=False,
-            sources=(self.source_ref(entry, language),),
-            entry_id=entry.id,
-            label=label,
-            missing_values=missing,
-            has_more=entry.more is not None,
+            sources=tuple(dict.fromkeys(self.source_ref(e, language) for e in entries[:shown])),
+            entry_id=main.id,
+            label=self.region_label(main, t),
+            missing_values=tuple(dict.fromkeys(name for names in missing[:shown] for name in names)),
+            has_more=main.more is not None,
             alternatives=alternatives,
+            also=tuple(e.id for e in entries[1:]),
         )
 
     def _from_passage(

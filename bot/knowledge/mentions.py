@@ -29,7 +29,11 @@ def mentioned_regions(text: str) -> frozenset[str]:
     )
 
 
+def clauses(text: str) -> list[str]:
+    """The question's clauses of some length: "我爸去世了，能领什么钱，要带哪些材料" has three."""
+    pieces = _CLAUSE_BREAK.split(unicodedata.normalize("NFKC", text))
+    return [c.strip() for c in pieces if len(c.strip()) >= MIN_CLAUSE_CHARS]
+
+
 def clause_count(text: str) -> int:
-    """How many clauses of some length the question has: "我爸去世了，能领什么钱，要带哪些材料" has three."""
-    clauses = _CLAUSE_BREAK.split(unicodedata.normalize("NFKC", text))
-    return max(1, sum(1 for c in clauses if len(c.strip()) >= MIN_CLAUSE_CHARS))
+    return max(1, len(clauses(text)))

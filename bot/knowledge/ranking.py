@@ -39,6 +39,10 @@ class Ranker:
         self._candidates = candidates
         self._paraphrases = paraphrases
 
+    def agreement(self, index: int, asked: frozenset[str]) -> float:
+        """How well entry `index`'s phrasings ask the facets `asked`."""
+        return self._candidates[index].facets.agreement(asked)
+
     def rank(
         self, hits: Sequence[Hit], tokens: Sequence[str], named: frozenset[str], parts: int = 1
     ) -> list[Hit]:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.knowledge.mentions import clause_count, mentioned_regions
+from bot.knowledge.mentions import clause_count, clauses, mentioned_regions
 
 
 def test_simplified_traditional_and_english_names() -> None:
@@ -25,3 +25,9 @@ def test_clause_count_counts_comma_and_space_separated_questions() -> None:
     # An enumeration is one clause; English words are not split on spaces.
     assert clause_count("要带火化证明、身份证吗") == 1
     assert clause_count("What do I bring for the certification?") == 1
+
+
+def test_clauses_are_the_question_parts_of_some_length() -> None:
+    assert clauses("年审在哪办 要带什么东西") == ["年审在哪办", "要带什么东西"]
+    # A clause too short to ask anything is left out.
+    assert clauses("好，认证在哪办") == ["认证在哪办"]
