@@ -1,5 +1,6 @@
 """`retiree-bot bench updates`: our full stack (SQLite, BotCore, a transport) against the bare echo bot
-of the same framework, driven by the same simulated users through one in-process emulator."""
+of the same framework, driven by the same simulated users through one emulator. The emulator and the
+users run in a process of their own (handlers/bench/load_process.py): this process is the bot's alone."""
 
 from __future__ import annotations
 
@@ -17,12 +18,11 @@ from bot.clock import SystemClock
 from bot.config import Framework
 from bot.core import BotCore
 from bot.domain.records import AccountRole, RetireeRecord, UnitKind
-from bot.emulator import Emulator
 from bot.events import Event
 from bot.flows import buttons
 from handlers import create_transport
-from handlers.bench.driver import LoadResult, drive
-from handlers.bench.emulator_thread import EmulatorThread
+from handlers.bench.driver import LoadResult
+from handlers.bench.load_process import LoadProcess
 from handlers.pipeline import DEFAULT_CORE_CONCURRENCY
 from storage.database import Database
 from storage.migrate import upgrade
@@ -30,8 +30,6 @@ from storage.migrate import upgrade
 TOKEN = "4242:bench-token-for-the-emulator-only"
 POLL_TIMEOUT = 1
 FIRST_USER = 700_000
-# Registered retirees at their main menu, pressing its buttons and asking for help: the everyday traffic.
-MENU_TEXTS = (buttons.HELP, buttons.POLICY, buttons.CERTIFICATION, buttons.ACTIVITIES, buttons.DEATH_BENEFIT)
 
 Runner = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
 
@@ -42,10 +40,6 @@ class _TransportOnlyCore:
     async def handle(self, event: Event) -> list[Action]:
         keyboard = ReplyKeyboard(((buttons.POLICY, buttons.CERTIFICATION), (buttons.HELP,)))
         return [SendText(event.chat_id, "<b>Main menu</b>", keyboard)]
-
-
-def _menu_text(user: int, i: int) -> str:
-    return MENU_TEXTS[(user + i) % len(MENU_TEXTS)]
 
 
 async def _seed(database: Database, users: list[int]) -> None:
@@ -71,13 +65,12 @@ async def _seed(database: Database, users: list[int]) -> None:
 
 
 async def _measure(
-    emulator: Emulator, host: EmulatorThread, runner: Runner, users: list[int], per_user: int, warmup: int
+    load: LoadProcess, runner: Runner, users: list[int], per_user: int, warmup: int
 ) -> LoadResult:
     stop = asyncio.Event()
     task = asyncio.create_task(runner(stop))
     try:
-        await host.run(drive(emulator, users[:warmup], 1, _menu_text))
-        return await host.run(drive(emulator, users, per_user, _menu_text))
+        return await load.measure(users, per_user, warmup)
     finally:
         stop.set()
         await task
@@ -110,31 +103,31 @@ async def bench_updates(
         core = BotCore(
             uow_factory=database.uow, clock=SystemClock(), id_hash_key=b"bench-only-key", default_locale="en"
         )
-        host = EmulatorThread()
-        async with host as emulator:
+        async with LoadProcess() as load:
             transport = create_transport(
                 framework,
                 token=TOKEN,
-                api_base=emulator.base_url,
+                api_base=load.base_url,
                 core=core,
                 poll_timeout=POLL_TIMEOUT,
                 core_concurrency=core_concurrency,
             )
             try:
-                ours = await _measure(emulator, host, transport.run_polling, user_ids, per_user, warmup)
+                ours = await _measure(load, transport.run_polling, user_ids, per_user, warmup)
             finally:
                 await transport.close()
                 await database.dispose()
+            # The bot's own peak, before the other two bots run in this process.
+            peak_rss_mb = _peak_rss_mb()
             bare = create_transport(
-                framework, token=TOKEN, api_base=emulator.base_url, core=_TransportOnlyCore(), poll_timeout=1
+                framework, token=TOKEN, api_base=load.base_url, core=_TransportOnlyCore(), poll_timeout=1
             )
             try:
-                transport_only = await _measure(emulator, host, bare.run_polling, user_ids, per_user, warmup)
+                transport_only = await _measure(load, bare.run_polling, user_ids, per_user, warmup)
             finally:
                 await bare.close()
-            echo_runner = _echo_runner(framework, emulator.base_url)
-            echo = await _measure(emulator, host, echo_runner, user_ids, per_user, warmup)
-            violations = len(emulator.violations)
+            echo = await _measure(load, _echo_runner(framework, load.base_url), user_ids, per_user, warmup)
+            violations = load.violations
     return {
         "framework": framework.value,
         "updates": ours.updates,
@@ -147,9 +140,14 @@ async def bench_updates(
         "p99_ms": round(ours.percentile(0.99), 1),
         "echo_p50_ms": round(echo.percentile(0.50), 1),
         "echo_p99_ms": round(echo.percentile(0.99), 1),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": peak_rss_mb,
         "violations": violations,
     }
+
+
+def _peak_rss_mb() -> float:
+    # Linux reports ru_maxrss in KiB.
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def _echo_runner(framework: Framework, api_base: str) -> Runner:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.records import Account, AccountRole
@@ -12,8 +13,21 @@ from storage.errors import RecordNotFound
 from storage.models import AccountRow, utcnow
 from storage.repositories._sql import insert_for
 
+# Every update looks its account up: a prepared statement of plain columns (no ORM object to build and
+# track), still ORM-enabled so that the session flushes pending changes first.
+_BY_USER = select(
+    AccountRow.id,
+    AccountRow.telegram_user_id,
+    AccountRow.chat_id,
+    AccountRow.locale,
+    AccountRow.role,
+    AccountRow.retiree_id,
+    AccountRow.unreachable,
+).where(AccountRow.telegram_user_id == bindparam("telegram_user_id"))
 
-def _record(row: AccountRow) -> Account:
+
+def _record(row: AccountRow | Any) -> Account:
+    """From a mapped row or a result row of the same columns."""
     return Account(
         id=row.id,
         telegram_user_id=row.telegram_user_id,
@@ -49,8 +63,8 @@ class SqlAccountRepository:
         return None if row is None else _record(row)
 
     async def get_or_create(self, telegram_user_id: int, chat_id: int, locale: str) -> Account:
-        row = await self._row_by_user(telegram_user_id)
-        if row is None:
+        found = await self._columns_by_user(telegram_user_id)
+        if found is None:
             # ON CONFLICT: two workers may see the same user's first two updates at once.
             now = utcnow()
             await self._session.execute(
@@ -66,13 +80,19 @@ class SqlAccountRepository:
                 )
                 .on_conflict_do_nothing(index_elements=["telegram_user_id"])
             )
-            row = await self._row_by_user(telegram_user_id)
-            if row is None:  # pragma: no cover - the insert or the other worker's row must be there
+            found = await self._columns_by_user(telegram_user_id)
+            if found is None:  # pragma: no cover - the insert or the other worker's row must be there
                 raise RecordNotFound("account for telegram user", telegram_user_id)
-        elif row.chat_id != chat_id:
+        elif found.chat_id != chat_id:
+            row = await self._row(found.id)
             row.chat_id = chat_id
             await self._session.flush()
-        return _record(row)
+            return _record(row)
+        return _record(found)
+
+    async def _columns_by_user(self, telegram_user_id: int) -> Any:
+        result = await self._session.execute(_BY_USER, {"telegram_user_id": telegram_user_id})
+        return result.first()
 
     async def set_locale(self, account_id: int, locale: str) -> None:
         row = await self._row(account_id)

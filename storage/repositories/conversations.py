@@ -3,42 +3,101 @@
 from __future__ import annotations
 
 import copy
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import Table, bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.records import ConversationState
 from storage.models import ConversationStateRow, utcnow
 from storage.repositories._sql import insert_for
 
+# Every update loads its chat's state and then saves or clears it: the statements are prepared once (per
+# dialect for the upsert) and work on the table, as there is no ORM object to keep.
+_TABLE = cast(Table, ConversationStateRow.__table__)
+_KEY = (_TABLE.c.chat_id == bindparam("chat_id")) & (_TABLE.c.user_id == bindparam("user_id"))
+_LOAD = select(_TABLE.c.flow, _TABLE.c.step, _TABLE.c.data).where(_KEY)
+_CLEAR = delete(_TABLE).where(_KEY)
+_SAVES: dict[str, Any] = {}
+
+_Known = tuple[str, str, dict[str, Any]] | None
+
+
+def _save_statement(session: AsyncSession) -> Any:
+    dialect = session.get_bind().dialect.name
+    statement = _SAVES.get(dialect)
+    if statement is None:
+        insert = insert_for(session, _TABLE)
+        excluded = insert.excluded
+        statement = insert.on_conflict_do_update(
+            index_elements=["chat_id", "user_id"],
+            set_={
+                "flow": excluded.flow,
+                "step": excluded.step,
+                "data": excluded.data,
+                "updated_at": excluded.updated_at,
+            },
+        )
+        _SAVES[dialect] = statement
+    return statement
+
 
 class SqlConversationRepository:
+    """Skips writes that would change nothing: clearing a state that this transaction found absent, or
+    saving the state it loaded (or last saved) unchanged. `updated_at` is thus when the state last
+    changed. What was seen is trusted only within the transaction that saw it."""
+
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self._transaction: object | None = None
+        self._known: dict[tuple[int, int], _Known] = {}
+
+    def _remember(self, key: tuple[int, int], known: _Known) -> None:
+        transaction = self._session.sync_session.get_transaction()
+        if transaction is not self._transaction:
+            self._transaction = transaction
+            self._known = {}
+        if transaction is not None:
+            self._known[key] = known
+
+    def _seen(self, key: tuple[int, int]) -> tuple[bool, _Known]:
+        """(whether this transaction knows the row, what it holds)."""
+        if self._session.sync_session.get_transaction() is not self._transaction or key not in self._known:
+            return False, None
+        return True, self._known[key]
 
     async def load(self, chat_id: int, user_id: int) -> ConversationState | None:
-        row = await self._session.scalar(
-            select(ConversationStateRow)
-            .where(ConversationStateRow.chat_id == chat_id, ConversationStateRow.user_id == user_id)
-            .execution_options(populate_existing=True)
-        )
+        row = (await self._session.execute(_LOAD, {"chat_id": chat_id, "user_id": user_id})).first()
         if row is None:
+            self._remember((chat_id, user_id), None)
             return None
-        # A deep copy: the caller may mutate `data` freely without touching the ORM's JSON value.
-        return ConversationState(flow=row.flow, step=row.step, data=copy.deepcopy(row.data))
+        # The JSON column gives a new dict on every read: the caller may mutate it freely, and what is
+        # remembered is a copy of its own.
+        self._remember((chat_id, user_id), (row.flow, row.step, copy.deepcopy(row.data)))
+        return ConversationState(flow=row.flow, step=row.step, data=row.data)
 
     async def save(self, chat_id: int, user_id: int, state: ConversationState) -> None:
-        values = {"flow": state.flow, "step": state.step, "data": state.data, "updated_at": utcnow()}
-        statement = insert_for(self._session, ConversationStateRow).values(
-            chat_id=chat_id, user_id=user_id, **values
-        )
+        key = (chat_id, user_id)
+        known, held = self._seen(key)
+        if known and held == (state.flow, state.step, state.data):
+            return
         await self._session.execute(
-            statement.on_conflict_do_update(index_elements=["chat_id", "user_id"], set_=values)
+            _save_statement(self._session),
+            {
+                "chat_id": chat_id,
+                "user_id": user_id,
+                "flow": state.flow,
+                "step": state.step,
+                "data": state.data,
+                "updated_at": utcnow(),
+            },
         )
+        self._remember(key, (state.flow, state.step, copy.deepcopy(state.data)))
 
     async def clear(self, chat_id: int, user_id: int) -> None:
-        await self._session.execute(
-            delete(ConversationStateRow)
-            .where(ConversationStateRow.chat_id == chat_id, ConversationStateRow.user_id == user_id)
-            .execution_options(synchronize_session=False)
-        )
+        key = (chat_id, user_id)
+        known, held = self._seen(key)
+        if known and held is None:
+            return
+        await self._session.execute(_CLEAR, {"chat_id": chat_id, "user_id": user_id})
+        self._remember(key, None)

@@ -1,5 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
 from bot.domain.records import ConversationState
 from storage.database import Database
 
@@ -22,3 +28,68 @@ async def test_save_load_overwrite_clear(database: Database) -> None:
         await uow.conversations.clear(1, 2)
         assert await uow.conversations.load(1, 2) is None
         assert await uow.conversations.load(1, 3) == ConversationState("other", "start")
+
+
+@pytest.fixture
+def writes(database: Database) -> Iterator[list[str]]:
+    """The INSERT, UPDATE and DELETE statements sent to the database."""
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            seen.append(statement.split(None, 1)[0].upper())
+
+    event.listen(database.engine.sync_engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(database.engine.sync_engine, "before_cursor_execute", record)
+
+
+async def test_clearing_a_state_found_absent_writes_nothing(database: Database, writes: list[str]) -> None:
+    async with database.uow() as uow:
+        assert await uow.conversations.load(1, 2) is None
+        await uow.conversations.clear(1, 2)
+        await uow.commit()
+    assert writes == []
+
+
+async def test_saving_the_loaded_state_unchanged_writes_nothing(
+    database: Database, writes: list[str]
+) -> None:
+    async with database.uow() as uow:
+        await uow.conversations.save(1, 2, ConversationState("register", "ask_name", {"tries": 1}))
+        await uow.commit()
+    writes.clear()
+    async with database.uow() as uow:
+        state = await uow.conversations.load(1, 2)
+        assert state is not None
+        await uow.conversations.save(1, 2, ConversationState(state.flow, state.step, dict(state.data)))
+        await uow.commit()
+    assert writes == []
+
+
+async def test_a_loaded_state_changed_in_place_is_saved(database: Database) -> None:
+    async with database.uow() as uow:
+        await uow.conversations.save(1, 2, ConversationState("register", "ask_name", {"tries": 1}))
+        await uow.commit()
+    async with database.uow() as uow:
+        state = await uow.conversations.load(1, 2)
+        assert state is not None
+        state.data["tries"] = 2
+        await uow.conversations.save(1, 2, state)
+        await uow.commit()
+    async with database.uow() as uow:
+        assert await uow.conversations.load(1, 2) == ConversationState("register", "ask_name", {"tries": 2})
+
+
+async def test_what_was_seen_is_forgotten_after_a_rollback(database: Database, writes: list[str]) -> None:
+    async with database.uow() as uow:
+        assert await uow.conversations.load(1, 2) is None
+        await uow.rollback()
+        async with database.uow() as other:
+            await other.conversations.save(1, 2, ConversationState("register", "ask_name"))
+            await other.commit()
+        await uow.conversations.clear(1, 2)
+        await uow.commit()
+    async with database.uow() as uow:
+        assert await uow.conversations.load(1, 2) is None
+    assert writes == ["INSERT", "DELETE"]

@@ -1,0 +1,100 @@
+"""The one-trip aiosqlite adapter: same results as the stock adapter, fewer trips to the worker thread."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import aiosqlite
+import pytest
+from sqlalchemy import text
+
+from storage.database import Database
+from storage.sqlite_driver import OneTripConnection
+
+
+@pytest.fixture
+def trips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The name of every function sent to an aiosqlite worker thread."""
+    sent: list[str] = []
+    original: Any = aiosqlite.Connection._execute
+
+    async def counting(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append(getattr(fn, "__name__", repr(fn)))
+        return await original(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counting)
+    return sent
+
+
+async def _warm(database: Database) -> None:
+    """Open the pooled connection, so that connecting does not count."""
+    async with database.session() as session:
+        await session.execute(text("SELECT 1"))
+
+
+async def test_a_select_is_one_trip_and_returns_its_rows(database: Database, trips: list[str]) -> None:
+    await _warm(database)
+    async with database.engine.connect() as connection:
+        trips.clear()
+        result = await connection.execute(text("SELECT 1 AS a, 'x' AS b UNION ALL SELECT 2, 'y'"))
+        assert trips == ["_run"]
+        assert list(result.keys()) == ["a", "b"]
+        assert [tuple(row) for row in result] == [(1, "x"), (2, "y")]
+
+
+async def test_counters_of_writes(database: Database) -> None:
+    async with database.engine.begin() as connection:
+        await connection.execute(text("CREATE TEMP TABLE t (id INTEGER PRIMARY KEY, v TEXT)"))
+        inserted = await connection.execute(text("INSERT INTO t (v) VALUES ('a')"))
+        assert inserted.rowcount == 1
+        assert inserted.lastrowid == 1
+        many = await connection.execute(text("INSERT INTO t (v) VALUES (:v)"), [{"v": "b"}, {"v": "c"}])
+        assert many.rowcount == 2
+        updated = await connection.execute(text("UPDATE t SET v = 'z' WHERE id > 1"))
+        assert updated.rowcount == 2
+        returned = await connection.execute(text("INSERT INTO t (v) VALUES ('d') RETURNING id, v"))
+        assert [tuple(row) for row in returned] == [(4, "d")]
+
+
+async def test_begin_travels_with_the_first_statement(database: Database, trips: list[str]) -> None:
+    await _warm(database)
+    trips.clear()
+    async with database.uow() as uow:
+        assert await uow.updates.claim(1, datetime.now(UTC))
+        raw = await (await uow.session.connection()).get_raw_connection()
+        adapted = raw.dbapi_connection
+        assert isinstance(adapted, OneTripConnection)
+        # The write lock is held from the first statement on, as BEGIN IMMEDIATE promises.
+        assert adapted._connection._connection.in_transaction
+        await uow.commit()
+    assert trips == ["_run", "commit"]
+
+
+async def test_an_empty_transaction_costs_no_trip(database: Database, trips: list[str]) -> None:
+    await _warm(database)
+    trips.clear()
+    async with database.uow() as uow:
+        await uow.session.connection()
+        await uow.commit()
+    async with database.uow() as uow:
+        await uow.session.connection()
+    assert trips == []
+
+
+async def test_a_rollback_undoes_the_transaction(database: Database) -> None:
+    async with database.uow() as uow:
+        assert await uow.updates.claim(7, datetime.now(UTC))
+        await uow.rollback()
+        assert await uow.updates.claim(7, datetime.now(UTC))
+    async with database.uow() as uow:
+        assert await uow.updates.claim(7, datetime.now(UTC))
+
+
+async def test_a_failed_statement_raises_the_usual_error(database: Database) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    async with database.engine.connect() as connection:
+        with pytest.raises(OperationalError):
+            await connection.execute(text("SELECT * FROM no_such_table"))
+        assert (await connection.execute(text("SELECT 2"))).scalar() == 2
