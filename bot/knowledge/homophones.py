@@ -37,6 +37,14 @@ def _fold(syllable: str) -> str:
     return syllable
 
 
+# Two-character terms that a homophone typo is corrected to. Any two-character word is one sound away from
+# dozens of everyday ones (厂职 would become 厂子, 县里退休 县离退休, 找人 招人), so only our central terms,
+# whose misspellings are common (认正, 人证, 丧藏, 扶恤), are corrected at this length.
+CORE_PAIRS: frozenset[str] = frozenset(
+    {"认证", "年审", "丧葬", "抚恤", "存折", "社保", "遗属", "冒领", "停发", "补发", "异地", "养老", "退休"}
+)
+
+
 class HomophoneMatcher:
     def __init__(
         self,
@@ -52,6 +60,8 @@ class HomophoneMatcher:
         self._by_key: dict[tuple[str, ...], set[str]] = {}
         self._targets = {t for t in targets if 2 <= len(t) <= 4}
         for word in self._targets:
+            if len(word) == 2 and word not in CORE_PAIRS:
+                continue
             key = self._key(word)
             if key is not None:
                 self._by_key.setdefault(key, set()).add(word)
@@ -69,10 +79,11 @@ class HomophoneMatcher:
                 if any(fixed[start : start + length]):
                     continue
                 window = "".join(chars[start : start + length])
-                if _FUNCTION_CHARS.intersection(window):
-                    continue
+                # A term spelt right is kept whole, even one with a particle in it (出不了门).
                 if window in self._targets:
                     fixed[start : start + length] = [True] * length
+                    continue
+                if _FUNCTION_CHARS.intersection(window):
                     continue
                 word = None if self._is_word(window) else self._match(window)
                 if word is not None:
@@ -92,6 +103,18 @@ class HomophoneMatcher:
                 same = sum(a == b for a, b in zip(word, window, strict=True))
                 # Half the characters in common at least: a different word that merely sounds alike (a
                 # name, another term) is not a typo of ours.
-                if same >= 1 and same * 2 >= len(window) - 1:
+                if same >= 1 and same * 2 >= len(window) - 1 and not self._edge_of_a_word(window, word):
                     return word
         return None
+
+    def _edge_of_a_word(self, window: str, word: str) -> bool:
+        """Whether the only difference is at one end of the window, next to a whole word: in "县里退休"
+        or "会帮退休" the stretch 里退休 / 帮退休 is a word (退休) with its neighbour, not a typo of 离退休 /
+        办退休."""
+        for cut in range(1, len(window)):
+            head, tail = window[:cut], window[cut:]
+            if head != word[:cut] and tail == word[cut:] and len(tail) >= 2 and self._is_word(tail):
+                return True
+            if tail != word[cut:] and head == word[:cut] and len(head) >= 2 and self._is_word(head):
+                return True
+        return False

@@ -166,6 +166,9 @@ CONCEPTS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "候鸟",
             "住外地",
             "两头住",
+            "住半年",
+            "过冬",
+            "候鸟式",
         ),
         (
             "elsewhere",
@@ -558,6 +561,8 @@ CONCEPTS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "misspelled",
             "typo",
             "update",
+            "put right",
+            "error",
         ),
     ),
     "@personal_data": (
@@ -700,6 +705,8 @@ CONCEPTS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "community centre",
             "community center",
             "place to meet",
+            "recreation",
+            "clubhouse facilities",
         ),
     ),
     "@activity": (
@@ -801,6 +808,29 @@ CONCEPTS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("网上", "网络", "线上", "手机", "远程", "视频", "微信", "app"),
         ("online", "internet", "phone", "app", "video", "smartphone", "remotely"),
     ),
+    # Who does what at each level: a concept of its own, so "市 区 街道 社区各管什么" finds the entries
+    # that divide the work, not every entry that names the community.
+    "@division": (
+        (
+            "各管",
+            "分别管",
+            "分别负责",
+            "各自负责",
+            "各负责",
+            "分工",
+            "各级",
+            "四级",
+            "哪一级",
+            "每一级",
+            "谁管什么",
+        ),
+        ("vs", "versus", "each level", "respectively", "division of", "who does what", "which level"),
+    ),
+    # Sums asked for ("丧葬费加抚恤费一共多少"): the entries that give a total.
+    "@total": (
+        ("一共", "总共", "合计", "加起来", "加一起", "总额", "总数", "总人数", "一起多少"),
+        ("in total", "total", "altogether", "combined", "added together"),
+    ),
     "@family": (
         (
             "家属",
@@ -851,8 +881,36 @@ CONCEPTS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ),
     ),
     "@proxy": (
-        ("代办", "委托", "代理", "帮忙办", "代领", "替他办", "替她办", "委托人", "别人办"),
-        ("on behalf", "proxy", "someone else", "authorise", "authorize", "delegate", "for him", "for her"),
+        (
+            "代办",
+            "委托",
+            "代理",
+            "帮忙办",
+            "代领",
+            "替他办",
+            "替她办",
+            "委托人",
+            "别人办",
+            "替我",
+            "帮我办",
+            "替老人",
+            "代替",
+            "让别人",
+            "叫别人",
+        ),
+        (
+            "on behalf",
+            "proxy",
+            "someone else",
+            "authorise",
+            "authorize",
+            "delegate",
+            "for him",
+            "for her",
+            "for me",
+            "in my place",
+            "instead of me",
+        ),
     ),
     "@benefit_cert": (
         ("待遇证", "养老保险待遇证", "基本养老保险待遇证", "养老证", "退休证"),
@@ -890,6 +948,9 @@ TYPOS: Mapping[str, str] = {
     "退修": "退休",
     "遗嘱津贴": "遗属津贴",
     "抚血": "抚恤",
+    # Words of Taiwan and Hong Kong usage, read as the mainland words our texts use.
+    "影本": "复印件",
+    "正本": "原件",
 }
 
 # Words that carry no meaning for retrieval: particles, pronouns, politeness, question frames.

@@ -78,3 +78,29 @@ def test_singing_in_the_community_is_not_chit_chat(answerer: Answerer) -> None:
     answer = answerer.answer("社区组织老人唱歌跳舞吗")
     assert not answer.handoff
     assert answer.entry_id == "sm-activities"
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [("扶恤金去哪里办", "抚恤金去哪里办"), ("年伸要带啥", "年审要带啥"), ("生存认怔", "生存认证")],
+)
+def test_homophone_typos_of_our_terms_are_read_as_the_terms(
+    answerer: Answerer, typed: str, read: str
+) -> None:
+    assert answerer.analyzer.analyse(typed).text == read
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Regression: everyday words one sound away from a term were "corrected" into it.
+        "可以晚点办吗",  # 晚点 is not 网点
+        "县里退休的人一共有多少",  # 里退休 is not 离退休
+        "社区会帮退休人员做哪些事",  # 帮退休 is not 办退休
+        "能找人代办吗",  # 找人 is not 招人
+        "冬天取暖费还是原单位出吗",
+        "腿脚不好出不了门",
+    ],
+)
+def test_everyday_words_are_not_taken_for_typos(answerer: Answerer, text: str) -> None:
+    assert answerer.analyzer.analyse(text).text == text
