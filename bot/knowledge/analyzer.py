@@ -34,6 +34,17 @@ class Analysis:
     units: list[Unit] = field(default_factory=list)
     text: str = ""  # the normalised text (Simplified, lower case), typos corrected
 
+    def with_concept(self, concept: str) -> Analysis:
+        """This analysis with one more concept the text implies (unchanged when it has it already)."""
+        if concept in self.tokens:
+            return self
+        return Analysis(
+            [*self.tokens, concept],
+            self.bigrams,
+            [*self.units, Unit(concept, frozenset({concept}))],
+            self.text,
+        )
+
 
 def stem(word: str) -> str:
     """A light English stemmer: enough to make "pensions", "certified" and "retiring" meet their roots."""

@@ -32,6 +32,8 @@ ENTRY_THRESHOLD = 0.35
 PASSAGE_THRESHOLD = 0.6
 # How many of the retriever's best the ranker chooses among.
 CANDIDATES = 10
+# The concept of living away from home, implied by a place lived in ("我在广州带外孙").
+ELSEWHERE = "@elsewhere"
 # A second part of the question is answered by one of the whole question's best few.
 SECOND_CANDIDATES = 6
 PASSAGE_CHARS = 400
@@ -179,6 +181,8 @@ class Answerer:
         language = language or detect_language(question)
         t = self.translator(language)
         analysis = self.analyzer.analyse(question)
+        if self._scope.lives_elsewhere(question):
+            analysis = analysis.with_concept(ELSEWHERE)
         reason = self._scope.out_of_scope(question)
         hits = self._rank(question, analysis, clause_count(question))
         top = hits[0] if hits else None

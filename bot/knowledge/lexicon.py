@@ -198,6 +198,12 @@ CONCEPTS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "my daughter's place",
             "away from home",
             "out of province",
+            "hometown",
+            "home town",
+            "go back home",
+            "travel back",
+            "return home",
+            "my home province",
         ),
     ),
     "@bank": (
@@ -807,6 +813,12 @@ CONCEPTS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "@online": (
         ("网上", "网络", "线上", "手机", "远程", "视频", "微信", "app"),
         ("online", "internet", "phone", "app", "video", "smartphone", "remotely"),
+    ),
+    # The street office is one level of the work, the community another: 街道 is both a place of the
+    # community's work (@community) and a level of its own, so "街道负责什么" finds the street's duties.
+    "@street": (
+        ("街道", "街道办", "街道办事处", "街道劳动保障服务所", "劳动保障服务所"),
+        ("street office", "street", "subdistrict", "sub-district"),
     ),
     # Who does what at each level: a concept of its own, so "市 区 街道 社区各管什么" finds the entries
     # that divide the work, not every entry that names the community.
@@ -1624,6 +1636,10 @@ OFF_TOPIC_ZH: tuple[str, ...] = (
     "填志愿",
     "报志愿",
     "房价",
+    "过户",
+    "契税",
+    "房产税",
+    "交多少税",
     "装修",
     "养老金涨",
     "调整方案",

@@ -31,23 +31,40 @@ class ScopeGuard:
             return "off-topic"
         return None
 
+    def lives_elsewhere(self, text: str) -> bool:
+        """Whether the question says the asker lives in (or moved to) another place: "我在广州带外孙",
+        "moved to Shenzhen". Such a question is about living elsewhere, not about that place's rules."""
+        norm = normalise(text)
+        return any(not foreign for foreign in self._places_zh(norm)) or any(
+            not foreign for foreign in self._places_en(norm)
+        )
+
     def _names_other_place_zh(self, norm: str) -> bool:
+        return any(self._places_zh(norm))
+
+    def _places_zh(self, norm: str) -> list[bool]:
+        """For each mention of another place: True when it is named as such, False when lived in."""
+        found = []
         for place in self._zh_places:
             start = norm.find(place)
             while start >= 0:
                 before = norm[max(0, start - 4) : start]
-                if not any(before.endswith(verb) or verb in before for verb in lexicon.RESIDENCE_ZH):
-                    return True
+                found.append(
+                    not any(before.endswith(verb) or verb in before for verb in lexicon.RESIDENCE_ZH)
+                )
                 start = norm.find(place, start + 1)
-        return False
+        return found
 
     def _names_other_place_en(self, norm: str) -> bool:
+        return any(self._places_en(norm))
+
+    def _places_en(self, norm: str) -> list[bool]:
         words = _WORD.findall(norm)
+        found = []
         for place in self._en_places:
             for start in range(len(words) - len(place) + 1):
                 if tuple(words[start : start + len(place)]) != place:
                     continue
                 before = words[max(0, start - 6) : start]
-                if not lexicon.RESIDENCE_EN.intersection(before):
-                    return True
-        return False
+                found.append(not lexicon.RESIDENCE_EN.intersection(before))
+        return found

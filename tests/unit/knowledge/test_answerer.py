@@ -104,3 +104,16 @@ def test_homophone_typos_of_our_terms_are_read_as_the_terms(
 )
 def test_everyday_words_are_not_taken_for_typos(answerer: Answerer, text: str) -> None:
     assert answerer.analyzer.analyse(text).text == text
+
+
+@pytest.mark.parametrize(
+    "question", ["我在广州带外孙 认证怎么办", "I moved to Shenzhen, how do I do the yearly check?"]
+)
+def test_a_place_lived_in_means_living_elsewhere_not_another_region(
+    answerer: Answerer, question: str
+) -> None:
+    answer = answerer.answer(question)
+    assert not answer.handoff
+    entry = answerer.entry(answer.entry_id or "")
+    assert entry is not None
+    assert entry.id in {"cert-living-elsewhere", "away-moving-checklist", "cert-remote-form"}
