@@ -4,11 +4,14 @@ source line and buttons, "More", free text at the main menu, the question's own 
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import pytest
 
 from bot.emulator import BotMessage
 from bot.flows import buttons, policy
 from bot.i18n import I18n
+from bot.knowledge.model import Passage
 from bot.knowledge.provider import KnowledgeProvider
 from tests.integration.chat import en, joined, reply_labels
 from tests.integration.conftest import BotApp
@@ -104,3 +107,42 @@ async def test_an_out_of_scope_question_gets_an_honest_answer_and_a_person(bot_a
     )
     assert source_label("zh_Hans") not in reply.text
     assert reply.button_texts() == [en(buttons.ASK_PERSON), en(buttons.MAIN_MENU)]
+
+
+# A long passage of a notice ingested in Traditional characters (made up), so that "More" has more to show.
+NOTICE = Passage(
+    990001,
+    "關於老年人乘車優待證辦理的通知",
+    "二、辦理材料",
+    "申請老年人乘車優待證，請攜帶本人身份證原件和近期一寸免冠照片兩張，到居住地社區服務站登記。"
+    + "社區每月集中報送縣交通運輸局，審核通過後由社區通知本人領取。" * 12,
+)
+
+
+@pytest.fixture
+async def ingested_notice() -> AsyncIterator[None]:
+    """The notice among the passages of the process's answerer (the one the bot uses), then gone again."""
+    answerer = await KnowledgeProvider().get()
+    before = answerer.passages
+    answerer.set_passages([NOTICE])
+    yield
+    answerer.set_passages(before)
+
+
+@pytest.mark.usefixtures("ingested_notice")
+async def test_a_notice_s_passage_is_quoted_in_the_question_s_script(bot_app: BotApp) -> None:
+    await register(bot_app)
+
+    await bot_app.says(USER, "乘车优待证要带什么材料")
+    answer = last_message(bot_app)
+    assert HANS.gettext("From a notice:") in answer.text
+    assert "近期一寸免冠照片两张" in answer.text  # Simplified, though the notice is Traditional
+    assert "关于老年人乘车优待证办理的通知" in answer.text
+    assert answer.button_texts() == [en(policy.MORE), en(buttons.ASK_PERSON), en(buttons.MAIN_MENU)]
+
+    await bot_app.presses(USER, answer.message_id, answer.callback_data(en(policy.MORE)))
+    details = last_message(bot_app)
+    assert details.message_id != answer.message_id
+    assert "审核通过后由社区通知本人领取" in details.text
+    assert "審核" not in details.text
+    assert source_label("zh_Hans") in details.text
