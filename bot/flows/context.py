@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -91,13 +92,25 @@ class Context:
         if not typed:
             return None
         for label in labels:
-            if any(normalise_label(shown) == typed for shown in self.i18n.all_translations(label)):
+            if typed in _normalised_translations(self.i18n, label):
                 return label
         return None
 
     def use_locale(self, locale: str) -> None:
         self.t = self.i18n.translator(locale)
         self.account = replace(self.account, locale=self.t.locale)
+
+
+# Every text is matched against many labels; the catalogs do not change once loaded.
+_NORMALISED: weakref.WeakKeyDictionary[I18n, dict[str, frozenset[str]]] = weakref.WeakKeyDictionary()
+
+
+def _normalised_translations(i18n: I18n, label: str) -> frozenset[str]:
+    cache = _NORMALISED.setdefault(i18n, {})
+    found = cache.get(label)
+    if found is None:
+        found = cache[label] = frozenset(normalise_label(shown) for shown in i18n.all_translations(label))
+    return found
 
 
 def join(*parts: str | None) -> str:

@@ -35,8 +35,8 @@ def relation(ctx: Context, value: str) -> str:
 
 
 async def community_name(ctx: Context) -> str | None:
-    profile = await accounts.profile(ctx.uow, ctx.account)
-    return profile.community.name if profile.community is not None else None
+    unit = await accounts.community(ctx.uow, ctx.account)
+    return unit.name if unit is not None else None
 
 
 async def contact_lead(ctx: Context) -> str:

@@ -53,6 +53,8 @@ class Renderer:
                 trim_blocks=True,
                 lstrip_blocks=True,
                 keep_trailing_newline=False,
+                # Templates ship with the code: no need to stat their files on every render.
+                auto_reload=False,
             )
             env.install_gettext_translations(t.translations, newstyle=True)  # type: ignore[attr-defined]
             env.globals["t"] = t
