@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.i18n import I18n, Translator
-from bot.knowledge import wording
+from bot.knowledge import lexicon, wording
 from bot.knowledge.analyzer import Analysis, Analyzer
 from bot.knowledge.facets import FacetProfile
 from bot.knowledge.language import EN, ZH_HANS, ZH_HANT, detect_language
@@ -148,7 +148,9 @@ class Answerer:
                     analysis = analyse(piece)
                     answer_tokens += analysis.tokens
                     bigrams += analysis.bigrams
-        return IndexedDocument(question_tokens, answer_tokens, bigrams)
+        said = {*question_tokens, *answer_tokens}
+        implied = {c for t in said for c in lexicon.IMPLIES.get(t, ())} - said
+        return IndexedDocument(question_tokens, answer_tokens, bigrams, sorted(implied))
 
     def set_passages(self, passages: Sequence[Passage]) -> None:
         """Replace the ingested passages (e.g. after `kb ingest`, or once loaded from the database)."""

@@ -169,6 +169,10 @@ CONCEPTS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "住半年",
             "过冬",
             "候鸟式",
+            "国外",
+            "出国",
+            "海外",
+            "在国外",
         ),
         (
             "elsewhere",
@@ -204,6 +208,8 @@ CONCEPTS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "travel back",
             "return home",
             "my home province",
+            "abroad",
+            "overseas",
         ),
     ),
     "@bank": (
@@ -313,6 +319,9 @@ CONCEPTS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "上家里",
             "来我家",
             "到我家",
+            "在医院",
+            "医院里",
+            "人在医院",
         ),
         (
             "bedridden",
@@ -948,6 +957,21 @@ CONCEPTS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 # Misspellings that are not homophones (those the pinyin matcher finds by itself): wrong character shapes
 # and spoken forms.
+# Concepts a concept implies: certification, pay day, banks, suspension and restoration are all about the
+# pension ("where is the pension certification done" is fully answered by the entry saying where
+# certification is done); funeral and survivor payments are about a death.
+IMPLIES: Mapping[str, tuple[str, ...]] = {
+    "@cert": ("@pension",),
+    "@payday": ("@pension",),
+    "@bank": ("@pension",),
+    "@suspend": ("@pension",),
+    "@restore": ("@pension",),
+    "@overpay": ("@pension", "@death"),
+    "@funeral": ("@death",),
+    "@survivor": ("@death",),
+    "@death_docs": ("@death",),
+}
+
 TYPOS: Mapping[str, str] = {
     "存拆": "存折",
     "存扎": "存折",
@@ -1640,12 +1664,23 @@ OFF_TOPIC_ZH: tuple[str, ...] = (
     "契税",
     "房产税",
     "交多少税",
+    "上调",
+    "涨幅",
+    "涨了多少",
+    "话费",
+    "充值",
     "装修",
     "养老金涨",
     "调整方案",
     "涨多少",
 )
 OFF_TOPIC_EN: tuple[str, ...] = (
+    "phone credit",
+    "top up",
+    "top-up",
+    "recharge",
+    "pension increase",
+    "pension rise",
     "reimbursement rate",
     "reimbursement ratio",
     "train ticket",

@@ -25,6 +25,9 @@ class IndexedDocument:
     question_tokens: Sequence[str]  # how people ask: questions and keywords
     answer_tokens: Sequence[str]  # what it says
     bigrams: Sequence[str]
+    # Concepts the document is about without saying them (certification is about the pension): they
+    # count for coverage, not for the score.
+    implied: Sequence[str] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +58,7 @@ class Retriever:
         self._questions = BM25([d.question_tokens for d in documents])
         self._answers = BM25([d.answer_tokens for d in documents])
         self._bigrams = BM25([d.bigrams for d in documents])
-        self._vocab = [set(d.question_tokens) | set(d.answer_tokens) for d in documents]
+        self._vocab = [set(d.question_tokens) | set(d.answer_tokens) | set(d.implied) for d in documents]
         self.size = len(documents)
 
     def weight(self, token: str) -> float:

@@ -117,3 +117,9 @@ def test_a_place_lived_in_means_living_elsewhere_not_another_region(
     entry = answerer.entry(answer.entry_id or "")
     assert entry is not None
     assert entry.id in {"cert-living-elsewhere", "away-moving-checklist", "cert-remote-form"}
+
+
+def test_an_entry_about_certification_covers_the_pension_it_implies(answerer: Answerer) -> None:
+    answer = answerer.answer("Where do I go for the pension certification?")
+    assert answer.entry_id == "cert-where"
+    assert answer.confidence == 1.0
