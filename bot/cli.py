@@ -16,7 +16,7 @@ from bot.config import Settings, SettingsError, load_settings
 log = logging.getLogger("retiree_bot")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, with_knowledge: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="retiree-bot", description="Telegram service for enterprise retirees, families and staff."
     )
@@ -60,9 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
     updates.add_argument("-n", "--updates", type=int, default=2000, help="updates per framework")
     updates.add_argument("--framework", choices=["aiogram", "ptb"], action="append", default=None)
     updates.add_argument("--json", action="store_true", help="print one JSON list")
-    from bot.knowledge.commands import add_commands
+    if with_knowledge:
+        from bot.knowledge.commands import add_commands
 
-    add_commands(commands, bench_commands)
+        add_commands(commands, bench_commands)
     from bot.commands import cert
 
     cert.add_commands(commands, bench_commands)
@@ -75,7 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    # The worker runs for days: it should not hold the knowledge base's word lists (tens of MB) it never uses.
+    args = build_parser(with_knowledge=arguments[:1] != ["worker"]).parse_args(arguments)
     try:
         settings = load_settings()
         logging.basicConfig(
@@ -95,11 +98,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.knowledge.commands import dispatch
+    if args.command != "worker":
+        from bot.knowledge.commands import dispatch
 
-    handled = await dispatch(args, settings)
-    if handled is not None:
-        return handled
+        handled = await dispatch(args, settings)
+        if handled is not None:
+            return handled
     from bot.commands import cert
 
     handled = await cert.dispatch(args, settings)

@@ -5,18 +5,23 @@
    aiogram. rate = messages / seconds from start to drained; ratio = rate / L; http_429 = calls the emulator
    refused for exceeding a limit during our runs (goal: 0).
 2. The same messages to the same chats with aiogram-broadcaster, against the same emulator and limit.
-3. peak_rss_mb: this process's peak resident memory after draining the 10,000 (sender, aiogram, SQLite).
-4. enqueue_per_s: 1,000,000 rows queued through the Outbox port (Outbox.enqueue_many, 10,000 rows a
-   transaction; COPY underneath) into a throwaway PostgreSQL database (BENCH_PG_URL, default the local test
-   server); null when none answers.
+3. peak_rss_mb: the peak resident memory (VmHWM) of a separate `retiree-bot worker --drain` process on
+   aiogram (the default framework) that drains 10,000 messages; peak_rss_mb_ptb: the same on
+   python-telegram-bot. The worker loads only what sending needs; `import aiogram` alone is most of the
+   aiogram figure (its pydantic models build every type's schema at import).
+4. enqueue_per_s: 1,000,000 rows queued through the Outbox port into a throwaway PostgreSQL database
+   (BENCH_PG_URL, default the local test server), as a broadcast does: Outbox.enqueue_fanout, one
+   template to 100,000 recipients a transaction. enqueue_many_per_s: the generic path
+   (Outbox.enqueue_many of distinct OutboxMessages, 100,000 a transaction) on 200,000 rows. Null when no
+   server answers.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
-import resource
 import secrets
 import sys
 import tempfile
@@ -59,8 +64,6 @@ async def bench_delivery(settings: Settings, *, quick: bool = False) -> dict[str
             before = len(await control.call("limit_breaches"))
             ours = await _drain_ours(base_url, chats, limit)
             http_429 += len(await control.call("limit_breaches")) - before
-            if limit == 1000:
-                figures["peak_rss_mb"] = round(_peak_rss_mb(), 1)
             # A fresh window (and a pause longer than the per-chat second) before the peer's turn.
             await asyncio.sleep(1.1)
             await control.call("limits", global_per_s=limit, per_chat_per_s=1, per_group_per_min=20)
@@ -76,8 +79,14 @@ async def bench_delivery(settings: Settings, *, quick: bool = False) -> dict[str
             await asyncio.sleep(1.1)
         figures["http_429"] = http_429
         figures["emulator_ceiling"] = round(await _emulator_ceiling(base_url, control), 1)
+        await control.call("limits", global_per_s=1000, per_chat_per_s=1, per_group_per_min=20)
+        for framework, key in (("aiogram", "peak_rss_mb"), ("ptb", "peak_rss_mb_ptb")):
+            await asyncio.sleep(1.1)  # the per-chat second of the previous run's chats
+            drained = await _worker_rss(base_url, framework, large)
+            figures[key] = drained["peak_rss_mb"]
+            figures[f"worker_sent_{framework}"] = drained["sent"]
     figures["enqueue_rows"] = rows
-    figures["enqueue_per_s"] = await _enqueue_rate(rows)
+    figures.update(await _enqueue_rates(rows, rows // 5))
     return figures
 
 
@@ -188,7 +197,54 @@ async def _emulator_ceiling(base_url: str, control: ControlClient) -> float:
         return count / (time.perf_counter() - started)
 
 
-async def _enqueue_rate(rows: int) -> float | None:
+async def _worker_rss(base_url: str, framework: str, count: int) -> dict[str, Any]:
+    """`retiree-bot worker --drain` in a process of its own, draining `count` queued messages; what it
+    printed (its peak memory included)."""
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite+aiosqlite:///{Path(folder) / 'worker.sqlite3'}"
+        await upgrade(url)
+        database = Database.from_url(url)
+        try:
+            async with database.uow() as uow:
+                template = OutboxMessage(
+                    chat_id=0, category=MessageCategory.BROADCAST, dedupe_key="-", text=TEXT
+                )
+                await uow.outbox.enqueue_fanout(
+                    template, ((c, None, f"w-{c}") for c in range(FIRST_USER, FIRST_USER + count))
+                )
+                await uow.commit()
+        finally:
+            await database.dispose()
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DELIVERY_", "BOT_", "QUIET_"))}
+        env.update(
+            BOT_TOKEN=TOKEN,
+            BOT_FRAMEWORK=framework,
+            TELEGRAM_API_BASE=base_url,
+            DATABASE_URL=url,
+            DELIVERY_RATE="1000",
+            DELIVERY_BATCH_SIZE="1000",
+            DELIVERY_CONCURRENCY="64",
+            DELIVERY_POLL_SECONDS="0.02",
+            QUIET_HOURS="off",
+            LOG_LEVEL="WARNING",
+        )
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "worker",
+            "--drain",
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        out, _ = await asyncio.wait_for(process.communicate(), 600)
+        if process.returncode != 0:
+            raise RuntimeError(f"the {framework} worker exited with {process.returncode}")
+        result: dict[str, Any] = json.loads(out.decode().strip().splitlines()[-1])
+        return result
+
+
+async def _enqueue_rates(rows: int, generic_rows: int) -> dict[str, Any]:
     import asyncpg
 
     admin_url = os.environ.get("BENCH_PG_URL", DEFAULT_PG)
@@ -196,7 +252,7 @@ async def _enqueue_rate(rows: int) -> float | None:
     try:
         admin = await asyncpg.connect(dsn, timeout=5)
     except (OSError, TimeoutError, asyncpg.PostgresError):
-        return None
+        return {"enqueue_per_s": None, "enqueue_many_per_s": None}
     name = f"rb_bench_{secrets.token_hex(6)}"
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')
@@ -204,22 +260,10 @@ async def _enqueue_rate(rows: int) -> float | None:
         await upgrade(url)
         database = Database.from_url(url)
         try:
-            chunk = 10_000
-            started = time.perf_counter()
-            for start in range(0, rows, chunk):
-                messages = [
-                    OutboxMessage(
-                        chat_id=FIRST_USER + i,
-                        category=MessageCategory.BROADCAST,
-                        dedupe_key=f"e-{i}",
-                        text=TEXT,
-                    )
-                    for i in range(start, min(rows, start + chunk))
-                ]
-                async with database.uow() as uow:
-                    await uow.outbox.enqueue_many(messages)
-                    await uow.commit()
-            return round(rows / (time.perf_counter() - started))
+            return {
+                "enqueue_per_s": await _fanout_rate(database, rows),
+                "enqueue_many_per_s": await _many_rate(database, generic_rows),
+            }
         finally:
             await database.dispose()
     finally:
@@ -227,6 +271,32 @@ async def _enqueue_rate(rows: int) -> float | None:
         await admin.close()
 
 
-def _peak_rss_mb() -> float:
-    # ru_maxrss is in kilobytes on Linux.
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+_PER_TRANSACTION = 100_000
+
+
+async def _fanout_rate(database: Database, rows: int) -> int:
+    template = OutboxMessage(chat_id=0, category=MessageCategory.BROADCAST, dedupe_key="-", text=TEXT)
+    started = time.perf_counter()
+    for start in range(0, rows, _PER_TRANSACTION):
+        recipients = (
+            (FIRST_USER + i, None, f"e-{i}") for i in range(start, min(rows, start + _PER_TRANSACTION))
+        )
+        async with database.uow() as uow:
+            await uow.outbox.enqueue_fanout(template, recipients)
+            await uow.commit()
+    return round(rows / (time.perf_counter() - started))
+
+
+async def _many_rate(database: Database, rows: int) -> int:
+    started = time.perf_counter()
+    for start in range(0, rows, _PER_TRANSACTION):
+        messages = [
+            OutboxMessage(
+                chat_id=FIRST_USER + i, category=MessageCategory.BROADCAST, dedupe_key=f"g-{i}", text=TEXT
+            )
+            for i in range(start, min(rows, start + _PER_TRANSACTION))
+        ]
+        async with database.uow() as uow:
+            await uow.outbox.enqueue_many(messages)
+            await uow.commit()
+    return round(rows / (time.perf_counter() - started))

@@ -4,7 +4,7 @@ absence of one. Areas whose features are not built yet say so plainly instead of
 from __future__ import annotations
 
 from bot.domain.records import AccountRole
-from bot.flows import buttons, handoff, policy, wording
+from bot.flows import buttons, deliveries, handoff, policy, wording
 from bot.flows.base import PRESS_A_BUTTON
 from bot.flows.context import Context, Prompt
 from bot.flows.machine import Machine
@@ -28,6 +28,7 @@ MACHINE = Machine(
         "staff": {
             "unit": "staff",
             "questions": "staff",
+            "deliveries": "staff",
             "notices": "staff",
             "certification": "@staff_certification",
             "claims": "staff",
@@ -47,8 +48,8 @@ MAIN_ROWS = [
 STAFF_ROWS = [
     [buttons.STAFF_UNIT, buttons.STAFF_NOTICES],
     [buttons.STAFF_CERTIFICATION, buttons.STAFF_CLAIMS],
-    [handoff.STAFF_QUESTIONS, buttons.SETTINGS],
-    [buttons.ASK_PERSON],
+    [handoff.STAFF_QUESTIONS, deliveries.STAFF_DELIVERIES],
+    [buttons.SETTINGS, buttons.ASK_PERSON],
     [buttons.HELP],
 ]
 PREPARED_MAIN = (buttons.DEATH_BENEFIT, buttons.ACTIVITIES)
@@ -86,6 +87,7 @@ async def on_text(ctx: Context) -> None:
         buttons.LANGUAGE,
         buttons.POLICY,
         handoff.STAFF_QUESTIONS,
+        deliveries.STAFF_DELIVERIES,
         buttons.CERTIFICATION,
         buttons.STAFF_CERTIFICATION,
     )
@@ -97,6 +99,8 @@ async def on_text(ctx: Context) -> None:
         await ctx.router.begin(ctx, "staff_certification")
     elif choice == handoff.STAFF_QUESTIONS and staff:
         await handoff.show_unanswered(ctx)
+    elif choice == deliveries.STAFF_DELIVERIES and staff:
+        ctx.send(await deliveries.report(ctx), (await menu_prompt(ctx)).keyboard)
     elif choice in prepared:
         await show(ctx, await wording.prepared_lead(ctx, choice or ""))
     elif choice == buttons.HELP:

@@ -20,7 +20,9 @@ messages in flight": a row is claimed (status `sending`, a lease), sent, and the
 Results are written in small groups, but a worker never holds more than DELIVERY_BATCH_SIZE claimed and
 unrecorded rows (it claims more only as results are committed). If the process dies between a send and
 the commit of its result, those rows are still `sending`; when their lease (DELIVERY_LEASE_SECONDS) runs
-out any worker puts them back in the queue and they are sent again. So a crash can repeat at most
+out any worker puts them back in the queue and they are sent again. A live worker renews the lease of
+the rows it holds every DELIVERY_LEASE_SECONDS / 4, so a slow one (a long 429 pause) never sees its own
+rows requeued and sent twice. So a crash can repeat at most
 DELIVERY_BATCH_SIZE messages per worker that crashed, and loses none. (Telegram offers no idempotency key,
 so no sender can do better than "the messages in flight".) A graceful stop (SIGTERM) repeats nothing: it
 finishes the sends under way, gives back what it had not tried and records everything.

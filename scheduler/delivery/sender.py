@@ -91,6 +91,7 @@ class Sender:
         self._ready: asyncio.Queue[int] = asyncio.Queue()
         self._report = DeliveryReport()
         self._outstanding = 0  # claimed and not yet recorded: the crash bound
+        self._held: set[int] = set()  # the ids of those rows, whose lease is renewed while held
         self._recorded = asyncio.Event()
         self._reported = asyncio.Event()
         self._stopping = False
@@ -123,13 +124,15 @@ class Sender:
         workers = [asyncio.create_task(self._work()) for _ in range(max(1, self.config.concurrency))]
         claimer = asyncio.create_task(self._claim_loop())
         recorder = asyncio.create_task(self._record_loop())
+        renewer = asyncio.create_task(self._renew_loop())
         try:
             await until
         finally:
             self._stopping = True
-            claimer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await claimer
+            for task in (claimer, renewer):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             for _ in workers:
                 self._ready.put_nowait(0)  # wakes idle workers so they notice the stop
             await asyncio.gather(*workers, return_exceptions=True)
@@ -171,6 +174,7 @@ class Sender:
                 await asyncio.sleep(cfg.poll_interval_s)
                 return
             self._outstanding += len(items)
+            self._held.update(item.id for item in items)
             self.stats.claimed += len(items)
             for item in items:
                 held = quiet_until(item.category, now, item.time_zone, cfg.time_zone, cfg.quiet_hours)
@@ -185,6 +189,22 @@ class Sender:
                     self._ready.put_nowait(item.chat_id)
                 else:
                     chat.append(item)  # a worker is on this chat: it sends this one after the others
+
+    async def _renew_loop(self) -> None:
+        """Renew the lease of the rows this worker holds, well before it runs out: a worker slowed down
+        (a 429 pause, a slow network) must not see its own rows requeued and sent twice."""
+        cfg = self.config
+        while True:
+            await asyncio.sleep(cfg.lease_s / 4)
+            if not self._held:
+                continue
+            try:
+                until = self._clock.now() + timedelta(seconds=cfg.lease_s)
+                await self._queue.extend(self.worker_id, sorted(self._held), until)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("renewing the lease of %d outbox rows failed", len(self._held))
 
     # ------------------------------------------------------------------------------ sending
     async def _work(self) -> None:
@@ -295,4 +315,16 @@ class Sender:
             # documented at-least-once path, so log loudly rather than crash the worker.
             log.exception("could not record %d delivery results", len(report))
         self._outstanding -= len(report)
+        self._held.difference_update(_ids(report))
         self._recorded.set()
+
+
+def _ids(report: DeliveryReport) -> list[int]:
+    return [
+        *(i for i, _ in report.sent),
+        *(i for i, _ in report.failed),
+        *(i for i, _, _ in report.retry),
+        *(i for i, _ in report.quiet),
+        *(i for i, _ in report.unreachable),
+        *report.released,
+    ]

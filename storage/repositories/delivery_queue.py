@@ -165,6 +165,19 @@ class SqlDeliveryQueue:
         items.sort(key=lambda item: (item.priority, item.id))
         return items
 
+    async def extend(self, worker: str, ids: list[int], lease_until: datetime) -> int:
+        """A slow worker keeps what it holds: without this, rows it is about to send would be requeued
+        by its own `requeue_expired` and sent twice."""
+        if not ids:
+            return 0
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(
+                update(_T)
+                .where(_T.c.id.in_(ids), _T.c.status == OutboxStatus.SENDING.value, _T.c.claimed_by == worker)
+                .values(claimed_until=lease_until)
+            )
+            return int(getattr(result, "rowcount", 0))
+
     async def record(self, worker: str, report: DeliveryReport, now: datetime) -> None:
         """Write every outcome in one transaction (so a crash loses all of them or none)."""
         if not len(report):

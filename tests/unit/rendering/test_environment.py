@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from jinja2 import UndefinedError
 
+from bot.domain.delivery import UnreachableAccount
 from bot.i18n import LOCALES
 from bot.rendering import Renderer, clip, html_message
 from bot.rendering.environment import TEMPLATES_DIR
@@ -76,6 +77,22 @@ def _context_for(name: str) -> dict[str, object]:
         "prepared.html.j2": {"feature": NASTY, "community": NASTY},
         "registered.html.j2": {"name": NASTY},
         "staff_menu.html.j2": {"units": [(NASTY, NASTY)]},
+        "staff_deliveries.html.j2": {
+            "batches": [
+                {
+                    "title": NASTY,
+                    "when": NASTY,
+                    "sent": 1,
+                    "queued": 2,
+                    "quiet": 3,
+                    "failed": 4,
+                    "unreachable": 5,
+                }
+            ],
+            "unreachable": [UnreachableAccount(1, 2, NASTY, NASTY, NASTY, family=True)],
+            "total": 3,
+            "more": 2,
+        },
         "staff_welcome.html.j2": {"unit": NASTY, "role": NASTY},
         "welcome.html.j2": {},
         "whoami.html.j2": {
