@@ -11,8 +11,8 @@ from pathlib import Path
 
 from bot.knowledge.answerer import Answer, Answerer, SourceRef, domain_words
 from bot.knowledge.index_cache import IndexCache
-from bot.knowledge.loader import DATA_DIR, KnowledgeError, load_knowledge_base
-from bot.regions import load_region_profile
+from bot.knowledge.loader import DATA_DIR, KnowledgeError, load_knowledge_base, read_documents
+from bot.regions import DEFAULT_PROFILE, load_region_profile
 
 __all__ = [
     "Answer",
@@ -30,15 +30,18 @@ _lock = threading.Lock()
 def load_answerer(
     profile_path: Path | None = None, data_dir: Path = DATA_DIR, *, cache_dir: Path | None = None
 ) -> Answerer:
-    """The answerer over the knowledge base in `data_dir`, its analysed index read from the cache in
-    `cache_dir` (default: $XDG_CACHE_HOME/retiree-bot or ./data/cache) when a previous build left one."""
-    kb = load_knowledge_base(data_dir)
-    cache = IndexCache.for_data(data_dir, cache_dir)
+    """The answerer over the knowledge base in `data_dir`, read from the index cache in `cache_dir`
+    (default: $XDG_CACHE_HOME/retiree-bot or ./data/cache) when a previous build over the same files
+    left one, and built (and cached) otherwise."""
+    profile = load_region_profile(profile_path)
+    cache = IndexCache.for_data(data_dir, profile_path or DEFAULT_PROFILE, cache_dir)
     warm = cache.load()
-    analyzer = warm.analyzer(domain_words(kb)) if warm else None
-    answerer = Answerer(kb, load_region_profile(profile_path), analyzer=analyzer)
-    if warm is None:
-        cache.save(answerer.analyzer)
+    if warm is not None:
+        kb = load_knowledge_base(data_dir, warm.documents)
+        return Answerer(kb, profile, analyzer=warm.analyzer(domain_words(kb)), index_state=warm.index_state)
+    documents = read_documents(data_dir)
+    answerer = Answerer(load_knowledge_base(data_dir, documents), profile)
+    cache.save(documents, answerer)
     return answerer
 
 

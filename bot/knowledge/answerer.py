@@ -9,16 +9,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.i18n import I18n, Translator
-from bot.knowledge import lexicon, wording
+from bot.knowledge import wording
 from bot.knowledge.analyzer import Analysis, Analyzer
-from bot.knowledge.facets import FacetProfile
+from bot.knowledge.entry_index import PLACEHOLDER, EntryIndex
 from bot.knowledge.language import EN, ZH_HANS, ZH_HANT, detect_language
 from bot.knowledge.mentions import clause_count, mentioned_regions
-from bot.knowledge.model import LANGUAGES, MAX_ANSWER_CHARS, Entry, KnowledgeBase, Passage
+from bot.knowledge.model import MAX_ANSWER_CHARS, Entry, KnowledgeBase, Passage
 from bot.knowledge.normalise import is_han, to_simplified, to_traditional
-from bot.knowledge.paraphrase import ParaphraseIndex
 from bot.knowledge.parts import PartFinder
 from bot.knowledge.ranking import Candidate, Ranker
 from bot.knowledge.retriever import Hit, IndexedDocument, Retriever
@@ -37,7 +37,6 @@ ELSEWHERE = "@elsewhere"
 # A second part of the question is answered by one of the whole question's best few.
 SECOND_CANDIDATES = 6
 PASSAGE_CHARS = 400
-_PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")
 
 
 def passage_in(passage: Passage, language: str) -> Passage:
@@ -93,8 +92,10 @@ class Answerer:
         passages: Sequence[Passage] = (),
         i18n: I18n | None = None,
         analyzer: Analyzer | None = None,
+        index_state: Sequence[Any] | None = None,
     ) -> None:
-        """`analyzer`: one built for this knowledge base (`analyzer_for(kb)`, or from the index cache)."""
+        """`analyzer`: one built for this knowledge base (`analyzer_for(kb)`, or from the index cache);
+        `index_state`: the entry index's state as a previous build over the same files left it."""
         self.kb = kb
         self.profile = profile
         self._i18n = i18n
@@ -103,18 +104,20 @@ class Answerer:
         self._scope = ScopeGuard(own)
         self._entries = kb.entries
         self._by_id = {e.id: e for e in kb.entries}
+        self._position = {e.id: i for i, e in enumerate(kb.entries)}
         self._local = [e.region in (profile.id, "general") for e in kb.entries]
-        asked = [self._phrasings(e) for e in kb.entries]
-        phrasings = [[a.tokens for a in analyses] for analyses in asked]
-        self._entry_index = Retriever(
-            [self._index_entry(e, a) for e, a in zip(kb.entries, asked, strict=True)], self._background
+        self.index = (
+            EntryIndex.build(kb, self.analyzer, profile, self._background)
+            if index_state is None
+            else EntryIndex.from_state(index_state, self._background)
         )
+        self._entry_index = self.index.retriever
         self._ranker = Ranker(
             [
-                Candidate(e.region, local, FacetProfile.of(texts))
-                for e, local, texts in zip(kb.entries, self._local, phrasings, strict=True)
+                Candidate(e.region, local, facets)
+                for e, local, facets in zip(kb.entries, self._local, self.index.facets, strict=True)
             ],
-            ParaphraseIndex(phrasings),
+            self.index.paraphrases,
         )
         self._parts = PartFinder(
             self.analyzer.analyse, self._best_part, self._entry_index.coverage, self._ranker.agreement
@@ -124,33 +127,6 @@ class Answerer:
         self.set_passages(passages)
 
     # --- building ------------------------------------------------------------------------------------
-
-    def _phrasings(self, entry: Entry) -> list[Analysis]:
-        """Each way people ask the entry, in every language, analysed."""
-        return [self.analyzer.analyse_own(text) for texts in entry.questions.values() for text in texts]
-
-    def _index_entry(self, entry: Entry, phrasings: Sequence[Analysis]) -> IndexedDocument:
-        analyse = self.analyzer.analyse_own
-        question_tokens: list[str] = []
-        answer_tokens: list[str] = []
-        bigrams: list[str] = []
-        keywords = [analyse(text) for texts in entry.keywords.values() for text in texts]
-        for analysis in (*phrasings, *keywords):
-            question_tokens += analysis.tokens
-            bigrams += analysis.bigrams
-        for language in LANGUAGES:
-            for text in (entry.answer[language], (entry.more or {}).get(language, "")):
-                # What the user reads: the region's values in place of the placeholders ("乡镇劳动保障
-                # 事务所" answers "认证去镇上哪里"). Analysed apart, so the cache of our own texts stays the
-                # same whatever the region.
-                values = [self.profile.value(n, language) for n in _PLACEHOLDER.findall(text)]
-                for piece in (_PLACEHOLDER.sub(" ", text), *(v for v in values if v)):
-                    analysis = analyse(piece)
-                    answer_tokens += analysis.tokens
-                    bigrams += analysis.bigrams
-        said = {*question_tokens, *answer_tokens}
-        implied = {c for t in said for c in lexicon.IMPLIES.get(t, ())} - said
-        return IndexedDocument(question_tokens, answer_tokens, bigrams, sorted(implied))
 
     def set_passages(self, passages: Sequence[Passage]) -> None:
         """Replace the ingested passages (e.g. after `kb ingest`, or once loaded from the database)."""
@@ -315,10 +291,10 @@ class Answerer:
             missing.append(name)
             return t.gettext(wording.ASK_OFFICE) % {"office": office}
 
-        return _PLACEHOLDER.sub(value, text), tuple(dict.fromkeys(missing))
+        return PLACEHOLDER.sub(value, text), tuple(dict.fromkeys(missing))
 
     def region_label(self, entry: Entry, t: Translator) -> str | None:
-        if self._local[self._entries.index(entry)]:
+        if self._local[self._position[entry.id]]:
             return None
         source = self.kb.sources[entry.source]
         region = wording.REGION_NAMES.get(entry.region)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 
 class BM25:
@@ -21,6 +22,20 @@ class BM25:
         self._idf = {token: self._idf_of(len(postings)) for token, postings in self._postings.items()}
         # A token no document has: as rare as can be.
         self.unseen_idf = self._idf_of(1)
+
+    def state(self) -> tuple[Any, ...]:
+        """Everything the index holds, as plain data (for the index cache)."""
+        return (self.k1, self.b, self.size, self._lengths, self._average, self._postings, self._idf)
+
+    @classmethod
+    def from_state(cls, state: Sequence[Any]) -> BM25:
+        index = cls.__new__(cls)
+        k1, b, size, lengths, average, postings, idf = state
+        index.k1, index.b, index.size = float(k1), float(b), int(size)
+        index._lengths, index._average = list(lengths), float(average)
+        index._postings, index._idf = dict(postings), dict(idf)
+        index.unseen_idf = index._idf_of(1)
+        return index
 
     def _idf_of(self, frequency: int) -> float:
         return math.log(1 + (self.size - frequency + 0.5) / (frequency + 0.5))

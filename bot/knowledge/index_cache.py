@@ -1,14 +1,15 @@
-"""The analysed knowledge base kept on disk between runs, so a start reads it instead of rebuilding it.
+"""The built answerer kept on disk between runs, so a start reads it instead of rebuilding it.
 
-Building the answerer spends most of its time on things that depend only on the knowledge-base files and
-our code: jieba's prefix dictionary (with our words in it), the character readings behind typo correction
-(pypinyin's table alone takes most of a second to import) and the analysis of every phrasing and answer.
-They are written once to a user-writable folder ($XDG_CACHE_HOME/retiree-bot, else ./data/cache), in a
-file named by a hash of the knowledge-base files, our code and the versions of the libraries that shaped
-them, so an edit to any of them is a different file and a stale one is never read. The file holds plain
-data only (marshal: strings, numbers, lists, dicts; nothing is executed when it is read), carries its own
-key, and anything wrong with it (unreadable, truncated, another format) means a rebuild. When the folder
-cannot be written the answerer is simply built in memory every time.
+Building the answerer spends most of its time on things that depend only on the knowledge-base files, the
+region profile and our code: parsing the YAML, jieba's prefix dictionary (with our words in it), the
+character readings behind typo correction (pypinyin's table alone takes most of a second to import), the
+analysis of every phrasing and answer and the index built from them. They are written once to a
+user-writable folder ($XDG_CACHE_HOME/retiree-bot, else ./data/cache), in a file named by a hash of the
+knowledge-base files, the region profile, our code and the files of the libraries that shaped them, so an
+edit to any of them is a different file and a stale one is never read. The file holds plain data only
+(marshal: strings, numbers, lists, dicts, sets; nothing is executed when it is read), carries its own key,
+and anything wrong with it (unreadable, truncated, another format) means a rebuild. When the folder cannot
+be written the answerer is simply built in memory every time.
 """
 
 from __future__ import annotations
@@ -20,13 +21,18 @@ import marshal
 import os
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.knowledge.analyzer import Analysis, Analyzer, Unit
+from bot.knowledge.analyzer import Analyzer
+from bot.knowledge.loader import knowledge_files
 from bot.knowledge.segmenter import Dictionary
+
+if TYPE_CHECKING:
+    from bot.knowledge.answerer import Answerer
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +65,9 @@ def _library_stamp(module: str, *files: str) -> str:
     return " ".join(parts)
 
 
-def cache_key(data_dir: Path) -> str:
+def cache_key(data_dir: Path, profile: Path | None = None) -> str:
+    """A hash of everything the cached index is made from: the knowledge-base files, the region profile
+    (its values are indexed with the answers), our code and the libraries' files."""
     digest = hashlib.sha256()
     digest.update(f"format {FORMAT} python {sys.version_info[:2]}\n".encode())
     for stamp in (
@@ -68,8 +76,7 @@ def cache_key(data_dir: Path) -> str:
         _library_stamp("opencc", "__init__.py"),
     ):
         digest.update(stamp.encode() + b"\n")
-    files = [data_dir / "sources.yaml", *sorted((data_dir / "entries").glob("*.yaml"))]
-    files += sorted(_CODE_DIR.glob("*.py"))
+    files = [*knowledge_files(data_dir), *([profile] if profile else []), *sorted(_CODE_DIR.glob("*.py"))]
     for path in files:
         digest.update(path.name.encode() + b"\0")
         try:
@@ -82,14 +89,16 @@ def cache_key(data_dir: Path) -> str:
 
 @dataclass(frozen=True, slots=True)
 class WarmIndex:
-    """What a previous build left: enough to make the same analyser without building anything."""
+    """What a previous build left: the parsed knowledge-base files, the analyser's tables and the entry
+    index, enough to make the same answerer without building anything."""
 
+    documents: Mapping[str, Any]
     dictionary: Dictionary
     readings: Mapping[str, str]
-    known: Mapping[str, Analysis]
+    index_state: Sequence[Any]
 
     def analyzer(self, extra_words: set[str]) -> Analyzer:
-        return Analyzer(extra_words, dictionary=self.dictionary, readings=self.readings, known=self.known)
+        return Analyzer(extra_words, dictionary=self.dictionary, readings=self.readings)
 
 
 class IndexCache:
@@ -99,8 +108,10 @@ class IndexCache:
         self.path = directory / f"{PREFIX}{key[:24]}{SUFFIX}"
 
     @classmethod
-    def for_data(cls, data_dir: Path, directory: Path | None = None) -> IndexCache:
-        return cls(directory or default_cache_dir(), cache_key(data_dir))
+    def for_data(
+        cls, data_dir: Path, profile: Path | None = None, directory: Path | None = None
+    ) -> IndexCache:
+        return cls(directory or default_cache_dir(), cache_key(data_dir, profile))
 
     def load(self) -> WarmIndex | None:
         """The warm index, or None when there is none (or it is unreadable, or for other files)."""
@@ -113,9 +124,9 @@ class IndexCache:
             log.info("knowledge index cache %s not used: %s", self.path, type(exc).__name__)
             return None
 
-    def save(self, analyzer: Analyzer) -> bool:
-        """Write what `analyzer` built; False (and nothing raised) when the folder is not writable."""
-        data = marshal.dumps(_encode(analyzer, self.key))
+    def save(self, documents: Mapping[str, Any], answerer: Answerer) -> bool:
+        """Write what was built; False (and nothing raised) when the folder is not writable."""
+        data = marshal.dumps(_encode(documents, answerer, self.key))
         try:
             self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
             handle, temporary = tempfile.mkstemp(prefix=PREFIX, suffix=".tmp", dir=self.directory)
@@ -148,30 +159,45 @@ class IndexCache:
             pass
 
 
-def _encode(analyzer: Analyzer, key: str) -> dict[str, Any]:
-    freq, total = analyzer.segmenter.dictionary
+def _encode(documents: Mapping[str, Any], answerer: Answerer, key: str) -> dict[str, Any]:
+    freq, total = answerer.analyzer.segmenter.dictionary
     return {
         "key": key,
+        "documents": _plain(dict(documents)),
         "freq": freq,
         "total": total,
-        "readings": dict(analyzer.homophones.readings),
-        "known": {
-            text: (a.tokens, a.bigrams, [(u.primary, sorted(u.alternatives)) for u in a.units], a.text)
-            for text, a in analyzer.known.items()
-        },
+        "readings": dict(answerer.analyzer.homophones.readings),
+        "index": answerer.index.state(),
     }
+
+
+def _plain(value: Any) -> Any:
+    """YAML's dates as ISO text (marshal keeps only plain types; the loader reads both)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def _decode(raw: Any, key: str) -> WarmIndex:
     if not isinstance(raw, dict) or raw.get("key") != key:
         raise ValueError("another index")
-    freq, total, readings = raw["freq"], raw["total"], raw["readings"]
-    if not (isinstance(freq, dict) and isinstance(total, int) and isinstance(readings, dict)):
+    documents, freq, total, readings, index = (
+        raw["documents"],
+        raw["freq"],
+        raw["total"],
+        raw["readings"],
+        raw["index"],
+    )
+    if not (
+        isinstance(documents, dict)
+        and isinstance(freq, dict)
+        and isinstance(total, int)
+        and isinstance(readings, dict)
+        and isinstance(index, tuple)
+    ):
         raise TypeError("malformed index")
-    known = {
-        str(text): Analysis(
-            list(tokens), list(bigrams), [Unit(p, frozenset(alts)) for p, alts in units], str(normalised)
-        )
-        for text, (tokens, bigrams, units, normalised) in raw["known"].items()
-    }
-    return WarmIndex((freq, total), readings, known)
+    return WarmIndex(documents, (freq, total), readings, index)

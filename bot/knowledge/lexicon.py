@@ -992,6 +992,8 @@ TYPOS: Mapping[str, str] = {
 # Words that carry no meaning for retrieval: particles, pronouns, politeness, question frames.
 ZH_STOPWORDS: frozenset[str] = frozenset(
     [
+        # A verb nearly every pension question uses ("领取养老金"): it tells no entry from another.
+        "领取",
         # Question and discourse words that say nothing about the subject ("哪些材料", "到底谁管").
         "哪些",
         "哪个",

@@ -35,15 +35,36 @@ class KnowledgeError(ValueError):
     """A broken knowledge-base file or entry; the message names the file and the entry id."""
 
 
-def load_knowledge_base(data_dir: Path = DATA_DIR) -> KnowledgeBase:
-    sources = _load_sources(data_dir / "sources.yaml")
+def knowledge_files(data_dir: Path = DATA_DIR) -> list[Path]:
+    """The files the knowledge base is made of: the sources, then the entry files in name order."""
+    return [data_dir / "sources.yaml", *sorted((data_dir / "entries").glob("*.yaml"))]
+
+
+def read_documents(data_dir: Path = DATA_DIR) -> dict[str, Any]:
+    """Each knowledge-base file parsed (not yet validated), by its path relative to `data_dir`."""
+    return {
+        str(path.relative_to(data_dir)): _read(path) for path in knowledge_files(data_dir) if path.exists()
+    }
+
+
+def load_knowledge_base(
+    data_dir: Path = DATA_DIR, documents: Mapping[str, Any] | None = None
+) -> KnowledgeBase:
+    """The validated knowledge base; `documents` (from `read_documents`, e.g. kept by the index cache)
+    saves parsing the YAML again."""
+    parsed = read_documents(data_dir) if documents is None else documents
+    sources_path = data_dir / "sources.yaml"
+    if "sources.yaml" not in parsed:
+        raise KnowledgeError(f"{_name(sources_path)}: missing")
+    sources = _load_sources(sources_path, parsed["sources.yaml"])
     entries: list[Entry] = []
     seen: dict[str, str] = {}
-    entry_files = sorted((data_dir / "entries").glob("*.yaml"))
+    entry_files = sorted(name for name in parsed if name.startswith("entries"))
     if not entry_files:
         raise KnowledgeError(f"{data_dir / 'entries'}: no entry files")
-    for path in entry_files:
-        items = _read(path)
+    for name in entry_files:
+        path = data_dir / name
+        items = parsed[name]
         if not isinstance(items, list):
             raise KnowledgeError(f"{_name(path)}: expected a list of entries")
         for position, item in enumerate(items, 1):
@@ -72,8 +93,7 @@ def _read(path: Path) -> Any:
         raise KnowledgeError(f"{_name(path)}: {exc}") from None
 
 
-def _load_sources(path: Path) -> dict[str, Source]:
-    items = _read(path)
+def _load_sources(path: Path, items: Any) -> dict[str, Source]:
     if not isinstance(items, list):
         raise KnowledgeError(f"{_name(path)}: expected a list of sources")
     sources: dict[str, Source] = {}

@@ -51,7 +51,7 @@ class Ranker:
         if not hits:
             return []
         top = max(h.score for h in hits) or 1.0
-        nearest = self._paraphrases.similarities(tokens)
+        nearest = self._paraphrases.similarities(tokens, [h.index for h in hits])
         asked = facets_of(tokens)
         # Several questions in one ("去世了领什么钱，带哪些材料，卡里的钱怎么办"): the entry that answers
         # all of them beats the one that answers one part best.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from bot.knowledge.analyzer import Analysis, Unit
 from bot.knowledge.bm25 import BM25
@@ -60,6 +61,27 @@ class Retriever:
         self._bigrams = BM25([d.bigrams for d in documents])
         self._vocab = [set(d.question_tokens) | set(d.answer_tokens) | set(d.implied) for d in documents]
         self.size = len(documents)
+
+    def state(self) -> tuple[Any, ...]:
+        return (
+            self._questions.state(),
+            self._answers.state(),
+            self._bigrams.state(),
+            [frozenset(v) for v in self._vocab],
+        )
+
+    @classmethod
+    def from_state(cls, state: Sequence[Any], background: Callable[[str], float] | None = None) -> Retriever:
+        """A retriever as `state()` left it: nothing is counted again."""
+        retriever = cls.__new__(cls)
+        questions, answers, bigrams, vocab = state
+        retriever._background = background or (lambda _token: 1.0)
+        retriever._questions = BM25.from_state(questions)
+        retriever._answers = BM25.from_state(answers)
+        retriever._bigrams = BM25.from_state(bigrams)
+        retriever._vocab = [set(v) for v in vocab]
+        retriever.size = len(retriever._vocab)
+        return retriever
 
     def weight(self, token: str) -> float:
         """How much a token says: its rarity in the index; a token the index lacks counts as rarest (less
