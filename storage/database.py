@@ -40,7 +40,7 @@ def create_engine_from_url(url: str | URL, *, foreign_keys: bool = True, **kwarg
     if not in_memory:
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     if parsed.drivername == "sqlite+aiosqlite":
-        kwargs.setdefault("module", sqlite_driver.dbapi())
+        kwargs.setdefault("module", sqlite_driver.dbapi(write_lock_timeout=SQLITE_BUSY_TIMEOUT_MS / 1000))
     engine = create_async_engine(parsed, **kwargs)
     _configure_sqlite(engine, wal=not in_memory, foreign_keys=foreign_keys)
     return engine

@@ -7,13 +7,20 @@ calls together in one function on the worker thread; it also sends a transaction
 transaction's first statement, and skips the trip for a COMMIT or ROLLBACK when SQLite has no transaction
 open (the pool "resets" every connection it gets back, after a commit too). The statements, their order
 and their transactions are exactly those of the stock adapter.
+
+Transactions of one process on one database file also queue on an asyncio lock before their BEGIN: SQLite
+has a single writer, and a writer that finds the file locked polls it in growing sleeps (1 ms up to
+100 ms), often long after the lock came free. Other processes are still waited for by busy_timeout.
 """
 
 from __future__ import annotations
 
+import asyncio
 import collections
+import os
 import sqlite3
-from collections.abc import Sequence
+import weakref
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import aiosqlite
@@ -28,10 +35,53 @@ from sqlalchemy.util.concurrency import await_
 _Outcome = tuple[Any, int, int | None, list[Any]]
 
 
+class _WriteLocks:
+    """One asyncio lock per database file and event loop."""
+
+    def __init__(self) -> None:
+        self._by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def get(self, path: str) -> asyncio.Lock:
+        locks = self._by_loop.setdefault(asyncio.get_running_loop(), {})
+        lock = locks.get(path)
+        if lock is None:
+            lock = locks[path] = asyncio.Lock()
+        return lock
+
+
+_WRITE_LOCKS = _WriteLocks()
+
+
+def _lock_path(database: object) -> str | None:
+    """The file a connection opens, or None for an in-memory or URI database (not shared by path)."""
+    if not isinstance(database, str | os.PathLike):
+        return None
+    name = os.fspath(database)
+    if not isinstance(name, str) or name in ("", ":memory:") or name.startswith("file:"):
+        return None
+    return os.path.realpath(name)
+
+
 def _run(
-    connection: sqlite3.Connection, begin: str | None, operation: str, parameters: Any, many: bool
+    connection: sqlite3.Connection,
+    begin: str | None,
+    operation: str,
+    parameters: Any,
+    many: bool,
+    settled: Callable[[], None],
 ) -> _Outcome:
     """On the worker thread: the statement, its rows and its counters in one go."""
+    try:
+        return _run_statement(connection, begin, operation, parameters, many)
+    finally:
+        settled()
+
+
+def _run_statement(
+    connection: sqlite3.Connection, begin: str | None, operation: str, parameters: Any, many: bool
+) -> _Outcome:
     if begin is not None:
         connection.execute(begin)
     cursor = connection.cursor()
@@ -97,54 +147,120 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         adapted: OneTripConnection = self._adapt_connection  # type: ignore[assignment]
         async with adapted._execute_mutex:
             begin, adapted.pending_begin = adapted.pending_begin, None
-            outcome: _Outcome = await connection._execute(  # type: ignore[no-untyped-call]
-                _run, connection._conn, begin, operation, parameters, many
-            )
+            if begin is not None:
+                await adapted.take_write_lock()
+            adapted.unsettled += 1
+            try:
+                outcome: _Outcome = await connection._execute(  # type: ignore[no-untyped-call]
+                    _run, connection._conn, begin, operation, parameters, many, adapted.settle
+                )
+            except BaseException:
+                if begin is not None and not adapted.in_transaction():
+                    adapted.release_write_lock()
+                raise
         self._description, self._rowcount, self._lastrowid, rows = outcome
         self._rows = collections.deque(rows)
 
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ("pending_begin",)
+    __slots__ = ("_held", "_lock_path", "lock_timeout", "pending_begin", "unsettled")
 
     _cursor_cls = OneTripCursor  # type: ignore[assignment]
     # Streaming (server-side) results are buffered too: SQLite has no server, and the pending BEGIN must
     # go out with whatever statement comes first.
     _ss_cursor_cls = OneTripCursor  # type: ignore[assignment]
 
-    def __init__(self, dbapi: Any, connection: Any) -> None:
+    def __init__(
+        self, dbapi: Any, connection: Any, lock_path: str | None = None, lock_timeout: float = 15.0
+    ) -> None:
         super().__init__(dbapi, connection)
         self.pending_begin: str | None = None
+        # Trips handed to the worker thread and not finished there (a cancelled caller leaves one behind).
+        self.unsettled = 0
+        self.lock_timeout = lock_timeout
+        self._lock_path = lock_path
+        self._held: asyncio.Lock | None = None
 
     def begin_with_next_statement(self, begin: str) -> None:
         """Send `begin` (e.g. "BEGIN IMMEDIATE") in the same trip as the next statement; if a COMMIT or
         ROLLBACK comes first, the transaction was empty and neither is sent."""
         self.pending_begin = begin
 
-    def _in_transaction(self) -> bool:
-        # A BEGIN still pending means an empty transaction: there is nothing to commit or roll back.
-        self.pending_begin = None
-        # Safe to read from the loop's thread: a checked-out connection runs one call at a time, and
-        # SQLAlchemy only commits or rolls back between them.
+    def settle(self) -> None:
+        # Called on the worker thread; an int update under the GIL, read on the loop's thread.
+        self.unsettled -= 1
+
+    async def take_write_lock(self) -> None:
+        if self._lock_path is None or self._held is not None:
+            return
+        lock = _WRITE_LOCKS.get(self._lock_path)
+        try:
+            await asyncio.wait_for(lock.acquire(), self.lock_timeout)
+        except TimeoutError:
+            # What SQLite itself says when busy_timeout runs out.
+            raise sqlite3.OperationalError("database is locked") from None
+        self._held = lock
+
+    def release_write_lock(self) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            held.release()
+
+    def in_transaction(self) -> bool:
+        """Whether SQLite has a transaction open. Safe to read from the loop's thread once no trip is
+        unsettled: a checked-out connection runs one call at a time."""
+        if self.unsettled:
+            return True  # a statement may still be opening one: let COMMIT or ROLLBACK queue behind it
         raw: sqlite3.Connection | None = self._connection._connection
         return raw is not None and raw.in_transaction
 
+    def _ends_transaction(self) -> bool:
+        # A BEGIN still pending means an empty transaction: there is nothing to commit or roll back.
+        self.pending_begin = None
+        return self.in_transaction()
+
     def rollback(self) -> None:
-        if self._in_transaction():
-            super().rollback()
+        try:
+            if self._ends_transaction():
+                super().rollback()
+        finally:
+            self.release_write_lock()
 
     def commit(self) -> None:
-        if self._in_transaction():
-            super().commit()
+        try:
+            if self._ends_transaction():
+                super().commit()
+        finally:
+            self.release_write_lock()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self.release_write_lock()
+
+    def terminate(self) -> None:
+        try:
+            super().terminate()
+        finally:
+            self.release_write_lock()
 
 
 class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
     """Pass as `module=` to create_async_engine for a `sqlite+aiosqlite` URL."""
 
+    def __init__(self, *, write_lock_timeout: float = 15.0) -> None:
+        super().__init__(aiosqlite, sqlite3)
+        self.write_lock_timeout = write_lock_timeout
+
     def connect(self, *arg: Any, **kw: Any) -> OneTripConnection:
+        database = arg[0] if arg else kw.get("database")
+        lock_path = None if kw.get("uri") else _lock_path(database)
         stock = super().connect(*arg, **kw)
-        return OneTripConnection(self, stock._connection)
+        return OneTripConnection(self, stock._connection, lock_path, self.write_lock_timeout)
 
 
-def dbapi() -> OneTripDBAPI:
-    return OneTripDBAPI(aiosqlite, sqlite3)
+def dbapi(*, write_lock_timeout: float = 15.0) -> OneTripDBAPI:
+    """`write_lock_timeout`: how long a transaction waits for another of this process on the same file
+    before failing as SQLite does ("database is locked"); match it to busy_timeout."""
+    return OneTripDBAPI(write_lock_timeout=write_lock_timeout)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
 import aiosqlite
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from storage.database import Database
-from storage.sqlite_driver import OneTripConnection
+from storage.sqlite_driver import OneTripConnection, dbapi
 
 
 @pytest.fixture
@@ -92,9 +94,63 @@ async def test_a_rollback_undoes_the_transaction(database: Database) -> None:
 
 
 async def test_a_failed_statement_raises_the_usual_error(database: Database) -> None:
-    from sqlalchemy.exc import OperationalError
-
     async with database.engine.connect() as connection:
         with pytest.raises(OperationalError):
             await connection.execute(text("SELECT * FROM no_such_table"))
         assert (await connection.execute(text("SELECT 2"))).scalar() == 2
+
+
+async def test_transactions_of_one_process_queue_for_the_file(database: Database) -> None:
+    order: list[str] = []
+    first_holds = asyncio.Event()
+
+    async def first() -> None:
+        async with database.uow() as uow:
+            await uow.updates.claim(1, datetime.now(UTC))
+            first_holds.set()
+            await asyncio.sleep(0.2)
+            order.append("first commits")
+            await uow.commit()
+
+    async def second() -> None:
+        await first_holds.wait()
+        async with database.uow() as uow:
+            await uow.updates.claim(2, datetime.now(UTC))
+            order.append("second claimed")
+            await uow.commit()
+
+    await asyncio.gather(first(), second())
+    assert order == ["first commits", "second claimed"]
+
+
+async def test_waiting_too_long_for_the_file_fails_like_sqlite(sqlite_url: str) -> None:
+    async with Database.from_url(sqlite_url, module=dbapi(write_lock_timeout=0.05)) as database:
+        async with database.uow() as holder:
+            await holder.updates.claim(1, datetime.now(UTC))
+            with pytest.raises(OperationalError, match="database is locked"):
+                async with database.uow() as waiter:
+                    await waiter.updates.claim(2, datetime.now(UTC))
+            await holder.commit()
+        async with database.uow() as after:
+            assert await after.updates.claim(2, datetime.now(UTC))
+
+
+async def test_a_cancelled_statement_leaves_the_pool_usable(database: Database) -> None:
+    async def slow() -> None:
+        async with database.uow() as uow:
+            await uow.session.execute(
+                text(
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000000) "
+                    "SELECT count(*) FROM n"
+                )
+            )
+
+    task = asyncio.create_task(slow())
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    for update_id in (10, 11):
+        async with database.uow() as uow:
+            assert await uow.updates.claim(update_id, datetime.now(UTC))
+            await uow.commit()
