@@ -15,6 +15,7 @@ from typing import Any
 from bot.knowledge import lexicon
 from bot.knowledge.analyzer import Analysis, Analyzer
 from bot.knowledge.facets import FacetProfile
+from bot.knowledge.mentions import REGION_NAMES
 from bot.knowledge.model import LANGUAGES, Entry, KnowledgeBase
 from bot.knowledge.paraphrase import ParaphraseIndex
 from bot.knowledge.retriever import IndexedDocument, Retriever
@@ -39,7 +40,10 @@ class EntryIndex:
     ) -> EntryIndex:
         asked = [_phrasings(e, analyzer) for e in kb.entries]
         phrasings = [[a.tokens for a in analyses] for analyses in asked]
-        documents = [_document(e, a, analyzer, profile) for e, a in zip(kb.entries, asked, strict=True)]
+        documents = [
+            _document(e, a, analyzer, profile, _reference(kb, e, analyzer))
+            for e, a in zip(kb.entries, asked, strict=True)
+        ]
         return cls(
             Retriever(documents, background),
             ParaphraseIndex(phrasings),
@@ -65,8 +69,22 @@ def _phrasings(entry: Entry, analyzer: Analyzer) -> list[Analysis]:
     return [analyzer.analyse_own(text) for texts in entry.questions.values() for text in texts]
 
 
+def _reference(kb: KnowledgeBase, entry: Entry, analyzer: Analyzer) -> set[str]:
+    """The words that name the entry's document rather than what it says: "Jiangsu's 2003 scheme",
+    "辽宁的文件". Every entry of that document answers to them, so none loses coverage for not saying them
+    (they still decide nothing: a province named is weighed by the ranker)."""
+    source = kb.sources[entry.source]
+    names = " ".join(REGION_NAMES.get(entry.region, ()))
+    words = f"{names} {source.date.year} {' '.join(lexicon.DOCUMENT_WORDS)}"
+    return set(analyzer.analyse_own(words).tokens)
+
+
 def _document(
-    entry: Entry, phrasings: Sequence[Analysis], analyzer: Analyzer, profile: RegionProfile
+    entry: Entry,
+    phrasings: Sequence[Analysis],
+    analyzer: Analyzer,
+    profile: RegionProfile,
+    reference: set[str],
 ) -> IndexedDocument:
     analyse = analyzer.analyse_own
     question_tokens: list[str] = []
@@ -86,5 +104,5 @@ def _document(
                 answer_tokens += analysis.tokens
                 bigrams += analysis.bigrams
     said = {*question_tokens, *answer_tokens}
-    implied = {c for t in said for c in lexicon.IMPLIES.get(t, ())} - said
+    implied = ({c for t in said for c in lexicon.IMPLIES.get(t, ())} | reference) - said
     return IndexedDocument(question_tokens, answer_tokens, bigrams, sorted(implied))

@@ -972,6 +972,24 @@ IMPLIES: Mapping[str, tuple[str, ...]] = {
     "@death_docs": ("@death",),
 }
 
+# Words naming a policy document rather than its content ("江苏的暂行办法", "the 2003 scheme").
+DOCUMENT_WORDS: tuple[str, ...] = (
+    # Not 文件: retired cadres "reading documents" (看文件) is a subject of its own.
+    "办法",
+    "暂行办法",
+    "规定",
+    "意见",
+    "实施意见",
+    "通知",
+    "政策",
+    "document",
+    "scheme",
+    "rules",
+    "measures",
+    "policy",
+    "regulations",
+)
+
 TYPOS: Mapping[str, str] = {
     "存拆": "存折",
     "存扎": "存折",
