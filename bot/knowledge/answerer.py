@@ -163,9 +163,14 @@ class Answerer:
             analysis = analysis.with_concept(ELSEWHERE)
         reason = self._scope.out_of_scope(question)
         hits = self._rank(question, analysis, clause_count(question))
-        top = hits[0] if hits else None
+        # The best-ranked entry that answers the question at all: one that misses its subject ("退管费要交
+        # 多少": the amounts of the death benefits) gives way to one that covers it, however the frame
+        # ranks them.
+        top = next((h for h in hits if self._answers(h, analysis)), hits[0] if hits else None)
         confidence = round(top.coverage, 3) if top else 0.0
-        alternatives = tuple(self._entries[h.index].id for h in hits[1:3])
+        alternatives = tuple(self._entries[h.index].id for h in hits if top is None or h.index != top.index)[
+            :2
+        ]
         if reason is None and top is not None and self._answers(top, analysis):
             second = self._parts.second(question, top.index, {h.index for h in hits[1:SECOND_CANDIDATES]})
             return self._from_entries(

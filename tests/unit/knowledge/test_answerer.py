@@ -123,3 +123,11 @@ def test_an_entry_about_certification_covers_the_pension_it_implies(answerer: An
     answer = answerer.answer("Where do I go for the pension certification?")
     assert answer.entry_id == "cert-where"
     assert answer.confidence == 1.0
+
+
+def test_an_entry_missing_the_subject_gives_way_to_one_covering_it(answerer: Answerer) -> None:
+    # Regression: "how much" ranked the death-benefit amounts first, which do not mention the fee at all,
+    # and the question was handed off although the next-steps entry covers it.
+    answer = answerer.answer("退管费要交多少")
+    assert not answer.handoff
+    assert answer.entry_id == "retire-next-steps"
