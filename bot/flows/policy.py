@@ -116,7 +116,7 @@ async def answer_question(ctx: Context, text: str) -> None:
         t,
         "policy_answer.html.j2",
         answer=answer.text,
-        source=source_line(answer.sources[0]) if answer.sources else "",
+        source="; ".join(source_line(s) for s in answer.sources),
         missing=bool(answer.missing_values),
     )
     ctx.send(body, _keyboard(ctx, answer, number))
