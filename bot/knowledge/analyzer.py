@@ -216,10 +216,14 @@ def _without_inner_frames(
 ) -> list[tuple[int, int, frozenset[str]]]:
     """A question frame inside a longer subject term is part of the term: "proof" in "proof of life" or
     "证明" in "生存证明" does not ask for documents."""
-    subjects = [(s, e) for s, e, concepts in spans if not concepts <= FACETS]
     kept = []
     for start, end, concepts in spans:
-        if concepts <= FACETS and any(s <= start and end <= e and e - s > end - start for s, e in subjects):
+        # Nor does a shorter frame inside a longer one: "what do i need" in "what do i need to do" asks
+        # for steps, not papers.
+        if concepts <= FACETS and any(
+            s <= start and end <= e and e - s > end - start and not others <= concepts
+            for s, e, others in spans
+        ):
             continue
         kept.append((start, end, concepts))
     return kept

@@ -511,6 +511,10 @@ CONCEPTS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "what do we do",
             "what should we do",
             "next",
+            "what do i need to do",
+            "what do we need to do",
+            "need to do",
+            "what now",
         ),
     ),
     "@define": (

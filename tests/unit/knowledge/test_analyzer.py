@@ -17,3 +17,9 @@ def test_numbers_inside_chinese_words_are_read_with_them(answerer: Answerer) -> 
 
 def test_short_numbers_are_not_words(answerer: Answerer) -> None:
     assert "88" not in answerer.analyzer.analyse("my mother is 88").tokens
+
+
+def test_a_frame_inside_a_longer_frame_is_the_longer_one(answerer: Answerer) -> None:
+    tokens = answerer.analyzer.analyse("What do I need to do now?").tokens
+    assert "@steps" in tokens
+    assert "@docs" not in tokens
