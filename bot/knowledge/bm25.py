@@ -22,6 +22,7 @@ class BM25:
         self._idf = {token: self._idf_of(len(postings)) for token, postings in self._postings.items()}
         # A token no document has: as rare as can be.
         self.unseen_idf = self._idf_of(1)
+        self._norms = self._length_norms()
 
     def state(self) -> tuple[Any, ...]:
         """Everything the index holds, as plain data (for the index cache)."""
@@ -35,7 +36,13 @@ class BM25:
         index._lengths, index._average = list(lengths), float(average)
         index._postings, index._idf = dict(postings), dict(idf)
         index.unseen_idf = index._idf_of(1)
+        index._norms = index._length_norms()
         return index
+
+    def _length_norms(self) -> list[float]:
+        """Each document's length normalisation, worked out once instead of for every posting."""
+        average = self._average or 1.0
+        return [self.k1 * (1 - self.b + self.b * length / average) for length in self._lengths]
 
     def _idf_of(self, frequency: int) -> float:
         return math.log(1 + (self.size - frequency + 0.5) / (frequency + 0.5))
@@ -53,8 +60,8 @@ class BM25:
             postings = self._postings.get(token)
             if not postings:
                 continue
-            idf = self._idf[token]
+            idf = self._idf[token] * (self.k1 + 1)
+            norms = self._norms
             for index, count in postings:
-                norm = self.k1 * (1 - self.b + self.b * self._lengths[index] / (self._average or 1.0))
-                totals[index] = totals.get(index, 0.0) + idf * count * (self.k1 + 1) / (count + norm)
+                totals[index] = totals.get(index, 0.0) + idf * count / (count + norms[index])
         return totals

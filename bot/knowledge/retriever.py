@@ -113,26 +113,30 @@ class Retriever:
             for index, score in scores.items():
                 totals[index] = totals.get(index, 0.0) + weight * score
         best = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:limit]
-        return [Hit(index, score, self.coverage(analysis, index)) for index, score in best]
+        weights = self._weights(analysis)
+        return [Hit(index, score, self.coverage(analysis, index, weights)) for index, score in best]
+
+    def _weights(self, analysis: Analysis) -> dict[str, float]:
+        """The weight of each token of the question's units, worked out once per question."""
+        return {t: self.weight(t) for unit in analysis.units for t in (unit.primary, *unit.alternatives)}
 
     def covers(self, index: int, unit: Unit) -> bool:
         """Whether document `index` has any of the unit's tokens."""
         return not unit.alternatives.isdisjoint(self._vocab[index])
 
-    def coverage(self, analysis: Analysis, index: int) -> float:
+    def coverage(self, analysis: Analysis, index: int, weights: dict[str, float] | None = None) -> float:
+        weight = weights if weights is not None else self._weights(analysis)
         vocab = self._vocab[index]
         total = covered = 0.0
         for unit in analysis.units:
-            weight = self.weight(unit.primary)
-            total += weight
+            full = weight[unit.primary]
+            total += full
             # A sub-word earns its share of the word: "养老" covers two thirds of "养老院".
             matched = [
-                self.weight(t) * min(1.0, len(t) / len(unit.primary))
-                if not t.startswith("@")
-                else self.weight(t)
+                weight[t] * min(1.0, len(t) / len(unit.primary)) if not t.startswith("@") else weight[t]
                 for t in unit.alternatives
                 if t in vocab
             ]
             if matched:
-                covered += min(weight, max(matched))
+                covered += min(full, max(matched))
         return covered / total if total else 0.0

@@ -60,8 +60,11 @@ class ScopeGuard:
 
     def _places_en(self, norm: str) -> list[bool]:
         words = _WORD.findall(norm)
+        present = set(words)
         found = []
         for place in self._en_places:
+            if place[0] not in present:
+                continue
             for start in range(len(words) - len(place) + 1):
                 if tuple(words[start : start + len(place)]) != place:
                     continue
