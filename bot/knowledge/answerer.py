@@ -1,7 +1,8 @@
 """Question in, answer out: language detection, retrieval, the confidence threshold, region values.
 
-The Answerer is built once (loading the knowledge base, the dictionaries and the index takes about a
-second) and then answers in well under a millisecond per question; it holds no per-user state.
+The Answerer is built once (`load_answerer`: a few seconds the first time, a fraction of a second when the
+index cache has it) and then answers in a few milliseconds per question; it holds no per-user state. A
+question asking two things may get two entries' answers (`Answer.also`, see parts.py).
 """
 
 from __future__ import annotations
