@@ -29,11 +29,16 @@ async def bench_updates(
     users: int = 200,
     data_dir: Path | None = None,
     core_concurrency: int = DEFAULT_CORE_CONCURRENCY,
+    rounds: int = 2,
 ) -> dict[str, Any]:
     """Push `n` menu texts from `users` registered retirees through our stack, through our transport with
     a stand-in core, then through the bare echo bot; returns {framework, ours_per_s, echo_per_s, ratio,
     p50_ms, p99_ms, peak_rss_mb, transport_only_per_s, echo_peak_rss_mb, ...}. Latency is from the user's
-    message reaching the emulator to the bot's first reply in that chat."""
+    message reaching the emulator to the bot's first reply in that chat.
+
+    The three bots take turns for `rounds` rounds and each keeps its fastest round (with that round's
+    latencies): on a shared machine other work only ever slows a round down, and taking turns exposes
+    all three to the same spells of it."""
     framework = Framework(framework)
     users = max(1, min(users, n))
     per_user = max(1, n // users)
@@ -44,11 +49,14 @@ async def bench_updates(
         await prepare_in_child(url, FIRST_USER, users)
         async with LoadProcess() as load:
             results: dict[str, tuple[LoadResult, float]] = {}
-            for variant in ("ours", "transport", "echo"):
-                bot = BotProcess(variant, framework, load.base_url, url, core_concurrency)
-                async with bot:
-                    measured = await load.measure(user_ids, per_user, warmup)
-                results[variant] = (measured, bot.peak_rss_mb)
+            for _ in range(max(1, rounds)):
+                for variant in ("ours", "transport", "echo"):
+                    bot = BotProcess(variant, framework, load.base_url, url, core_concurrency)
+                    async with bot:
+                        measured = await load.measure(user_ids, per_user, warmup)
+                    best, peak = results.get(variant, (measured, 0.0))
+                    fastest = measured if measured.per_second >= best.per_second else best
+                    results[variant] = (fastest, max(peak, bot.peak_rss_mb))
             violations = load.violations
     ours, peak_rss_mb = results["ours"]
     transport_only, transport_rss_mb = results["transport"]
@@ -57,6 +65,7 @@ async def bench_updates(
         "framework": framework.value,
         "updates": ours.updates,
         "users": users,
+        "rounds": max(1, rounds),
         "ours_per_s": round(ours.per_second, 1),
         "echo_per_s": round(echo.per_second, 1),
         "ratio": round(ours.per_second / echo.per_second, 3) if echo.per_second else 0.0,
