@@ -1,0 +1,20 @@
+"""`bench updates` end to end on a few updates: the processes start, talk and stop; the figures are there
+(their values are the command's business, not a test's)."""
+
+from __future__ import annotations
+
+import pytest
+
+from handlers.bench.updates import bench_updates
+
+
+@pytest.mark.parametrize("framework", ["aiogram", "ptb"])
+async def test_bench_updates_measures_all_three_bots(framework: str) -> None:
+    figures = await bench_updates(framework, 6, users=3, rounds=1)
+    assert figures["framework"] == framework
+    assert figures["updates"] == 6
+    assert figures["violations"] == 0
+    for key in ("ours_per_s", "echo_per_s", "transport_only_per_s", "ratio", "p50_ms", "p99_ms"):
+        assert figures[key] > 0, key
+    # Each bot reports its own process's peak: ours carries the core and the database besides the framework.
+    assert figures["peak_rss_mb"] > figures["echo_peak_rss_mb"] > 0
