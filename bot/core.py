@@ -57,6 +57,10 @@ class BotCore:
     def i18n(self) -> I18n:
         return self._i18n
 
+    async def warm_up(self) -> None:
+        """Load the knowledge base now, so that the first person to ask a question does not wait for it."""
+        await self._knowledge.get()
+
     def command_menu(self) -> Mapping[str, Sequence[tuple[str, str]]]:
         """The commands to register with Telegram, per language."""
         return command_menu(self._i18n, self._default_locale)

@@ -35,6 +35,7 @@ async def run(settings: Settings) -> None:
     try:
         background.start()
         await transport.set_commands(core.command_menu())
+        await core.warm_up()
         if settings.webhook_url and webhook_secret:
             host, port = settings.webhook_host_port
             log.info(

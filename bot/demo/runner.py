@@ -91,6 +91,7 @@ async def run_demo(settings: Settings, data_dir: Path | None = None) -> None:
 
             clock = DemoClock()
             core = build_core(settings, database, key, clock=clock)
+            await core.warm_up()
             transport = create_transport(
                 settings.bot_framework,
                 token=DEMO_TOKEN,

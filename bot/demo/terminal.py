@@ -44,8 +44,26 @@ class RecordedCall(Protocol):
 class UserSide(Protocol):
     """What the terminal needs of the emulator: acting as a user and seeing the bot's answer."""
 
-    async def user_says(self, user_id: int, text: str, **user: Any) -> Iterable[RecordedCall]: ...
-    async def user_presses(self, user_id: int, message_id: int, data: str) -> Iterable[RecordedCall]: ...
+    async def user_says(
+        self,
+        user_id: int,
+        text: str,
+        *,
+        timeout: float,
+        **user: Any,  # noqa: ASYNC109 - the emulator's API
+    ) -> Iterable[RecordedCall]: ...
+    async def user_presses(
+        self,
+        user_id: int,
+        message_id: int,
+        data: str,
+        *,
+        timeout: float,  # noqa: ASYNC109
+    ) -> Iterable[RecordedCall]: ...
+
+
+# A person at a terminal waits as long as it takes; a slow machine must not end the demo with a timeout.
+REPLY_TIMEOUT = 60.0
 
 
 def plain_text(telegram_html: str) -> str:
@@ -213,6 +231,7 @@ class TerminalChat:
         calls = await self._user_side.user_says(
             persona.user_id,
             persona.opening,
+            timeout=REPLY_TIMEOUT,
             language_code=persona.language_code,
             first_name=persona.first_name,
         )
@@ -239,14 +258,18 @@ class TerminalChat:
         if choice is not None and choice.callback_data is not None and choice.message_id is not None:
             self._write(f"you press: {choice.label}")
             calls = await self._user_side.user_presses(
-                persona.user_id, choice.message_id, choice.callback_data
+                persona.user_id, choice.message_id, choice.callback_data, timeout=REPLY_TIMEOUT
             )
         else:
             text = choice.label if choice is not None else line
             if choice is not None and echo:
                 self._write(f"you: {text}")
             calls = await self._user_side.user_says(
-                persona.user_id, text, language_code=persona.language_code, first_name=persona.first_name
+                persona.user_id,
+                text,
+                timeout=REPLY_TIMEOUT,
+                language_code=persona.language_code,
+                first_name=persona.first_name,
             )
         for printed in screen.show(calls):
             self._write(printed)
