@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import os
-import resource
 import secrets
 import time
 from collections.abc import AsyncIterator
@@ -26,6 +25,7 @@ import asyncpg
 from sqlalchemy.engine import make_url
 
 from bot.i18n import I18n
+from bot.memory import peak_rss_mb
 from bot.rendering import Renderer
 from bot.services.certification_campaign import Campaign
 from bot.services.certification_messages import CertificationTexts
@@ -108,11 +108,6 @@ async def fill(url: str, retirees: int) -> None:
         await connection.execute("ANALYZE")
     finally:
         await connection.close()
-
-
-def peak_rss_mb() -> float:
-    # ru_maxrss is in kilobytes on Linux.
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 async def bench_campaign(retirees: int = 1_000_000, admin_url: str | None = None) -> dict[str, Any]:

@@ -14,17 +14,16 @@ import asyncio
 import contextlib
 import json
 import logging
-import resource
 import signal
 import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.actions import Action
 from bot.clock import SystemClock
 from bot.config import Settings, require_secret
 from bot.events import Event
+from bot.memory import peak_rss_mb
 
 if TYPE_CHECKING:
     from scheduler.service import Background
@@ -107,14 +106,3 @@ async def _open_database(settings: Settings) -> Database:
             "run `retiree-bot db upgrade` first"
         )
     return Database.from_url(settings.database_url)
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident memory (VmHWM), in MB."""
-    status = Path("/proc/self/status")
-    if status.exists():
-        for line in status.read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    # ru_maxrss is in kilobytes on Linux (where /proc exists anyway) and bytes on macOS.
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

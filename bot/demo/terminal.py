@@ -49,8 +49,8 @@ class UserSide(Protocol):
         user_id: int,
         text: str,
         *,
-        timeout: float,
-        **user: Any,  # noqa: ASYNC109 - the emulator's API
+        timeout: float,  # noqa: ASYNC109 - the emulator's API
+        **user: Any,
     ) -> Iterable[RecordedCall]: ...
     async def user_presses(
         self,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import statistics
 import sys
 import time
@@ -15,6 +14,7 @@ from typing import Any, TextIO
 from bot.config import Settings
 from bot.knowledge.answerer import Answer, Answerer
 from bot.knowledge.model import Passage
+from bot.memory import peak_rss_mb
 
 
 def add_commands(commands: Any, bench_commands: Any) -> None:
@@ -163,8 +163,7 @@ def bench_ask(settings: Settings, count: int) -> dict[str, float]:
         answerer.answer(question)
         timings.append((time.perf_counter() - begin) * 1000)
     timings.sort()
-    # ru_maxrss is in kilobytes on Linux.
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mb()
     return {
         "p50_ms": round(statistics.median(timings), 3),
         "p99_ms": round(timings[min(len(timings) - 1, int(len(timings) * 0.99))], 3),

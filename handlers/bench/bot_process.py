@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import resource
 import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -20,6 +19,7 @@ from bot.actions import Action, ReplyKeyboard, SendText
 from bot.config import Framework
 from bot.events import Event
 from bot.flows import buttons
+from bot.memory import peak_rss_mb
 
 TOKEN = "4242:bench-token-for-the-emulator-only"
 POLL_TIMEOUT = 1
@@ -84,9 +84,7 @@ async def _serve(variant: str, framework: Framework, api_base: str, url: str, co
     await polling
     for close in closers:
         await close()
-    # Linux reports ru_maxrss in KiB.
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"peak_rss_mb": round(peak, 1)}), flush=True)
+    print(json.dumps({"peak_rss_mb": peak_rss_mb()}), flush=True)
 
 
 def _echo_runner(framework: Framework, api_base: str) -> Runner:
