@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 
 from bot.domain.names import plausible_name
+from bot.domain.records import ConversationState
 from bot.domain.resident_id import InvalidReason, InvalidResidentId, ResidentId
+from bot.flows.base import Flow
 from bot.flows.context import Context
 from bot.i18n import N_
 from bot.services import registration
@@ -95,3 +97,16 @@ async def not_found_lead(ctx: Context) -> str:
         "You can try %(num)d more time this hour.", "You can try %(num)d more times this hour.", left
     ) % {"num": left}
     return ctx.msg(NOT_FOUND) + "\n" + tries
+
+
+class IdentifyingFlow(Flow):
+    """A flow that asks for a name and then an ID number (a retiree's own, or the retiree a family helps)."""
+
+    async def _on_name(self, ctx: Context, state: ConversationState) -> None:
+        name, problem = read_name(ctx)
+        if name is None:
+            self.reprompt(ctx, state, problem)
+        elif await locked(ctx):
+            await self.go(ctx, state, "locked", lead=ctx.msg(LOCKED))
+        else:
+            await self.go(ctx, state, "name_given", data={"name": name})

@@ -5,7 +5,6 @@ from __future__ import annotations
 from bot.domain.records import ConversationState
 from bot.domain.resident_id import ResidentId
 from bot.flows import buttons, identify
-from bot.flows.base import Flow
 from bot.flows.context import Context, Prompt
 from bot.flows.machine import END, Machine
 from bot.i18n import N_
@@ -30,7 +29,7 @@ MACHINE = Machine(
 )
 
 
-class RetireeRegistrationFlow(Flow):
+class RetireeRegistrationFlow(identify.IdentifyingFlow):
     machine = MACHINE
 
     def prompt(self, ctx: Context, state: ConversationState) -> Prompt:
@@ -46,15 +45,6 @@ class RetireeRegistrationFlow(Flow):
             await self._on_name(ctx, state)
         else:
             await self._on_id(ctx, state)
-
-    async def _on_name(self, ctx: Context, state: ConversationState) -> None:
-        name, problem = identify.read_name(ctx)
-        if name is None:
-            self.reprompt(ctx, state, problem)
-        elif await identify.locked(ctx):
-            await self.go(ctx, state, "locked", lead=ctx.msg(identify.LOCKED))
-        else:
-            await self.go(ctx, state, "name_given", data={"name": name})
 
     async def _on_id(self, ctx: Context, state: ConversationState) -> None:
         parsed = identify.read_id(ctx)
