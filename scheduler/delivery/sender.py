@@ -95,6 +95,8 @@ class Sender:
         self._recorded = asyncio.Event()
         self._reported = asyncio.Event()
         self._stopping = False
+        self._stop = asyncio.Event()
+        self._claiming = False  # a claim statement is in flight
         self._last_requeue = float("-inf")
 
     # ------------------------------------------------------------------------------ running
@@ -109,7 +111,8 @@ class Sender:
         async def idle() -> None:
             while True:
                 await asyncio.sleep(max(self.config.poll_interval_s, 0.02))
-                if self._outstanding == 0 and self._ready.empty():
+                # A claim in flight has already taken rows out of the due set without counting them yet.
+                if not self._claiming and self._outstanding == 0 and self._ready.empty():
                     horizon = self._clock.now() + timedelta(seconds=horizon_s)
                     if await self._queue.due_by(horizon) == 0:
                         return
@@ -121,6 +124,7 @@ class Sender:
 
     async def _run(self, until: Awaitable[object]) -> None:
         self._stopping = False
+        self._stop = asyncio.Event()
         workers = [asyncio.create_task(self._work()) for _ in range(max(1, self.config.concurrency))]
         claimer = asyncio.create_task(self._claim_loop())
         recorder = asyncio.create_task(self._record_loop())
@@ -128,81 +132,88 @@ class Sender:
         try:
             await until
         finally:
+            # The loops are asked to stop, never cancelled: cancelling one in the middle of a statement
+            # would leave claimed rows uncounted (sent only after their lease runs out) and its
+            # connection in an unknown state.
             self._stopping = True
-            for task in (claimer, renewer):
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            self._stop.set()
+            self._recorded.set()  # wakes a claimer waiting for room
+            await asyncio.gather(claimer, renewer, return_exceptions=True)
             for _ in workers:
                 self._ready.put_nowait(0)  # wakes idle workers so they notice the stop
             await asyncio.gather(*workers, return_exceptions=True)
             self._release_unsent()
-            recorder.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await recorder
+            self._reported.set()
+            await asyncio.gather(recorder, return_exceptions=True)
             await self._flush()
+
+    async def _pause(self, seconds: float) -> None:
+        """Sleep, but wake at once when the sender stops."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop.wait(), seconds)
 
     # ------------------------------------------------------------------------------ claiming
     async def _claim_loop(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 await self._claim_once()
-            except asyncio.CancelledError:
-                raise
             except Exception:
                 # The database went away for a moment: keep the worker alive and try again shortly.
                 log.exception("claiming outbox rows failed")
-                await asyncio.sleep(max(self.config.poll_interval_s, 1.0))
+                await self._pause(max(self.config.poll_interval_s, 1.0))
 
     async def _claim_once(self) -> None:
         cfg = self.config
-        if True:
-            if self._monotonic() - self._last_requeue >= cfg.lease_s / 4:
-                self._last_requeue = self._monotonic()
-                requeued = await self._queue.requeue_expired(self._clock.now())
-                if requeued:
-                    self.stats.requeued_expired += requeued
-                    log.warning("requeued %d messages whose worker's lease ran out", requeued)
-            room = cfg.batch_size - self._outstanding
-            if room < max(1, cfg.batch_size // 2):
-                self._recorded.clear()
-                await self._recorded.wait()
-                return
-            now = self._clock.now()
+        if self._monotonic() - self._last_requeue >= cfg.lease_s / 4:
+            self._last_requeue = self._monotonic()
+            requeued = await self._queue.requeue_expired(self._clock.now())
+            if requeued:
+                self.stats.requeued_expired += requeued
+                log.warning("requeued %d messages whose worker's lease ran out", requeued)
+        if self._stopping:
+            return
+        room = cfg.batch_size - self._outstanding
+        if room < max(1, cfg.batch_size // 2):
+            self._recorded.clear()
+            await self._recorded.wait()
+            return
+        now = self._clock.now()
+        self._claiming = True
+        try:
             items = await self._queue.claim(self.worker_id, now, room, now + timedelta(seconds=cfg.lease_s))
-            if not items:
-                await asyncio.sleep(cfg.poll_interval_s)
-                return
             self._outstanding += len(items)
-            self._held.update(item.id for item in items)
-            self.stats.claimed += len(items)
-            for item in items:
-                held = quiet_until(item.category, now, item.time_zone, cfg.time_zone, cfg.quiet_hours)
-                if held is not None:
-                    self.stats.quiet += 1
-                    self._report.quiet.append((item.id, held))
-                    self._reported.set()
-                    continue
-                chat = self._chats.get(item.chat_id)
-                if chat is None:
-                    self._chats[item.chat_id] = deque([item])
-                    self._ready.put_nowait(item.chat_id)
-                else:
-                    chat.append(item)  # a worker is on this chat: it sends this one after the others
+        finally:
+            self._claiming = False
+        if not items:
+            await self._pause(cfg.poll_interval_s)
+            return
+        self._held.update(item.id for item in items)
+        self.stats.claimed += len(items)
+        for item in items:
+            held = quiet_until(item.category, now, item.time_zone, cfg.time_zone, cfg.quiet_hours)
+            if held is not None:
+                self.stats.quiet += 1
+                self._report.quiet.append((item.id, held))
+                self._reported.set()
+                continue
+            chat = self._chats.get(item.chat_id)
+            if chat is None:
+                self._chats[item.chat_id] = deque([item])
+                self._ready.put_nowait(item.chat_id)
+            else:
+                chat.append(item)  # a worker is on this chat: it sends this one after the others
 
     async def _renew_loop(self) -> None:
         """Renew the lease of the rows this worker holds, well before it runs out: a worker slowed down
         (a 429 pause, a slow network) must not see its own rows requeued and sent twice."""
         cfg = self.config
-        while True:
-            await asyncio.sleep(cfg.lease_s / 4)
-            if not self._held:
+        while not self._stopping:
+            await self._pause(cfg.lease_s / 4)
+            if self._stopping or not self._held:
                 continue
             try:
                 until = self._clock.now() + timedelta(seconds=cfg.lease_s)
                 await self._queue.extend(self.worker_id, sorted(self._held), until)
-            except asyncio.CancelledError:
-                raise
             except Exception:
                 log.exception("renewing the lease of %d outbox rows failed", len(self._held))
 
@@ -297,10 +308,10 @@ class Sender:
     # ------------------------------------------------------------------------------ recording
     async def _record_loop(self) -> None:
         cfg = self.config
-        while True:
+        while not self._stopping:
             await self._reported.wait()
             # Let a few more results gather: one transaction for many rows is much cheaper than many.
-            await asyncio.sleep(cfg.flush_interval_s)
+            await self._pause(cfg.flush_interval_s)
             self._reported.clear()
             await self._flush()
 
