@@ -149,13 +149,18 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
             begin, adapted.pending_begin = adapted.pending_begin, None
             if begin is not None:
                 await adapted.take_write_lock()
-            adapted.unsettled += 1
+                if not many and adapted.begin_inline(begin):
+                    begin = None
             try:
-                outcome: _Outcome = await connection._execute(  # type: ignore[no-untyped-call]
-                    _run, connection._conn, begin, operation, parameters, many, adapted.settle
-                )
+                if begin is None and not many and adapted.holds_write_transaction():
+                    outcome = _run_statement(connection._conn, None, operation, parameters, many)
+                else:
+                    adapted.unsettled += 1
+                    outcome = await connection._execute(  # type: ignore[no-untyped-call]
+                        _run, connection._conn, begin, operation, parameters, many, adapted.settle
+                    )
             except BaseException:
-                if begin is not None and not adapted.in_transaction():
+                if not adapted.in_transaction():
                     adapted.release_write_lock()
                 raise
         self._description, self._rowcount, self._lastrowid, rows = outcome
@@ -201,6 +206,34 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
             raise sqlite3.OperationalError("database is locked") from None
         self._held = lock
 
+    def begin_inline(self, begin: str) -> bool:
+        """Open the transaction on the loop's own thread if SQLite grants the write lock at once; False
+        when another process holds it (then the worker thread waits for it, under busy_timeout)."""
+        raw = self._raw()
+        if raw is None or self.unsettled:
+            return False
+        raw.execute("PRAGMA busy_timeout=0")
+        try:
+            raw.execute(begin)
+        except sqlite3.OperationalError:
+            return False  # SQLITE_BUSY: not ours to wait for on this thread
+        finally:
+            raw.execute(f"PRAGMA busy_timeout={int(self.lock_timeout * 1000)}")
+        return True
+
+    def holds_write_transaction(self) -> bool:
+        """Whether statements may run on the loop's own thread. Holding SQLite's write lock (every
+        transaction here begins IMMEDIATE), nothing they do waits for a lock: under WAL readers never block
+        a writer, and the checkpoint a COMMIT may run is the passive kind. So each is a few microseconds of
+        SQLite, where a trip to the worker thread costs a queue hand-off, a thread wake-up and a fight for
+        the GIL. Many-row statements still go to the thread, so a bulk insert does not stall the loop."""
+        raw = self._raw()
+        return raw is not None and not self.unsettled and raw.in_transaction
+
+    def _raw(self) -> sqlite3.Connection | None:
+        raw: sqlite3.Connection | None = self._connection._connection
+        return raw
+
     def release_write_lock(self) -> None:
         held, self._held = self._held, None
         if held is not None:
@@ -222,16 +255,28 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
     def rollback(self) -> None:
         try:
             if self._ends_transaction():
-                super().rollback()
+                if self.holds_write_transaction():
+                    self._raw().rollback()  # type: ignore[union-attr]
+                else:
+                    super().rollback()
         finally:
             self.release_write_lock()
 
     def commit(self) -> None:
         try:
             if self._ends_transaction():
-                super().commit()
+                if self.holds_write_transaction():
+                    self._commit_inline()
+                else:
+                    super().commit()
         finally:
             self.release_write_lock()
+
+    def _commit_inline(self) -> None:
+        try:
+            self._raw().commit()  # type: ignore[union-attr]
+        except Exception as error:
+            self._handle_exception(error)
 
     def close(self) -> None:
         try:
@@ -256,6 +301,9 @@ class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
     def connect(self, *arg: Any, **kw: Any) -> OneTripConnection:
         database = arg[0] if arg else kw.get("database")
         lock_path = None if kw.get("uri") else _lock_path(database)
+        # Statements of a write transaction run on the loop's thread (holds_write_transaction), the rest
+        # on aiosqlite's: never both at once, as each call is awaited before the next.
+        kw["check_same_thread"] = False
         stock = super().connect(*arg, **kw)
         return OneTripConnection(self, stock._connection, lock_path, self.write_lock_timeout)
 
