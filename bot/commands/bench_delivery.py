@@ -140,7 +140,10 @@ async def _drain_ours(base_url: str, chats: list[int], limit: int) -> float:
             config = SenderConfig(
                 limits=Limits(global_per_s=limit),
                 batch_size=max(100, limit),
-                concurrency=64,
+                # Each call holds a slot of the global limit until a second after its answer, so the rate
+                # is at most L / (1 s + round trip): more calls in flight than the rate needs only lengthen
+                # the round trip (64 here gave 0.93 L on this machine, 32 gave 0.97 L).
+                concurrency=32,
                 poll_interval_s=0.02,
                 flush_interval_s=0.1,
                 backoff=Backoff(base_s=0.5),

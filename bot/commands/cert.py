@@ -41,7 +41,7 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int | None:
 
 
 async def import_command(settings: Settings, path: Path) -> int:
-    from bot.commands.wiring import open_database
+    from bot.commands.database import open_database
     from bot.services.certification_import import import_file
     from bot.services.certification_profile import load_profile
 

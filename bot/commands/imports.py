@@ -9,7 +9,8 @@ from bot.config import Settings, require_secret
 from bot.services.roster_import import ImportReport, import_roster, import_units
 
 from . import CommandError
-from .wiring import id_hash_key, open_database
+from .database import open_database
+from .wiring import id_hash_key
 
 
 async def run_import(settings: Settings, command: str, path: Path) -> int:

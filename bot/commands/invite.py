@@ -8,7 +8,7 @@ from bot.domain.records import StaffRole
 from bot.services.staff_invites import INVITE_TTL, UnknownUnit, create_invite, invite_link
 
 from . import CommandError
-from .wiring import open_database
+from .database import open_database
 
 
 async def staff_invite(settings: Settings, unit_code: str, role: str, bot_username: str | None) -> str:

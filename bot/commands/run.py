@@ -12,7 +12,8 @@ from bot.config import Settings, require_secret
 from handlers import create_transport
 from scheduler.service import Background
 
-from .wiring import build_core, id_hash_key, open_database
+from .database import open_database
+from .wiring import build_core, id_hash_key
 
 log = logging.getLogger(__name__)
 

@@ -9,24 +9,10 @@ from bot.knowledge.provider import KnowledgeProvider, database_passages
 from bot.ports import Clock
 from bot.services import certification_profile
 from storage.database import Database
-from storage.migrate import current, head_revision
-
-from . import CommandError
 
 
 def id_hash_key(secret: str) -> bytes:
     return secret.encode("utf-8")
-
-
-async def open_database(settings: Settings, *, require_current_schema: bool = True) -> Database:
-    if require_current_schema:
-        revision = await current(settings.database_url)
-        if revision != head_revision():
-            raise CommandError(
-                f"the database schema is at {revision or 'nothing'}, not {head_revision()}: "
-                "run `retiree-bot db upgrade` first"
-            )
-    return Database.from_url(settings.database_url)
 
 
 def build_core(settings: Settings, database: Database, key: bytes, *, clock: Clock | None = None) -> BotCore:

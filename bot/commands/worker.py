@@ -27,7 +27,6 @@ from bot.memory import peak_rss_mb
 
 if TYPE_CHECKING:
     from scheduler.service import Background
-    from storage.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +42,10 @@ async def worker(settings: Settings, *, with_jobs: bool = True, drain: bool = Fa
     from handlers import create_transport
     from scheduler.service import Background
 
+    from .database import open_database
+
     token = require_secret(settings, "BOT_TOKEN")
-    database = await _open_database(settings)
+    database = await open_database(settings)
     transport = create_transport(
         settings.bot_framework, token=token, api_base=settings.telegram_api_base, core=NoUpdates()
     )
@@ -91,18 +92,3 @@ async def _serve(settings: Settings, background: Background) -> None:
             with contextlib.suppress(Exception):
                 loop.remove_signal_handler(signum)
         await background.stop()
-
-
-async def _open_database(settings: Settings) -> Database:
-    # Not bot.commands.wiring.open_database: importing that module loads the whole bot core.
-    from bot.commands import CommandError
-    from storage.database import Database
-    from storage.migrate import current, head_revision
-
-    revision = await current(settings.database_url)
-    if revision != head_revision():
-        raise CommandError(
-            f"the database schema is at {revision or 'nothing'}, not {head_revision()}: "
-            "run `retiree-bot db upgrade` first"
-        )
-    return Database.from_url(settings.database_url)

@@ -13,12 +13,14 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
+from aiogram.methods import SendMessage
 from aiogram.types import (
     BufferedInputFile,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
     LinkPreviewOptions,
+    MessageId,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
@@ -43,6 +45,14 @@ log = logging.getLogger(__name__)
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+class _SendMessage(SendMessage):
+    """sendMessage with Telegram's reply read for its message id alone: at a thousand messages a second,
+    validating every reply into a full Message (sender, chat, entities) was a sixth of the sender's time
+    for a field nobody reads."""
+
+    __returning__ = MessageId  # type: ignore[assignment]
 
 
 def to_markup(keyboard: Keyboard | None) -> Markup | None:
@@ -93,14 +103,16 @@ class AiogramMessenger:
 
     async def _call(self, action: Action) -> int | None:
         if isinstance(action, SendText):
-            message = await self._bot.send_message(
-                chat_id=action.chat_id,
-                text=action.text,
-                parse_mode="HTML",
-                link_preview_options=_NO_PREVIEW,
-                reply_markup=to_markup(action.keyboard),
+            sent = await self._bot(
+                _SendMessage(
+                    chat_id=action.chat_id,
+                    text=action.text,
+                    parse_mode="HTML",
+                    link_preview_options=_NO_PREVIEW,
+                    reply_markup=to_markup(action.keyboard),
+                )
             )
-            return message.message_id
+            return sent.message_id
         if isinstance(action, SendFile):
             if action.kind == "photo":
                 send = self._bot.send_photo

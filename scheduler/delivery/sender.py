@@ -246,10 +246,9 @@ class Sender:
         rate_limited = 0
         while True:
             try:
-                async with self.limiter.slot(item.chat_id):
-                    message_id = await asyncio.wait_for(
-                        self._messenger.execute(action), self.config.send_timeout_s
-                    )
+                # asyncio.timeout, not wait_for: no task of its own per message.
+                async with self.limiter.slot(item.chat_id), asyncio.timeout(self.config.send_timeout_s):
+                    message_id = await self._messenger.execute(action)
             except RateLimited as exc:
                 self.stats.rate_limited += 1
                 rate_limited += 1

@@ -7,9 +7,10 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
-from storage.database import create_engine_from_url
+from storage.database import Database, create_engine_from_url
 from storage.migrate import MIGRATIONS_DIR, current, downgrade, head_revision, upgrade
 from storage.models import Base
+from storage.schema import HEAD_REVISION, schema_revision
 
 
 def _schema_diff(connection: Connection) -> list[object]:
@@ -19,6 +20,17 @@ def _schema_diff(connection: Connection) -> list[object]:
 
 def _tables(connection: Connection) -> set[str]:
     return set(inspect(connection).get_table_names()) - {"alembic_version"}
+
+
+async def test_the_expected_revision_is_the_newest_migration_and_read_without_alembic(tmp_path: Path) -> None:
+    assert head_revision() == HEAD_REVISION
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    async with Database.from_url(url) as database:
+        assert await schema_revision(database) is None
+        await upgrade(url)
+        assert await schema_revision(database) == HEAD_REVISION
+        await downgrade(url, "0003_questions")
+        assert await schema_revision(database) == "0003_questions"
 
 
 async def test_upgrade_down_and_up_again(tmp_path: Path) -> None:
