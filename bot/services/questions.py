@@ -27,8 +27,13 @@ ANSWER_BUTTON_TAG = "hq"
 LOG_LIMIT = 200
 # Runs of digits long enough to be an ID or phone number, with an ID number's final check letter.
 _NUMBERS = re.compile(r"\d[\d\s-]{5,}\d[xX]?")
-# What could be a resident ID number (18 characters, or the legacy 15 digits), valid or mistyped.
-_ID_SHAPED = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9Xx])")
+# Digits as people type them: ASCII or full-width, in groups split by one space or hyphen ("210102
+# 19500101 123X", "２１０１０２…"). A run is cut into its groups; what could be a resident ID number is
+# any stretch of whole groups holding 18 characters (the last may be X) or the legacy 15 digits.
+_WIDE = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789XX")
+_RUN = re.compile(r"(?<![0-9０-９])[0-9０-９]+[XxＸｘ]?(?:[ \u3000\-‐－][0-9０-９]+[XxＸｘ]?)*(?![0-9０-９])")
+_GROUP = re.compile(r"[0-9０-９]+[XxＸｘ]?")
+_ID_SHAPED = re.compile(r"[0-9]{17}[0-9X]|[0-9]{15}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +51,31 @@ def scrub(text: str) -> str:
 
 def mask_id_numbers(text: str) -> str:
     """The text with anything shaped like a resident ID number masked as storage keeps it
-    (`2101**********123X`): a question may be stored and shown to staff, an ID number never in plain."""
-    return _ID_SHAPED.sub(lambda m: m[0][:4] + "*" * (len(m[0]) - 8) + m[0][-4:], text)
+    (`2101**********123X`), however it was spaced or typed: a question may be stored and shown to staff, an
+    ID number never in plain."""
+    return _RUN.sub(lambda run: _mask_run(run[0]), text)
+
+
+def _mask_run(run: str) -> str:
+    groups = [(m.start(), m.end(), m[0].translate(_WIDE).upper()) for m in _GROUP.finditer(run)]
+    out: list[str] = []
+    done = 0  # where in `run` the text not yet copied starts
+    i = 0
+    while i < len(groups):
+        digits = ""
+        for j in range(i, len(groups)):
+            digits += groups[j][2]
+            if len(digits) > 18:
+                break
+            if _ID_SHAPED.fullmatch(digits):
+                out.append(run[done : groups[i][0]])
+                out.append(digits[:4] + "*" * (len(digits) - 8) + digits[-4:])
+                done = groups[j][1]
+                i = j
+                break
+        i += 1
+    out.append(run[done:])
+    return "".join(out)
 
 
 async def log_unanswered(
