@@ -146,7 +146,8 @@ class BotCore:
         elif ctx.pressed(buttons.MAIN_MENU):
             await self._router.show_menu(ctx)
         elif ctx.pressed(buttons.ASK_PERSON):
-            await self._reprompt(ctx, await wording.contact_lead(ctx))
+            if not await policy.ask_person_pressed(ctx):
+                await self._reprompt(ctx, await wording.contact_lead(ctx))
         elif ctx.state is not None:
             await FLOWS[ctx.state.flow].on_text(ctx, ctx.state)
         elif ctx.account.role is AccountRole.NEW:

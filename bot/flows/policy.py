@@ -39,12 +39,25 @@ NO_STAFF = N_(
     "No staff member of your community is connected to this bot yet. Please contact your community office."
 )
 NOT_REGISTERED = N_("Please register first (send /start), so that I know which community office to ask.")
+TYPE_FOR_PERSON = N_(
+    "Please type your question in one message. I will pass it to your community's staff, and their answer "
+    "will come here in this chat."
+)
 
 MACHINE = Machine(
     "policy",
     initial="ask",
     transitions={
-        "ask": {"question": "ask", "more": "ask", "ask_person": "ask", "main_menu": END, "menu_button": END},
+        "ask": {
+            "question": "ask",
+            "more": "ask",
+            "ask_person": "ask",
+            "ask_person_first": "for_person",
+            "main_menu": END,
+            "menu_button": END,
+        },
+        # "Ask a person" pressed before any question: the next message goes to staff as it is.
+        "for_person": {"question": "ask", "main_menu": END, "menu_button": END},
     },
 )
 
@@ -122,11 +135,17 @@ async def answer_question(ctx: Context, text: str) -> None:
     ctx.send(body, _keyboard(ctx, answer, number))
 
 
+def _prompt(ctx: Context, step: str) -> Prompt:
+    if step == "for_person":
+        return Prompt(ctx.msg(TYPE_FOR_PERSON), ctx.reply_keyboard([[buttons.MAIN_MENU]]))
+    return Prompt(ctx.msg(ASK_PROMPT), ctx.reply_keyboard([[buttons.MAIN_MENU], [buttons.ASK_PERSON]]))
+
+
 class PolicyFlow(Flow):
     machine = MACHINE
 
     def prompt(self, ctx: Context, state: ConversationState) -> Prompt:
-        return Prompt(ctx.msg(ASK_PROMPT), ctx.reply_keyboard([[buttons.MAIN_MENU], [buttons.ASK_PERSON]]))
+        return _prompt(ctx, state.step)
 
     async def on_text(self, ctx: Context, state: ConversationState) -> None:
         from bot.flows import menu
@@ -139,6 +158,8 @@ class PolicyFlow(Flow):
             await menu.on_text(ctx)
         elif not ctx.text.strip():
             self.not_understood(ctx, state)
+        elif state.step == "for_person":
+            await _hand_over(ctx, ctx.text.strip()[:QUESTION_CHARS], ctx.t.locale, state.data)
         else:
             await answer_question(ctx, ctx.text.strip())
 
@@ -211,6 +232,22 @@ def _last_question(ctx: Context) -> int | None:
     return int(recent[-1][0]) if recent else None
 
 
+async def ask_person_pressed(ctx: Context) -> bool:
+    """The big "Ask a person" button while asking questions: the latest question goes to staff, or, with
+    none asked yet, the next message will. False outside this flow (the caller shows the contacts)."""
+    state = ctx.state
+    if state is None or state.flow != MACHINE.flow or ctx.account.role is AccountRole.NEW:
+        return False
+    if state.step == "ask":
+        latest = _last_question(ctx)
+        if latest is not None:
+            return await _ask_person(ctx, latest)
+        step = MACHINE.next(state.step, "ask_person_first")
+        state = ctx.state = ConversationState(MACHINE.flow, step, dict(state.data))
+    ctx.send_prompt(_prompt(ctx, state.step))
+    return True
+
+
 async def _ask_person(ctx: Context, number: int) -> bool:
     if ctx.state is None or ctx.state.flow != MACHINE.flow:
         return False
@@ -221,14 +258,19 @@ async def _ask_person(ctx: Context, number: int) -> bool:
         ctx.send(ctx.msg(NOT_REGISTERED))
         return True
     _, text, language = found
+    # Forget it: a second press of the same button must not send the question twice.
+    remaining = [r for r in ctx.state.data.get("recent", []) if r and r[0] != number]
+    await _hand_over(ctx, text, language, {**ctx.state.data, "recent": remaining})
+    return True
+
+
+async def _hand_over(ctx: Context, text: str, language: str, data: dict[str, Any]) -> None:
+    """Pass `text` to the staff of the asker's community; the chat goes back to asking questions."""
+    ctx.state = ConversationState(MACHINE.flow, "ask", data)
     handed = await questions.hand_off(ctx.uow, ctx.account, text, language, ctx.now)
     if not handed.recipients:
         ctx.send(ctx.msg(NO_STAFF))
-        return True
+        return
     await questions.notify_staff(ctx.uow, ctx.renderer, ctx.i18n, handed.question, handed.recipients)
-    # Forget it: a second press of the same button must not send the question twice.
-    remaining = [r for r in ctx.state.data.get("recent", []) if r and r[0] != number]
-    ctx.state = ConversationState(MACHINE.flow, "ask", {**ctx.state.data, "recent": remaining})
     unit = handed.unit.name if handed.unit else ""
     ctx.send(ctx.msg(HANDED_OFF, unit=unit))
-    return True

@@ -131,3 +131,32 @@ async def test_an_id_number_typed_in_a_question_is_masked_before_it_is_stored(bo
     files = [bot_app.db_path, bot_app.db_path.with_name(bot_app.db_path.name + "-wal")]
     stored = b"".join(path.read_bytes() for path in files if path.exists())
     assert RETIREE_ID.encode() not in stored
+
+
+async def test_the_big_ask_a_person_button_passes_on_the_latest_question(bot_app: BotApp) -> None:
+    await join_as_staff(bot_app, STAFF, COMMUNITY_CODE, StaffRole.STAFF)
+    await register(bot_app)
+    await bot_app.says(USER, QUESTION)
+    handed = await bot_app.says(USER, en(buttons.ASK_PERSON))
+    assert en(policy.HANDED_OFF) % {"unit": RETIREE_COMMUNITY} in joined(handed)
+
+    await deliver_outbox(bot_app)
+    assert QUESTION in last_message(bot_app, STAFF).text
+    # Pressed again, it does not send the same question twice: it asks for the next one.
+    again = await bot_app.says(USER, en(buttons.ASK_PERSON))
+    assert en(policy.TYPE_FOR_PERSON) in joined(again)
+
+
+async def test_ask_a_person_before_any_question_takes_the_next_message_to_staff(bot_app: BotApp) -> None:
+    await join_as_staff(bot_app, STAFF, COMMUNITY_CODE, StaffRole.STAFF)
+    await register(bot_app)
+    await bot_app.says(USER, en(buttons.POLICY))
+    prompt = await bot_app.says(USER, en(buttons.ASK_PERSON))
+    assert en(policy.TYPE_FOR_PERSON) in joined(prompt)
+
+    handed = await bot_app.says(USER, QUESTION)
+    assert en(policy.HANDED_OFF) % {"unit": RETIREE_COMMUNITY} in joined(handed)
+    await deliver_outbox(bot_app)
+    notice = last_message(bot_app, STAFF)
+    assert QUESTION in notice.text
+    assert notice.button_texts() == [en(ANSWER)]
