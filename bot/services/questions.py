@@ -212,7 +212,8 @@ async def escalate_overdue_questions(
     renderer: Renderer | None = None,
 ) -> int:
     """Questions open for 24 hours go to the supervisors of the street above their community (or further
-    up when the street has none). Idempotent: each question is escalated once. Returns how many were."""
+    up when the street has none, or when the street's staff had the question from the start). Idempotent:
+    each question is escalated once. Returns how many were."""
     i18n = i18n or I18n()
     renderer = renderer or Renderer(i18n)
     now = clock.now()
@@ -237,9 +238,10 @@ async def _supervisors_above(uow: UnitOfWork, unit_id: int | None) -> list[Accou
     if unit is None:
         return []
     chain = [unit, *await uow.units.ancestors(unit.id)]
-    # Start at the street: a community's own staff already have the question.
-    start = next((i for i, u in enumerate(chain) if u.kind is UnitKind.STREET), 0)
-    for candidate in chain[start:]:
+    # Every staff member of the question's own unit got it when it was asked: start at the street above a
+    # community, or one level up when a street (or higher) answered for a community without staff.
+    street = next((i for i, u in enumerate(chain) if u.kind is UnitKind.STREET), 0)
+    for candidate in chain[max(street, 1) :]:
         found = await uow.questions.staff_of(candidate.id, (StaffRole.SUPERVISOR, StaffRole.ADMIN))
         # Like the hand-off itself: one who blocked the bot would never see it, so look further up.
         reachable = [a for a in found if not a.unreachable]

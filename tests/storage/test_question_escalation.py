@@ -182,9 +182,11 @@ async def test_with_no_supervisor_anywhere_it_is_marked_and_not_retried(
 async def test_questions_of_several_communities_each_reach_their_own_street(
     database: Database, tree: dict[str, int]
 ) -> None:
-    """Two questions a day old, one from a community with no staff of its own (handed to the street)."""
+    """Two questions a day old, one from a community with no staff of its own (handed to the street, whose
+    supervisor has had it from the start: it goes one level further up)."""
     await staff(database, 201, "A", StaffRole.STAFF)
     street = await staff(database, 202, "S", StaffRole.SUPERVISOR)
+    district = await staff(database, 204, "D", StaffRole.SUPERVISOR)
     first = await asked_in_community_a(database, tree)
     second = await retiree_asks(database, 300, "B", "社区在哪里", ASKED + timedelta(hours=1))
     assert second.unit_id == tree["S"]  # community B has no staff: its street answers
@@ -192,8 +194,8 @@ async def test_questions_of_several_communities_each_reach_their_own_street(
     assert await escalate(database, FakeClock(ASKED + timedelta(hours=26))) == 2
 
     rows = await outbox(database)
-    assert [row.account_id for row in rows] == [street.id, street.id]
+    assert [row.account_id for row in rows] == [street.id, district.id]
     assert {row.dedupe_key for row in rows} == {
         f"question:{first}:escalated:{street.id}",
-        f"question:{second.id}:escalated:{street.id}",
+        f"question:{second.id}:escalated:{district.id}",
     }
