@@ -7,7 +7,7 @@ import traceback
 from collections.abc import Mapping, Sequence
 
 from bot.actions import Action, AnswerCallback, SendText
-from bot.domain.records import AccountRole, ConversationState
+from bot.domain.records import AccountRole, ConversationState, Turn
 from bot.events import Event, EventKind
 from bot.flows import buttons, certification_buttons, menu, policy, wording
 from bot.flows.base import CALLBACK_VERSION, Flow
@@ -70,12 +70,17 @@ class BotCore:
         where = "-"
         try:
             async with self._uow_factory() as uow:
-                if not await uow.updates.claim(event.update_id, self._clock.now()):
-                    return []
                 if event.chat_type != "private":
+                    if not await uow.updates.claim(event.update_id, self._clock.now()):
+                        return []
                     actions = self._private_only(event, self._i18n.translator(locale))
                 else:
-                    ctx = await self._context(uow, event)
+                    turn = await uow.open_turn(
+                        event.update_id, self._clock.now(), event.user_id, event.chat_id, locale
+                    )
+                    if turn is None:
+                        return []
+                    ctx = self._context(uow, event, turn)
                     locale = ctx.t.locale
                     where = f"{ctx.state.flow}/{ctx.state.step}" if ctx.state else "menu"
                     await self._route(ctx)
@@ -97,10 +102,8 @@ class BotCore:
 
     # --- setting up -------------------------------------------------------------------------------
 
-    async def _context(self, uow: UnitOfWork, event: Event) -> Context:
-        first_locale = self._i18n.for_language_code(event.language_code).locale
-        account = await uow.accounts.get_or_create(event.user_id, event.chat_id, first_locale)
-        state = await uow.conversations.load(event.chat_id, event.user_id)
+    def _context(self, uow: UnitOfWork, event: Event, turn: Turn) -> Context:
+        account, state = turn.account, turn.state
         if state is not None and state.flow not in FLOWS:
             state = None  # a flow from an older version of the bot: start afresh rather than fail
         return Context(

@@ -38,6 +38,7 @@ from bot.domain.records import (
     StaffInvite,
     StaffMembership,
     StaffRole,
+    Turn,
     UnitKind,
 )
 
@@ -363,6 +364,14 @@ class UnitOfWork(Protocol):
     ) -> None: ...
     async def commit(self) -> None: ...
     async def rollback(self) -> None: ...
+    async def open_turn(
+        self, update_id: int, now: datetime, user_id: int, chat_id: int, locale: str
+    ) -> Turn | None:
+        """How every private update starts: claim it (None when it was claimed before, a redelivery), then
+        its sender's account (created at first contact, with `locale`) and the chat's conversation state.
+        The same as updates.claim, accounts.get_or_create and conversations.load, in one trip where the
+        storage can."""
+        ...
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]

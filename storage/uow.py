@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from types import TracebackType
-from typing import Self
+from typing import Self, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.domain.records import Turn
 from bot.ports import (
     AccountRepository,
     AuditLog,
@@ -31,6 +33,7 @@ from storage.repositories.outbox import SqlOutbox
 from storage.repositories.questions import SqlQuestionRepository
 from storage.repositories.retirees import SqlRetireeRepository
 from storage.repositories.staff import SqlStaffRepository
+from storage.repositories.turns import open_turn
 from storage.repositories.units import SqlOrgUnitRepository
 from storage.repositories.updates import SqlUpdateLog
 
@@ -99,6 +102,15 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         await self.session.commit()
+
+    async def open_turn(
+        self, update_id: int, now: datetime, user_id: int, chat_id: int, locale: str
+    ) -> Turn | None:
+        conversations = cast(SqlConversationRepository, self.conversations)
+        accounts = cast(SqlAccountRepository, self.accounts)
+        return await open_turn(
+            self.session, accounts, conversations, update_id, now, user_id, chat_id, locale
+        )
 
     async def rollback(self) -> None:
         await self.session.rollback()

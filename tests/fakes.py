@@ -34,6 +34,7 @@ from bot.domain.records import (
     StaffInvite,
     StaffMembership,
     StaffRole,
+    Turn,
     UnitKind,
 )
 from bot.ports import (
@@ -529,3 +530,11 @@ class FakeUnitOfWork:
 
     async def rollback(self) -> None:
         self.working = copy.deepcopy(self._db.state)
+
+    async def open_turn(
+        self, update_id: int, now: datetime, user_id: int, chat_id: int, locale: str
+    ) -> Turn | None:
+        if not await self.updates.claim(update_id, now):
+            return None
+        account = await self.accounts.get_or_create(user_id, chat_id, locale)
+        return Turn(account, await self.conversations.load(chat_id, user_id))

@@ -80,6 +80,14 @@ class Account:
 
 
 @dataclass(frozen=True, slots=True)
+class Turn:
+    """What a private chat's update starts from: its sender's account and the chat's conversation state."""
+
+    account: Account
+    state: ConversationState | None
+
+
+@dataclass(frozen=True, slots=True)
 class StaffMembership:
     account_id: int
     unit_id: int

@@ -26,7 +26,7 @@ _BY_USER = select(
 ).where(AccountRow.telegram_user_id == bindparam("telegram_user_id"))
 
 
-def _record(row: AccountRow | Any) -> Account:
+def account_record(row: AccountRow | Any) -> Account:
     """From a mapped row or a result row of the same columns."""
     return Account(
         id=row.id,
@@ -56,11 +56,11 @@ class SqlAccountRepository:
 
     async def get(self, account_id: int) -> Account | None:
         row = await self._session.get(AccountRow, account_id)
-        return None if row is None else _record(row)
+        return None if row is None else account_record(row)
 
     async def get_by_telegram_user(self, telegram_user_id: int) -> Account | None:
         row = await self._row_by_user(telegram_user_id)
-        return None if row is None else _record(row)
+        return None if row is None else account_record(row)
 
     async def get_or_create(self, telegram_user_id: int, chat_id: int, locale: str) -> Account:
         found = await self._columns_by_user(telegram_user_id)
@@ -87,8 +87,8 @@ class SqlAccountRepository:
             row = await self._row(found.id)
             row.chat_id = chat_id
             await self._session.flush()
-            return _record(row)
-        return _record(found)
+            return account_record(row)
+        return account_record(found)
 
     async def _columns_by_user(self, telegram_user_id: int) -> Any:
         result = await self._session.execute(_BY_USER, {"telegram_user_id": telegram_user_id})
@@ -118,4 +118,4 @@ class SqlAccountRepository:
             .where(AccountRow.retiree_id == retiree_id, AccountRow.role == AccountRole.RETIREE.value)
             .order_by(AccountRow.id)
         )
-        return [_record(row) for row in rows]
+        return [account_record(row) for row in rows]

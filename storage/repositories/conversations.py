@@ -68,6 +68,11 @@ class SqlConversationRepository:
 
     async def load(self, chat_id: int, user_id: int) -> ConversationState | None:
         row = (await self._session.execute(_LOAD, {"chat_id": chat_id, "user_id": user_id})).first()
+        return self.loaded(chat_id, user_id, row)
+
+    def loaded(self, chat_id: int, user_id: int, row: Any) -> ConversationState | None:
+        """The state in a row read in this transaction (flow, step and data; None for no row), remembered
+        as `load` remembers it."""
         if row is None:
             self._remember((chat_id, user_id), None)
             return None

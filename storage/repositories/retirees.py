@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.records import Retiree, RetireeRecord
 from storage.errors import UnknownUnitCode
 from storage.models import OrgUnitRow, RetireeRow
 
+# Most updates of a registered retiree look them up by id: plain columns, prepared once (no ORM object to
+# build and track; the session still flushes pending changes first).
+_BY_ID = select(*RetireeRow.__table__.columns).where(RetireeRow.id == bindparam("retiree_id"))
 
-def _record(row: RetireeRow) -> Retiree:
+
+def _record(row: RetireeRow | Any) -> Retiree:
+    """From a mapped row or a result row of the same columns."""
     return Retiree(
         id=row.id,
         name=row.name,
@@ -32,7 +38,7 @@ class SqlRetireeRepository:
         self._session = session
 
     async def get(self, retiree_id: int) -> Retiree | None:
-        row = await self._session.get(RetireeRow, retiree_id)
+        row = (await self._session.execute(_BY_ID, {"retiree_id": retiree_id})).first()
         return None if row is None else _record(row)
 
     async def find_by_id_hash(self, id_hash: str) -> Retiree | None:

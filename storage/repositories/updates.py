@@ -16,7 +16,7 @@ from storage.repositories._sql import insert_for
 _CLAIMS: dict[str, Any] = {}
 
 
-def _claim_statement(session: AsyncSession) -> Any:
+def claim_statement(session: AsyncSession) -> Any:
     dialect = session.get_bind().dialect.name
     statement = _CLAIMS.get(dialect)
     if statement is None:
@@ -38,7 +38,7 @@ class SqlUpdateLog:
 
     async def claim(self, update_id: int, now: datetime) -> bool:
         result = await self._session.execute(
-            _claim_statement(self._session), {"update_id": update_id, "processed_at": now}
+            claim_statement(self._session), {"update_id": update_id, "processed_at": now}
         )
         return result.scalar_one_or_none() is not None
 

@@ -10,6 +10,7 @@ import pytest
 from bot.domain.records import RetireeRecord, StaffRole, UnitKind
 from bot.domain.resident_id import ResidentId
 from storage.database import Database
+from tests.storage.turn_contract import check_open_turn
 
 pytestmark = pytest.mark.postgres
 
@@ -89,3 +90,7 @@ async def test_times_come_back_aware(pg_database: Database) -> None:
         await uow.login_attempts.record_failure(account.id, NOW.astimezone(shanghai))
         assert await uow.login_attempts.failures_since(account.id, NOW - timedelta(seconds=1)) == 1
         assert await uow.login_attempts.failures_since(account.id, NOW + timedelta(seconds=1)) == 0
+
+
+async def test_open_turn(pg_database: Database) -> None:
+    await check_open_turn(pg_database)
