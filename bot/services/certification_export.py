@@ -8,8 +8,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-
 from bot.domain.certification import CertList
 from bot.i18n import N_, Translator
 from bot.ports import UnitOfWork
@@ -85,6 +83,9 @@ def to_csv(rows: Sequence[Sequence[str]]) -> bytes:
 
 
 def to_xlsx(rows: Sequence[Sequence[str]]) -> bytes:
+    # Imported here: openpyxl is 13 MB of memory that every bot process kept for the rare export.
+    from openpyxl import Workbook
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet("certification")
     for row in rows:
