@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from bot.domain.family import Relation
-from bot.domain.records import ConversationState
-from bot.domain.resident_id import ResidentId
+from bot.domain.records import ConversationState, Retiree
 from bot.flows import buttons, identify, wording
 from bot.flows.context import Context, Prompt
 from bot.flows.machine import END, Machine
 from bot.i18n import N_
 from bot.services import registration
-from bot.services.registration import Outcome
 
 ASK_NAME = N_("Please type the full name of the retiree you look after, as written on their ID card.")
 ASK_RELATION = N_("How are you related to %(name)s? Please press a button.")
@@ -41,6 +39,9 @@ RELATION_ROWS: list[list[Relation]] = [
 
 class FamilyRegistrationFlow(identify.IdentifyingFlow):
     machine = MACHINE
+    purpose = "family"
+    # A family may come to the bot because the retiree has died: that is when they need it most.
+    allow_deceased = True
 
     def prompt(self, ctx: Context, state: ConversationState) -> Prompt:
         rows = self.step_rows()
@@ -65,24 +66,8 @@ class FamilyRegistrationFlow(identify.IdentifyingFlow):
         else:
             await self._on_relation(ctx, state)
 
-    async def _on_id(self, ctx: Context, state: ConversationState) -> None:
-        parsed = identify.read_id(ctx)
-        if await identify.locked(ctx):
-            await self.go(ctx, state, "locked", lead=ctx.msg(identify.LOCKED))
-        elif not isinstance(parsed, ResidentId):
-            await self.go(ctx, state, "invalid", lead=parsed)
-        else:
-            name = str(state.data["name"])
-            # A family may come to the bot because the retiree has died: that is when they need it most.
-            result = await identify.lookup(ctx, name, parsed, purpose="family", allow_deceased=True)
-            if result.outcome is Outcome.MATCHED and result.retiree is not None:
-                data = {"name": result.retiree.name, "retiree_id": result.retiree.id}
-                await self.go(ctx, state, "matched", data=data)
-            elif await identify.locked(ctx):
-                lead = ctx.msg(identify.NOT_FOUND) + "\n\n" + ctx.msg(identify.LOCKED)
-                await self.go(ctx, state, "locked", lead=lead)
-            else:
-                await self.go(ctx, state, "not_found", lead=await identify.not_found_lead(ctx))
+    async def on_match(self, ctx: Context, state: ConversationState, retiree: Retiree) -> None:
+        await self.go(ctx, state, "matched", data={"name": retiree.name, "retiree_id": retiree.id})
 
     async def _on_relation(self, ctx: Context, state: ConversationState) -> None:
         chosen = ctx.pressed(*buttons.RELATIONS.values())

@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 
 from bot.domain.names import plausible_name
-from bot.domain.records import ConversationState
+from bot.domain.records import ConversationState, Retiree
 from bot.domain.resident_id import InvalidReason, InvalidResidentId, ResidentId
 from bot.flows.base import Flow
 from bot.flows.context import Context
 from bot.i18n import N_
 from bot.services import registration
-from bot.services.registration import MatchResult
+from bot.services.registration import MatchResult, Outcome
 
 INVALID: dict[InvalidReason, str] = {
     InvalidReason.LENGTH: N_(
@@ -100,7 +100,33 @@ async def not_found_lead(ctx: Context) -> str:
 
 
 class IdentifyingFlow(Flow):
-    """A flow that asks for a name and then an ID number (a retiree's own, or the retiree a family helps)."""
+    """A flow that asks for a name and then an ID number (a retiree's own, or the retiree a family helps).
+
+    Subclasses say whose lookup it is (`purpose`, as the attempt log records it), whether a deceased
+    retiree may be found, and what a match leads to (`on_match`)."""
+
+    purpose: str
+    allow_deceased: bool
+
+    async def on_match(self, ctx: Context, state: ConversationState, retiree: Retiree) -> None:
+        raise NotImplementedError
+
+    async def _on_id(self, ctx: Context, state: ConversationState) -> None:
+        parsed = read_id(ctx)
+        if await locked(ctx):
+            await self.go(ctx, state, "locked", lead=ctx.msg(LOCKED))
+        elif not isinstance(parsed, ResidentId):
+            await self.go(ctx, state, "invalid", lead=parsed)
+        else:
+            name = str(state.data["name"])
+            result = await lookup(ctx, name, parsed, purpose=self.purpose, allow_deceased=self.allow_deceased)
+            if result.outcome is Outcome.MATCHED and result.retiree is not None:
+                await self.on_match(ctx, state, result.retiree)
+            elif await locked(ctx):
+                # This failure was the last one allowed.
+                await self.go(ctx, state, "locked", lead=ctx.msg(NOT_FOUND) + "\n\n" + ctx.msg(LOCKED))
+            else:
+                await self.go(ctx, state, "not_found", lead=await not_found_lead(ctx))
 
     async def _on_name(self, ctx: Context, state: ConversationState) -> None:
         name, problem = read_name(ctx)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from bot.domain.records import ConversationState
-from bot.domain.resident_id import ResidentId
+from bot.domain.records import ConversationState, Retiree
 from bot.flows import buttons, identify
 from bot.flows.context import Context, Prompt
 from bot.flows.machine import END, Machine
 from bot.i18n import N_
 from bot.services import registration
-from bot.services.registration import Outcome
 
 ASK_NAME = N_("Please type your full name, as written on your ID card.")
 
@@ -31,6 +29,8 @@ MACHINE = Machine(
 
 class RetireeRegistrationFlow(identify.IdentifyingFlow):
     machine = MACHINE
+    purpose = "retiree"
+    allow_deceased = False
 
     def prompt(self, ctx: Context, state: ConversationState) -> Prompt:
         keyboard = ctx.reply_keyboard(self.step_rows())
@@ -46,22 +46,8 @@ class RetireeRegistrationFlow(identify.IdentifyingFlow):
         else:
             await self._on_id(ctx, state)
 
-    async def _on_id(self, ctx: Context, state: ConversationState) -> None:
-        parsed = identify.read_id(ctx)
-        if await identify.locked(ctx):
-            await self.go(ctx, state, "locked", lead=ctx.msg(identify.LOCKED))
-        elif not isinstance(parsed, ResidentId):
-            await self.go(ctx, state, "invalid", lead=parsed)
-        else:
-            name = str(state.data["name"])
-            result = await identify.lookup(ctx, name, parsed, purpose="retiree", allow_deceased=False)
-            if result.outcome is Outcome.MATCHED and result.retiree is not None:
-                await registration.bind_retiree(ctx.uow, ctx.account.id, result.retiree, ctx.now)
-                ctx.account = (await ctx.uow.accounts.get(ctx.account.id)) or ctx.account
-                lead = ctx.render("registered.html.j2", name=result.retiree.name)
-                await self.go(ctx, state, "matched", lead=lead, data={})
-            elif await identify.locked(ctx):
-                lead = ctx.msg(identify.NOT_FOUND) + "\n\n" + ctx.msg(identify.LOCKED)
-                await self.go(ctx, state, "locked", lead=lead)
-            else:
-                await self.go(ctx, state, "not_found", lead=await identify.not_found_lead(ctx))
+    async def on_match(self, ctx: Context, state: ConversationState, retiree: Retiree) -> None:
+        await registration.bind_retiree(ctx.uow, ctx.account.id, retiree, ctx.now)
+        ctx.account = (await ctx.uow.accounts.get(ctx.account.id)) or ctx.account
+        lead = ctx.render("registered.html.j2", name=retiree.name)
+        await self.go(ctx, state, "matched", lead=lead, data={})
