@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.actions import InlineKeyboard
 from bot.domain.certification import (
     CertList,
     CertStatus,
@@ -22,6 +23,7 @@ from bot.domain.certification import (
     Recipient,
     ReminderBatch,
     RollingRetiree,
+    UnitRecipient,
 )
 from bot.domain.certification_calendar import Cycle, Mode
 from bot.domain.records import MessageCategory, OutboxMessage, UnitKind
@@ -169,15 +171,11 @@ class Campaign:
         ):
             for pending in page:
                 messages = [
-                    OutboxMessage(
-                        chat_id=r.chat_id,
-                        account_id=r.account_id,
-                        category=MessageCategory.NOTICE,
-                        dedupe_key=f"cert-family:{cycle.key}:{pending.retiree_id}:{r.account_id}",
-                        text=self._texts.family(self._i18n.translator(r.locale), cycle, pending.name),
-                        keyboard=reminder_keyboard(self._i18n.translator(r.locale), pending.retiree_id),
-                        locale=r.locale,
-                        time_zone=self._texts.profile.calendar.time_zone,
+                    self._notice(
+                        r,
+                        f"cert-family:{cycle.key}:{pending.retiree_id}:{r.account_id}",
+                        self._texts.family(self._i18n.translator(r.locale), cycle, pending.name),
+                        reminder_keyboard(self._i18n.translator(r.locale), pending.retiree_id),
                     )
                     for r in pending.family
                 ]
@@ -205,16 +203,8 @@ class Campaign:
                     )
                 ]
                 t = self._i18n.translator(sup.locale)
-                message = OutboxMessage(
-                    chat_id=sup.chat_id,
-                    account_id=sup.account_id,
-                    category=MessageCategory.NOTICE,
-                    dedupe_key=key,
-                    text=self._texts.supervisor(t, cycle, unit.name, pending, people),
-                    locale=sup.locale,
-                    time_zone=self._texts.profile.calendar.time_zone,
-                )
-                sent += int(await uow.outbox.enqueue(message))
+                text = self._texts.supervisor(t, cycle, unit.name, pending, people)
+                sent += int(await uow.outbox.enqueue(self._notice(sup, key, text)))
             await uow.commit()
         return sent
 
@@ -237,18 +227,13 @@ class Campaign:
         ):
             for pending in page:
                 messages = [
-                    OutboxMessage(
-                        chat_id=r.chat_id,
-                        account_id=r.account_id,
-                        category=MessageCategory.NOTICE,
-                        dedupe_key=f"cert-suspended:{cycle.key}:{pending.retiree_id}:{r.account_id}",
-                        text=self._texts.suspended(self._i18n.translator(r.locale), cycle, pending.name),
-                        keyboard=reminder_keyboard(
-                            self._i18n.translator(r.locale),
-                            None if r in pending.own else pending.retiree_id,
+                    self._notice(
+                        r,
+                        f"cert-suspended:{cycle.key}:{pending.retiree_id}:{r.account_id}",
+                        self._texts.suspended(self._i18n.translator(r.locale), cycle, pending.name),
+                        reminder_keyboard(
+                            self._i18n.translator(r.locale), None if r in pending.own else pending.retiree_id
                         ),
-                        locale=r.locale,
-                        time_zone=self._texts.profile.calendar.time_zone,
                     )
                     for r in (*pending.own, *pending.family)
                 ]
@@ -338,17 +323,22 @@ class Campaign:
                 if suspended
                 else self._texts.family(t, cycle, retiree.name)
             )
-            own = r in retiree.own
-            messages.append(
-                OutboxMessage(
-                    chat_id=r.chat_id,
-                    account_id=r.account_id,
-                    category=MessageCategory.NOTICE,
-                    dedupe_key=f"{kind}:{cycle.key}:{retiree.retiree_id}:{r.account_id}",
-                    text=text,
-                    keyboard=reminder_keyboard(t, None if own else retiree.retiree_id),
-                    locale=r.locale,
-                    time_zone=self._texts.profile.calendar.time_zone,
-                )
-            )
+            key = f"{kind}:{cycle.key}:{retiree.retiree_id}:{r.account_id}"
+            keyboard = reminder_keyboard(t, None if r in retiree.own else retiree.retiree_id)
+            messages.append(self._notice(r, key, text, keyboard))
         return await uow.outbox.enqueue_many(messages)
+
+    def _notice(
+        self, to: Recipient | UnitRecipient, key: str, text: str, keyboard: InlineKeyboard | None = None
+    ) -> OutboxMessage:
+        """A certification notice, held back in quiet hours on the region's clock."""
+        return OutboxMessage(
+            chat_id=to.chat_id,
+            account_id=to.account_id,
+            category=MessageCategory.NOTICE,
+            dedupe_key=key,
+            text=text,
+            keyboard=keyboard,
+            locale=to.locale,
+            time_zone=self._texts.profile.calendar.time_zone,
+        )

@@ -18,7 +18,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, and_, bindparam, func, or_, select, update
+from sqlalchemy import BindParameter, ColumnElement, Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.records import (
@@ -183,77 +183,47 @@ class SqlDeliveryQueue:
         if not len(report):
             return
         async with self._sessions() as session, session.begin():
-            mine = (
-                _T.c.id == bindparam("b_id"),
-                _T.c.status == OutboxStatus.SENDING.value,
-                _T.c.claimed_by == worker,
+            sent, failed = OutboxStatus.SENT.value, OutboxStatus.FAILED.value
+            queued = OutboxStatus.QUEUED.value
+            tried = _T.c.attempts + 1
+            reason: BindParameter[str] = bindparam("b_reason")
+            not_before: BindParameter[datetime] = bindparam("b_not_before")
+            await _settle(
+                session,
+                worker,
+                {
+                    "status": sent,
+                    "message_id": bindparam("b_message_id"),
+                    "sent_at": now,
+                    "held_for_quiet": False,
+                },
+                [{"b_id": i, "b_message_id": m} for i, m in report.sent],
             )
-            done = {"claimed_by": None, "claimed_until": None}
-            if report.sent:
-                await self._many(
-                    session,
-                    update(_T)
-                    .where(*mine)
-                    .values(
-                        status=OutboxStatus.SENT.value,
-                        message_id=bindparam("b_message_id"),
-                        sent_at=now,
-                        held_for_quiet=False,
-                        **done,
-                    ),
-                    [{"b_id": i, "b_message_id": m} for i, m in report.sent],
-                )
-            if report.failed:
-                await self._many(
-                    session,
-                    update(_T)
-                    .where(*mine)
-                    .values(
-                        status=OutboxStatus.FAILED.value,
-                        last_error=bindparam("b_reason"),
-                        attempts=_T.c.attempts + 1,
-                        **done,
-                    ),
-                    [{"b_id": i, "b_reason": _clip(r)} for i, r in report.failed],
-                )
-            if report.retry:
-                await self._many(
-                    session,
-                    update(_T)
-                    .where(*mine)
-                    .values(
-                        status=OutboxStatus.QUEUED.value,
-                        not_before=bindparam("b_not_before"),
-                        last_error=bindparam("b_reason"),
-                        attempts=_T.c.attempts + 1,
-                        held_for_quiet=False,
-                        **done,
-                    ),
-                    [{"b_id": i, "b_not_before": t, "b_reason": _clip(r)} for i, t, r in report.retry],
-                )
-            if report.quiet:
-                await self._many(
-                    session,
-                    update(_T)
-                    .where(*mine)
-                    .values(
-                        status=OutboxStatus.QUEUED.value,
-                        not_before=bindparam("b_not_before"),
-                        held_for_quiet=True,
-                        **done,
-                    ),
-                    [{"b_id": i, "b_not_before": t} for i, t in report.quiet],
-                )
-            if report.released:
-                await session.execute(
-                    update(_T)
-                    .where(
-                        _T.c.id.in_(report.released),
-                        _T.c.status == OutboxStatus.SENDING.value,
-                        _T.c.claimed_by == worker,
-                    )
-                    .values(status=OutboxStatus.QUEUED.value, **done)
-                )
+            await _settle(
+                session,
+                worker,
+                {"status": failed, "last_error": reason, "attempts": tried},
+                [{"b_id": i, "b_reason": _clip(r)} for i, r in report.failed],
+            )
+            await _settle(
+                session,
+                worker,
+                {
+                    "status": queued,
+                    "not_before": not_before,
+                    "last_error": reason,
+                    "attempts": tried,
+                    "held_for_quiet": False,
+                },
+                [{"b_id": i, "b_not_before": t, "b_reason": _clip(r)} for i, t, r in report.retry],
+            )
+            await _settle(
+                session,
+                worker,
+                {"status": queued, "not_before": not_before, "held_for_quiet": True},
+                [{"b_id": i, "b_not_before": t} for i, t in report.quiet],
+            )
+            await _settle(session, worker, {"status": queued}, [{"b_id": i} for i in report.released])
             if report.unreachable:
                 await self._unreachable(session, worker, report.unreachable)
 
@@ -286,10 +256,6 @@ class SqlDeliveryQueue:
             )
         )
 
-    @staticmethod
-    async def _many(session: AsyncSession, statement: Any, params: list[dict[str, Any]]) -> None:
-        await session.execute(statement, params)
-
     async def pending(self) -> int:
         """Rows not yet settled (queued or being sent), due or not."""
         async with self._sessions() as session:
@@ -311,3 +277,23 @@ class SqlDeliveryQueue:
                 )
             )
             return int(count or 0)
+
+
+async def _settle(
+    session: AsyncSession, worker: str, values: dict[str, Any], params: list[dict[str, Any]]
+) -> None:
+    """One statement for many rows (`b_id` in each of `params`) that `worker` holds: set `values` and
+    release them from its lease. Rows it no longer holds (requeued, or marked unreachable meanwhile) are
+    left as they are."""
+    if not params:
+        return
+    statement = (
+        update(_T)
+        .where(
+            _T.c.id == bindparam("b_id"),
+            _T.c.status == OutboxStatus.SENDING.value,
+            _T.c.claimed_by == worker,
+        )
+        .values(**values, claimed_by=None, claimed_until=None)
+    )
+    await session.execute(statement, params)
