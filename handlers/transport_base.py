@@ -34,6 +34,10 @@ class Transport(Protocol):
 
     async def set_commands(self, commands: Commands) -> None: ...
 
+    async def join(self) -> None:
+        """Wait until every update received so far has been handled and its replies sent."""
+        ...
+
     async def close(self) -> None: ...
 
 

@@ -101,6 +101,9 @@ class AiogramTransport:
                 language_code=language or None,
             )
 
+    async def join(self) -> None:
+        await self._pipeline.join()
+
     async def close(self) -> None:
         await self._pipeline.close()
         await self.bot.session.close()

@@ -98,6 +98,9 @@ class PtbTransport:
                 language_code=language or None,
             )
 
+    async def join(self) -> None:
+        await self._pipeline.join()
+
     async def close(self) -> None:
         await self._pipeline.close()
         await self.application.shutdown()

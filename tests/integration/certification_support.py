@@ -123,6 +123,7 @@ class CampaignBot:
 
     async def says(self, user_id: int, text: str) -> None:
         await self.emu.user_says(user_id, text, language_code="en")
+        await self.transport.join()
 
     async def presses(self, user_id: int, callback_data: str) -> None:
         """Press the newest button with this callback data in the user's chat."""
@@ -131,6 +132,7 @@ class CampaignBot:
                 for button in row:
                     if button.get("callback_data") == callback_data:
                         await self.emu.user_presses(user_id, message.message_id, callback_data)
+                        await self.transport.join()
                         return
         raise AssertionError(f"no button {callback_data!r} in chat {user_id}")
 
@@ -140,6 +142,7 @@ class CampaignBot:
                 for button in row:
                     if label_part in button.get("text", ""):
                         await self.emu.user_presses(user_id, message.message_id, button["callback_data"])
+                        await self.transport.join()
                         return
         raise AssertionError(f"no button like {label_part!r} in chat {user_id}")
 

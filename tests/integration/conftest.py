@@ -56,10 +56,22 @@ class BotApp:
 
     async def says(self, user_id: int, text: str, **kwargs: Any) -> list[RecordedCall]:
         kwargs.setdefault("language_code", "en")
-        return await self.emu.user_says(user_id, text, **kwargs)
+        start = len(self.emu.calls)
+        await self.emu.user_says(user_id, text, **kwargs)
+        return await replies(self.emu, self.transport, kwargs.get("chat_id") or user_id, start)
 
     async def presses(self, user_id: int, message_id: int, data: str) -> list[RecordedCall]:
-        return await self.emu.user_presses(user_id, message_id, data)
+        start = len(self.emu.calls)
+        await self.emu.user_presses(user_id, message_id, data)
+        return await replies(self.emu, self.transport, user_id, start)
+
+
+async def replies(emu: Emulator, transport: Transport, chat_id: int, start: int) -> list[RecordedCall]:
+    """The bot's calls to `chat_id` since call number `start`, once the transport has handled every update
+    it received. The emulator's own test (a short quiet spell after the bot's first call) can end between
+    two calls of one reply (deleting the ID message, then "You are registered") on a busy machine."""
+    await asyncio.wait_for(transport.join(), STOP_TIMEOUT)
+    return [call for call in emu.calls[start:] if call.chat_id == chat_id]
 
 
 def sqlite_url(path: Path) -> str:
