@@ -136,9 +136,10 @@ async def test_the_global_limit_holds_at_its_exact_rate(
             await uow.outbox.enqueue_many([text_message(a, f"m-{a.id}") for a in accounts])
             await uow.commit()
         async with sending_transport(framework, emu) as transport:
-            sender = make_sender(
-                database, transport, fast_config(limits=Limits(global_per_s=20)), SystemClock()
-            )
+            # A generous send timeout: a call that took longer than fast_config's 0.5 s on a busy machine
+            # would be sent again, and this test counts calls.
+            config = fast_config(limits=Limits(global_per_s=20), send_timeout_s=5.0)
+            sender = make_sender(database, transport, config, SystemClock())
             await sender.drain(timeout=30)
         sends = [c.at for c in emu.calls if c.method == "sendMessage"]
         assert len(sends) == 60
