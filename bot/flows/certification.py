@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.domain.certification import CertStatus, SubmissionKind
 from bot.domain.records import ConversationState, Retiree
 from bot.events import EventKind
-from bot.flows import buttons
+from bot.flows import buttons, menu
 from bot.flows.base import Flow
 from bot.flows.context import Context, Prompt
 from bot.flows.machine import END, Machine
@@ -136,7 +136,7 @@ class CertificationFlow(Flow):
             await self.go(ctx, state, "self_report", lead=await report_done(ctx, retiree))
         elif choice == buttons.BACK:
             await self.go(ctx, state, "back")
-        else:
+        elif not await menu.follow_menu_button(ctx):
             self.not_understood(ctx, state)
 
     async def on_media(self, ctx: Context, state: ConversationState) -> bool:

@@ -75,6 +75,17 @@ async def show(ctx: Context, lead: str | None = None) -> None:
     ctx.send_prompt(await menu_prompt(ctx), lead)
 
 
+async def follow_menu_button(ctx: Context) -> bool:
+    """A main-menu button pressed (or its label typed) inside a flow whose step does not expect it: the
+    menu's keyboard may still be showing, so it leaves the flow and does what it says. False when the text
+    is no such label."""
+    if not ctx.pressed(*MENU_LABELS):
+        return False
+    ctx.state = None
+    await on_text(ctx)
+    return True
+
+
 async def on_text(ctx: Context) -> None:
     """A message while at the menu of a registered account."""
     staff = ctx.account.role is AccountRole.STAFF

@@ -150,18 +150,17 @@ class PolicyFlow(Flow):
     async def on_text(self, ctx: Context, state: ConversationState) -> None:
         from bot.flows import menu
 
+        text = ctx.text.strip()
         if ctx.pressed(buttons.BACK, buttons.MAIN_MENU):
             await self.go(ctx, state, "main_menu")
-        elif ctx.pressed(*menu.MENU_LABELS):
-            # The main menu's keyboard may still be showing: its buttons keep working here.
-            ctx.state = None
-            await menu.on_text(ctx)
-        elif not ctx.text.strip():
+        elif not text:
             self.not_understood(ctx, state)
+        elif await menu.follow_menu_button(ctx):
+            return
         elif state.step == "for_person":
-            await _hand_over(ctx, ctx.text.strip()[:QUESTION_CHARS], ctx.t.locale, state.data)
+            await _hand_over(ctx, text[:QUESTION_CHARS], ctx.t.locale, state.data)
         else:
-            await answer_question(ctx, ctx.text.strip())
+            await answer_question(ctx, text)
 
     async def on_callback(self, ctx: Context, state: ConversationState, parts: list[str]) -> bool:
         return await on_callback(ctx, parts)

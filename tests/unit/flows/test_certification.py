@@ -150,3 +150,10 @@ async def test_a_new_user_has_no_certification_to_look_after(world: World) -> No
     staff = await at_step(world, "menu/staff")
     await staff.press("v1:cr:d")
     assert not any(isinstance(a, SendText) and "工作人员会核实" in a.text for a in staff.last)
+
+
+async def test_a_main_menu_button_from_an_old_keyboard_still_does_what_it_says(world: World) -> None:
+    chat = await certification_menu(world)
+    await chat.say(zh(buttons.POLICY))
+    assert chat.state is not None
+    assert (chat.state.flow, chat.state.step) == ("policy", "ask")
