@@ -165,6 +165,10 @@ class FakeUnits(_Repo):
     async def get(self, unit_id: int) -> OrgUnit | None:
         return self.s.units.get(unit_id)
 
+    async def community_of(self, retiree_id: int) -> OrgUnit | None:
+        retiree = self.s.retirees.get(retiree_id)
+        return None if retiree is None else self.s.units.get(retiree.community_id)
+
     async def get_by_code(self, code: str) -> OrgUnit | None:
         return next((u for u in self.s.units.values() if u.code == code), None)
 

@@ -321,6 +321,12 @@ class FakeCertification:
     async def get_submission(self, submission_id: int) -> Submission | None:
         return self.s.submissions.get(submission_id)
 
+    async def has_waiting_submission(self, retiree_id: int) -> bool:
+        return any(
+            s.retiree_id == retiree_id and s.status is SubmissionStatus.WAITING
+            for s in self.s.submissions.values()
+        )
+
     async def waiting_submissions(self, unit_ids: Sequence[int], limit: int) -> Sequence[Submission]:
         waiting = [
             s

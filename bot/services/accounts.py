@@ -56,17 +56,12 @@ async def profile(uow: UnitOfWork, account: Account) -> Profile:
 async def community(uow: UnitOfWork, account: Account) -> OrgUnit | None:
     """`profile(uow, account).community`, looking up only what it takes: the flows name the community on
     many replies, and most accounts are retirees, whose own record settles it."""
-    community_id: int | None = None
-    retiree = await uow.retirees.get(account.retiree_id) if account.retiree_id is not None else None
-    if retiree is not None:
-        community_id = retiree.community_id
-    elif account.role is not AccountRole.NEW:
+    unit = await uow.units.community_of(account.retiree_id) if account.retiree_id is not None else None
+    if unit is None and account.role is not AccountRole.NEW:
         for link in await uow.family.for_account(account.id):
-            linked = await uow.retirees.get(link.retiree_id)
-            if linked is not None:
-                community_id = linked.community_id
+            unit = await uow.units.community_of(link.retiree_id)
+            if unit is not None:
                 break
-    unit = await uow.units.get(community_id) if community_id is not None else None
     if unit is None:
         for membership in await uow.staff.memberships(account.id):
             unit = await uow.units.get(membership.unit_id)

@@ -69,11 +69,7 @@ async def status_view(
             record = last
     status = record.status if record else CertStatus.PENDING
     certified_on = calendar.local_date(record.certified_at) if record and record.certified_at else None
-    waiting = [
-        s
-        for s in await uow.certification.waiting_submissions([retiree.community_id], 50)
-        if s.retiree_id == retiree.id
-    ]
+    waiting = await uow.certification.has_waiting_submission(retiree.id)
     return StatusView(
         retiree=retiree,
         cycle=cycle,
@@ -81,7 +77,7 @@ async def status_view(
         certified_on=certified_on,
         next_due=calendar.next_deadline(cycle) if calendar.mode is Mode.CAMPAIGN else cycle.deadline,
         restored=bool(record and record.restored_at),
-        waiting_photo=bool(waiting) and status is not CertStatus.CERTIFIED,
+        waiting_photo=waiting and status is not CertStatus.CERTIFIED,
         visit_requested=bool(record and record.visit_requested_at) and status is not CertStatus.CERTIFIED,
     )
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     ColumnElement,
     String,
     and_,
+    bindparam,
     case,
     cast,
     false,
@@ -55,7 +56,7 @@ from bot.domain.records import (
 from storage.models import AccountRow, FamilyLinkRow, OrgUnitRow, RetireeRow, StaffMembershipRow, utcnow
 from storage.models_certification import CertificationRow, CertificationSubmissionRow
 from storage.models_outbox import OutboxBatchRow, OutboxRow
-from storage.repositories._sql import insert_for
+from storage.repositories._sql import insert_for, plain_columns
 from storage.repositories.outbox import keyboard_to_json
 
 _OPEN = (CertStatus.PENDING.value,)
@@ -63,7 +64,14 @@ _NOT_CERTIFIED = (CertStatus.PENDING.value, CertStatus.SELF_REPORTED.value)
 _CHUNK = 1000
 
 
-def _record(row: CertificationRow) -> CertificationRecord:
+# A retiree's status is read on every press of the certification menu: plain columns, prepared once.
+_ONE = select(*plain_columns(CertificationRow)).where(
+    CertificationRow.retiree_id == bindparam("retiree_id"), CertificationRow.cycle == bindparam("cycle")
+)
+
+
+def _record(row: CertificationRow | Any) -> CertificationRecord:
+    """From a mapped row or a result row of the same columns."""
     return CertificationRecord(
         retiree_id=row.retiree_id,
         cycle=row.cycle,
@@ -143,7 +151,7 @@ class SqlCertificationRepository:
         )
 
     async def get(self, retiree_id: int, cycle: str) -> CertificationRecord | None:
-        row = await self._row(retiree_id, cycle)
+        row = (await self._session.execute(_ONE, {"retiree_id": retiree_id, "cycle": cycle})).first()
         return None if row is None else _record(row)
 
     async def last_certified(self, retiree_id: int) -> CertificationRecord | None:
@@ -621,6 +629,17 @@ class SqlCertificationRepository:
     async def get_submission(self, submission_id: int) -> Submission | None:
         row = await self._session.get(CertificationSubmissionRow, submission_id, populate_existing=True)
         return None if row is None else _submission(row)
+
+    async def has_waiting_submission(self, retiree_id: int) -> bool:
+        waiting = (
+            select(CertificationSubmissionRow.id)
+            .where(
+                CertificationSubmissionRow.retiree_id == retiree_id,
+                CertificationSubmissionRow.status == SubmissionStatus.WAITING.value,
+            )
+            .limit(1)
+        )
+        return (await self._session.execute(waiting)).first() is not None
 
     async def waiting_submissions(self, unit_ids: Sequence[int], limit: int) -> Sequence[Submission]:
         rows = await self._session.scalars(

@@ -11,10 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.records import Retiree, RetireeRecord
 from storage.errors import UnknownUnitCode
 from storage.models import OrgUnitRow, RetireeRow
+from storage.repositories._sql import plain_columns
 
 # Most updates of a registered retiree look them up by id: plain columns, prepared once (no ORM object to
 # build and track; the session still flushes pending changes first).
-_BY_ID = select(*RetireeRow.__table__.columns).where(RetireeRow.id == bindparam("retiree_id"))
+_BY_ID = select(*plain_columns(RetireeRow)).where(RetireeRow.id == bindparam("retiree_id"))
 
 
 def _record(row: RetireeRow | Any) -> Retiree:

@@ -4,16 +4,27 @@ queries are one indexed prefix match instead of a recursive walk."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.records import OrgUnit, UnitKind
 from storage.errors import UnitCycle, UnknownUnitCode
-from storage.models import OrgUnitRow
+from storage.models import OrgUnitRow, RetireeRow
+
+# Replies name the asker's community often: plain columns, prepared once (no ORM object to build).
+_COLUMNS = (OrgUnitRow.id, OrgUnitRow.code, OrgUnitRow.name, OrgUnitRow.kind, OrgUnitRow.parent_id)
+_BY_ID = select(*_COLUMNS).where(OrgUnitRow.id == bindparam("unit_id"))
+_COMMUNITY_OF = (
+    select(*_COLUMNS)
+    .join(RetireeRow, RetireeRow.community_id == OrgUnitRow.id)
+    .where(RetireeRow.id == bindparam("retiree_id"))
+)
 
 
-def _record(row: OrgUnitRow) -> OrgUnit:
+def _record(row: OrgUnitRow | Any) -> OrgUnit:
+    """From a mapped row or a result row of the same columns."""
     return OrgUnit(id=row.id, code=row.code, name=row.name, kind=UnitKind(row.kind), parent_id=row.parent_id)
 
 
@@ -25,7 +36,11 @@ class SqlOrgUnitRepository:
         return await self._session.scalar(select(OrgUnitRow).where(OrgUnitRow.code == code))
 
     async def get(self, unit_id: int) -> OrgUnit | None:
-        row = await self._session.get(OrgUnitRow, unit_id)
+        row = (await self._session.execute(_BY_ID, {"unit_id": unit_id})).first()
+        return None if row is None else _record(row)
+
+    async def community_of(self, retiree_id: int) -> OrgUnit | None:
+        row = (await self._session.execute(_COMMUNITY_OF, {"retiree_id": retiree_id})).first()
         return None if row is None else _record(row)
 
     async def get_by_code(self, code: str) -> OrgUnit | None:

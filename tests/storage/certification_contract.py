@@ -218,7 +218,10 @@ async def check_staff_and_submissions(uow_factory: UnitOfWorkFactory, world: Wor
         )
         waiting = await uow.certification.waiting_submissions([world.units["A"]], 10)
         assert [s.id for s in waiting] == [sub.id]
+        assert await uow.certification.has_waiting_submission(r["a1"])
+        assert not await uow.certification.has_waiting_submission(r["a2"])
         assert await uow.certification.review_submission(sub.id, False, RejectReason.NO_ID, a["staff"], AT)
+        assert not await uow.certification.has_waiting_submission(r["a1"])
         assert not await uow.certification.review_submission(sub.id, True, None, a["staff"], AT)
         got = await uow.certification.get_submission(sub.id)
         assert got is not None

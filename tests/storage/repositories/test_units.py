@@ -76,3 +76,13 @@ async def test_all_lists_parents_before_children(database: Database, tree: dict[
     assert sorted(codes) == sorted(tree)
     for child, parent in (("D", "C"), ("S", "D"), ("A", "S"), ("E", "C")):
         assert codes.index(parent) < codes.index(child)
+
+
+async def test_community_of_a_retiree(
+    database: Database, people: dict[str, int], tree: dict[str, int]
+) -> None:
+    async with database.uow() as uow:
+        community = await uow.units.community_of(people["r1"])
+        assert community is not None
+        assert (community.id, community.code) == (tree["A"], "A")
+        assert await uow.units.community_of(10**9) is None
