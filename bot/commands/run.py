@@ -9,6 +9,7 @@ import signal
 
 from bot.clock import SystemClock
 from bot.config import Settings, require_secret
+from bot.memory import settle_heap
 from handlers import create_transport
 from scheduler.service import Background
 
@@ -37,6 +38,7 @@ async def run(settings: Settings) -> None:
         background.start()
         await transport.set_commands(core.command_menu())
         await core.warm_up()
+        settle_heap()
         if settings.webhook_url and webhook_secret:
             host, port = settings.webhook_host_port
             log.info(

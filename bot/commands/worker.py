@@ -23,7 +23,7 @@ from bot.actions import Action
 from bot.clock import SystemClock
 from bot.config import Settings, require_secret
 from bot.events import Event
-from bot.memory import peak_rss_mb
+from bot.memory import peak_rss_mb, settle_heap
 
 if TYPE_CHECKING:
     from scheduler.service import Background
@@ -52,6 +52,7 @@ async def worker(settings: Settings, *, with_jobs: bool = True, drain: bool = Fa
     background = Background(
         settings, database, transport.messenger, SystemClock(), with_jobs=with_jobs and not drain
     )
+    settle_heap()
     try:
         if drain:
             started = time.perf_counter()

@@ -19,7 +19,7 @@ from bot.actions import Action, ReplyKeyboard, SendText
 from bot.config import Framework
 from bot.events import Event
 from bot.flows import buttons
-from bot.memory import peak_rss_mb
+from bot.memory import peak_rss_mb, settle_heap
 
 TOKEN = "4242:bench-token-for-the-emulator-only"
 POLL_TIMEOUT = 1
@@ -73,6 +73,7 @@ async def _serve(variant: str, framework: Framework, api_base: str, url: str, co
         )
         closers.insert(0, transport.close)
         runner = transport.run_polling
+    settle_heap()  # as `retiree-bot run` does once started, for every variant alike
     polling = asyncio.create_task(runner(stop))
     reader = asyncio.StreamReader()
     await asyncio.get_running_loop().connect_read_pipe(

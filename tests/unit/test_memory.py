@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
 
-from bot.memory import peak_rss_mb
+from bot.memory import peak_rss_mb, settle_heap
 
 
 def test_peak_is_a_plausible_figure_for_this_process() -> None:
@@ -22,3 +23,12 @@ def test_a_small_child_of_a_large_parent_reports_its_own_peak() -> None:
     )
     assert child < peak_rss_mb() - 200
     del ballast
+
+
+def test_settle_heap_freezes_what_exists() -> None:
+    before = gc.get_freeze_count()
+    try:
+        settle_heap()
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()
