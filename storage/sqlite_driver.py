@@ -252,7 +252,7 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         unsettled: a checked-out connection runs one call at a time."""
         if self.unsettled:
             return True  # a statement may still be opening one: let COMMIT or ROLLBACK queue behind it
-        raw: sqlite3.Connection | None = self._connection._connection
+        raw = self._raw()
         return raw is not None and raw.in_transaction
 
     def _ends_transaction(self) -> bool:
@@ -261,30 +261,27 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         return self.in_transaction()
 
     def rollback(self) -> None:
-        try:
-            if self._ends_transaction():
-                if self.holds_write_transaction():
-                    self._raw().rollback()  # type: ignore[union-attr]
-                else:
-                    super().rollback()
-        finally:
-            self.release_write_lock()
+        self._end_transaction("rollback")
 
     def commit(self) -> None:
+        self._end_transaction("commit")
+
+    def _end_transaction(self, how: str) -> None:
+        """COMMIT or ROLLBACK: no trip when no transaction is open, on the loop's thread when this
+        connection holds the write lock, else through the stock adapter (the worker thread)."""
         try:
-            if self._ends_transaction():
-                if self.holds_write_transaction():
-                    self._commit_inline()
-                else:
-                    super().commit()
+            if not self._ends_transaction():
+                return
+            raw = self._raw()
+            if raw is not None and self.holds_write_transaction():
+                try:
+                    getattr(raw, how)()
+                except Exception as error:
+                    self._handle_exception(error)
+            else:
+                getattr(super(), how)()
         finally:
             self.release_write_lock()
-
-    def _commit_inline(self) -> None:
-        try:
-            self._raw().commit()  # type: ignore[union-attr]
-        except Exception as error:
-            self._handle_exception(error)
 
     def close(self) -> None:
         try:

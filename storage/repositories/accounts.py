@@ -13,9 +13,10 @@ from storage.errors import RecordNotFound
 from storage.models import AccountRow, utcnow
 from storage.repositories._sql import insert_for
 
-# Every update looks its account up: a prepared statement of plain columns (no ORM object to build and
-# track), still ORM-enabled so that the session flushes pending changes first.
-_BY_USER = select(
+# What `account_record` reads. Every update looks its account up: a prepared statement of these plain
+# columns (no ORM object to build and track), still ORM-enabled so that the session flushes pending changes
+# first.
+ACCOUNT_COLUMNS = (
     AccountRow.id,
     AccountRow.telegram_user_id,
     AccountRow.chat_id,
@@ -23,7 +24,8 @@ _BY_USER = select(
     AccountRow.role,
     AccountRow.retiree_id,
     AccountRow.unreachable,
-).where(AccountRow.telegram_user_id == bindparam("telegram_user_id"))
+)
+_BY_USER = select(*ACCOUNT_COLUMNS).where(AccountRow.telegram_user_id == bindparam("telegram_user_id"))
 
 
 def account_record(row: AccountRow | Any) -> Account:

@@ -16,7 +16,9 @@ from storage.repositories._sql import insert_for
 # dialect for the upsert) and work on the table, as there is no ORM object to keep.
 _TABLE = cast(Table, ConversationStateRow.__table__)
 _KEY = (_TABLE.c.chat_id == bindparam("chat_id")) & (_TABLE.c.user_id == bindparam("user_id"))
-_LOAD = select(_TABLE.c.flow, _TABLE.c.step, _TABLE.c.data).where(_KEY)
+# What `loaded` reads.
+STATE_COLUMNS = (_TABLE.c.flow, _TABLE.c.step, _TABLE.c.data)
+_LOAD = select(*STATE_COLUMNS).where(_KEY)
 _CLEAR = delete(_TABLE).where(_KEY)
 _SAVES: dict[str, Any] = {}
 

@@ -12,9 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.records import OrgUnit, UnitKind
 from storage.errors import UnitCycle, UnknownUnitCode
 from storage.models import OrgUnitRow, RetireeRow
+from storage.repositories._sql import plain_columns
 
 # Replies name the asker's community often: plain columns, prepared once (no ORM object to build).
-_COLUMNS = (OrgUnitRow.id, OrgUnitRow.code, OrgUnitRow.name, OrgUnitRow.kind, OrgUnitRow.parent_id)
+_COLUMNS = plain_columns(OrgUnitRow)
 _BY_ID = select(*_COLUMNS).where(OrgUnitRow.id == bindparam("unit_id"))
 _COMMUNITY_OF = (
     select(*_COLUMNS)
