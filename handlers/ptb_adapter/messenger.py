@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import warnings
 from datetime import timedelta
@@ -40,6 +41,9 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
+# The same keyboards go out again and again (the main menu with most replies), and the framework's markup
+# objects, validated button by button, are not changed once built: each is built once.
+@functools.lru_cache(maxsize=1024)
 def to_markup(keyboard: Keyboard | None) -> Markup | None:
     if keyboard is None:
         return None
