@@ -112,6 +112,9 @@ class FamilyLinkRepository(Protocol):
 
     async def for_account(self, account_id: int) -> Sequence[FamilyLink]: ...
     async def for_retiree(self, retiree_id: int) -> Sequence[FamilyLink]: ...
+    async def remove_for_account(self, account_id: int) -> None:
+        """Remove every link of the account (it no longer speaks for those retirees)."""
+        ...
 
 
 class StaffRepository(Protocol):

@@ -266,6 +266,9 @@ class FakeFamily(_Repo):
     async def for_retiree(self, retiree_id: int) -> Sequence[FamilyLink]:
         return [link for (_, ret), link in self.s.family.items() if ret == retiree_id]
 
+    async def remove_for_account(self, account_id: int) -> None:
+        self.s.family = {key: link for key, link in self.s.family.items() if key[0] != account_id}
+
 
 class FakeStaff(_Repo):
     async def add_membership(self, account_id: int, unit_id: int, role: StaffRole) -> None:

@@ -33,8 +33,7 @@ class Profile:
 async def profile(uow: UnitOfWork, account: Account) -> Profile:
     retiree = await uow.retirees.get(account.retiree_id) if account.retiree_id is not None else None
     family: list[FamilyOf] = []
-    # Links stay in storage after an unlink (the port has no removal yet); an unlinked account has none.
-    links = await uow.family.for_account(account.id) if account.role is not AccountRole.NEW else []
+    links = await uow.family.for_account(account.id)
     for link in links:
         linked = await uow.retirees.get(link.retiree_id)
         if linked is not None:
@@ -71,6 +70,9 @@ async def community(uow: UnitOfWork, account: Account) -> OrgUnit | None:
 
 
 async def unlink(uow: UnitOfWork, account: Account, now: datetime) -> None:
-    """Forget who the account is; it starts again as a new user. Staff memberships are not touched."""
+    """Forget who the account is, and the retirees it was family of: it starts again as a new user, and
+    registering later as another retiree's family does not bring the old links back. Staff memberships
+    are not touched."""
     await uow.accounts.set_role(account.id, AccountRole.NEW, None)
+    await uow.family.remove_for_account(account.id)
     await uow.audit.record(account.id, "account.unlinked", f"account:{account.id}", {}, now)

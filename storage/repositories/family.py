@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.records import FamilyLink
@@ -48,3 +48,11 @@ class SqlFamilyLinkRepository:
             .execution_options(populate_existing=True)
         )
         return [_record(row) for row in rows]
+
+    async def remove_for_account(self, account_id: int) -> None:
+        await self._session.execute(
+            delete(FamilyLinkRow)
+            .where(FamilyLinkRow.account_id == account_id)
+            # The rows are gone whatever the identity map holds; the reads above repopulate anyway.
+            .execution_options(synchronize_session=False)
+        )

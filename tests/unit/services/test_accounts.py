@@ -20,6 +20,19 @@ async def test_profile_of_a_family_member_and_unlink(world: World) -> None:
         account = await uow.accounts.get(account.id) or account
         assert account.role is AccountRole.NEW
         assert (await accounts.profile(uow, account)).family == []
+        assert await uow.family.for_account(account.id) == []
+
+
+async def test_family_of_another_retiree_after_an_unlink_is_family_of_that_one_only(world: World) -> None:
+    mother = world.add_retiree("王芳", make_id(sequence=201))
+    father = world.add_retiree("李强", make_id(sequence=301))
+    async with world.db.uow() as uow:
+        account = await uow.accounts.get_or_create(1, 1, "en")
+        await registration.link_family(uow, account.id, mother, Relation.SON, world.clock.now())
+        await accounts.unlink(uow, account, world.clock.now())
+        await registration.link_family(uow, account.id, father, Relation.SON, world.clock.now())
+        account = await uow.accounts.get(account.id) or account
+        assert [f.retiree.name for f in (await accounts.profile(uow, account)).family] == ["李强"]
 
 
 async def test_profile_of_staff(world: World) -> None:
