@@ -24,6 +24,7 @@ ACTIVITIES = N_("🎉 Community activities")
 
 WHO_AM_I = N_("👤 Who am I")
 UNLINK = N_("🔓 Unlink my account")
+ADD_RETIREE = N_("➕ Add a retiree I look after")
 
 STAFF_UNIT = N_("🏢 My unit")
 STAFF_NOTICES = N_("📢 Send a notice")
@@ -56,6 +57,7 @@ ALL_LABELS: tuple[str, ...] = (
     ACTIVITIES,
     WHO_AM_I,
     UNLINK,
+    ADD_RETIREE,
     STAFF_UNIT,
     STAFF_NOTICES,
     STAFF_CERTIFICATION,

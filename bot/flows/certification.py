@@ -3,11 +3,13 @@ certify, a photo or short video for staff to check, a home-visit request, "I hav
 
 from __future__ import annotations
 
+from bot.actions import ReplyKeyboard
 from bot.domain.certification import CertStatus, SubmissionKind
 from bot.domain.records import ConversationState, Retiree
 from bot.events import EventKind
 from bot.flows import buttons, menu
 from bot.flows.base import Flow
+from bot.flows.buttons import normalise_label
 from bot.flows.context import Context, Prompt
 from bot.flows.machine import END, Machine
 from bot.i18n import N_
@@ -23,6 +25,8 @@ from bot.services.certification_messages import (
 
 MY_STATUS = N_("📋 My certification status")
 MENU_PROMPT = N_("What would you like to do?")
+CHOOSE_RETIREE = N_("Whose certification would you like to see? Please press a name.")
+SOMEONE_ELSE = N_("👥 Someone else I look after")
 NOBODY = N_(
     "I don't know whose certification to look after yet. Please register as a retiree or family member."
 )
@@ -49,9 +53,12 @@ MACHINE = Machine(
             "visit": "menu",
             "self_report": "menu",
             "photo": "photo",
+            "someone_else": "choose",
             "back": END,
         },
         "photo": {"sent": "menu", "back": "menu"},
+        # A family member who looks after several retirees says whose certification this is about.
+        "choose": {"chosen": "menu", "back": END},
     },
 )
 
@@ -87,28 +94,39 @@ class CertificationFlow(Flow):
         if state.step == "photo":
             rows = [[buttons.BACK, buttons.MAIN_MENU], [buttons.ASK_PERSON]]
             return Prompt(ctx.msg(ASK_PHOTO, name=str(state.data.get("name", ""))), ctx.reply_keyboard(rows))
-        rows = [*MENU_ROWS, [buttons.MAIN_MENU, buttons.ASK_PERSON]]
+        if state.step == "choose":
+            # The names are the retirees' own, not labels to translate.
+            names = tuple((str(name),) for _, name in state.data["choices"])
+            common = ctx.reply_keyboard([[buttons.MAIN_MENU, buttons.ASK_PERSON]])
+            return Prompt(ctx.msg(CHOOSE_RETIREE), ReplyKeyboard(names + common.rows))
+        someone_else = [SOMEONE_ELSE] if state.data.get("several") else []
+        rows = [*MENU_ROWS, someone_else, [buttons.MAIN_MENU, buttons.ASK_PERSON]]
         return Prompt(ctx.msg(MENU_PROMPT), ctx.reply_keyboard(rows))
 
     async def begin(self, ctx: Context, lead: str | None = None) -> None:
-        retiree = await service.retiree_of(ctx.uow, ctx.account)
-        if retiree is None:
+        retirees = await service.retirees_of(ctx.uow, ctx.account)
+        if not retirees:
             await ctx.router.show_menu(ctx, ctx.msg(NOBODY))
-            return
-        status = await status_text(ctx, retiree)
-        self.enter(ctx, "menu", _data(retiree), "\n\n".join(p for p in (lead, status) if p))
+        elif len(retirees) > 1:
+            self.enter(ctx, "choose", _choices(retirees), lead)
+        else:
+            status = await status_text(ctx, retirees[0])
+            self.enter(ctx, "menu", _data(retirees[0]), "\n\n".join(p for p in (lead, status) if p))
 
     async def start_at(self, ctx: Context, retiree: Retiree, step: str, lead: str | None = None) -> None:
         self.enter(ctx, step, _data(retiree), lead)
 
-    async def _retiree(self, ctx: Context, state: ConversationState) -> Retiree | None:
-        retiree_id = state.data.get("retiree_id")
+    async def _retiree(self, ctx: Context, retiree_id: object) -> Retiree | None:
+        """The retiree a step's data names, if this account (still) acts for them."""
         if not isinstance(retiree_id, int) or not await service.may_act_for(ctx.uow, ctx.account, retiree_id):
             return None
         return await ctx.uow.retirees.get(retiree_id)
 
     async def on_text(self, ctx: Context, state: ConversationState) -> None:
-        retiree = await self._retiree(ctx, state)
+        if state.step == "choose":
+            await self._on_choice(ctx, state)
+            return
+        retiree = await self._retiree(ctx, state.data.get("retiree_id"))
         if retiree is None:
             ctx.state = None
             await ctx.router.show_menu(ctx, ctx.msg(NOBODY))
@@ -120,11 +138,26 @@ class CertificationFlow(Flow):
         else:
             await self._on_menu(ctx, state, retiree)
 
+    async def _on_choice(self, ctx: Context, state: ConversationState) -> None:
+        typed = normalise_label(ctx.text)
+        pressed = [i for i, name in state.data["choices"] if typed and normalise_label(str(name)) == typed]
+        retiree = await self._retiree(ctx, pressed[0]) if pressed else None
+        if retiree is not None:
+            data = {**_data(retiree), "several": True}
+            await self.go(ctx, state, "chosen", lead=await status_text(ctx, retiree), data=data)
+        elif ctx.pressed(buttons.BACK):
+            await self.go(ctx, state, "back")
+        elif not await menu.follow_menu_button(ctx):
+            self.not_understood(ctx, state)
+
     async def _on_menu(self, ctx: Context, state: ConversationState, retiree: Retiree) -> None:
         choice = ctx.pressed(
-            MY_STATUS, SEND_PHOTO, HOW_TO_CERTIFY, NEED_VISIT, I_HAVE_CERTIFIED, buttons.BACK
+            MY_STATUS, SEND_PHOTO, HOW_TO_CERTIFY, NEED_VISIT, I_HAVE_CERTIFIED, SOMEONE_ELSE, buttons.BACK
         )
-        if choice == MY_STATUS:
+        if choice == SOMEONE_ELSE and state.data.get("several"):
+            retirees = await service.retirees_of(ctx.uow, ctx.account)
+            await self.go(ctx, state, "someone_else", data=_choices(retirees))
+        elif choice == MY_STATUS:
             await self.go(ctx, state, "status", lead=await status_text(ctx, retiree))
         elif choice == SEND_PHOTO:
             await self.go(ctx, state, "photo")
@@ -146,7 +179,7 @@ class CertificationFlow(Flow):
         )
         if state.step != "photo" or kind is None or not ctx.event.file_id:
             return False
-        retiree = await self._retiree(ctx, state)
+        retiree = await self._retiree(ctx, state.data.get("retiree_id"))
         if retiree is None:
             return False
         texts = texts_for(ctx)
@@ -160,6 +193,10 @@ class CertificationFlow(Flow):
 def _data(retiree: Retiree) -> dict[str, object]:
     # The retiree's record id and name only: never their ID number.
     return {"retiree_id": retiree.id, "name": retiree.name}
+
+
+def _choices(retirees: list[Retiree]) -> dict[str, object]:
+    return {"choices": [[retiree.id, retiree.name] for retiree in retirees]}
 
 
 async def ask_visit(ctx: Context, retiree: Retiree) -> str:
@@ -192,7 +229,9 @@ async def on_callback(ctx: Context, parts: list[str]) -> bool:
             return False
         retiree = await ctx.uow.retirees.get(int(parts[3]))
     else:
-        retiree = await service.retiree_of(ctx.uow, ctx.account)
+        # The retiree's own buttons; a family member's always name the retiree.
+        own = await service.retirees_of(ctx.uow, ctx.account)
+        retiree = own[0] if len(own) == 1 else None
     if retiree is None or retiree.deceased:
         return False
     flow = CertificationFlow()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.family import Relation
-from bot.domain.records import ConversationState, Retiree
+from bot.domain.records import AccountRole, ConversationState, Retiree
 from bot.flows import buttons, identify, wording
 from bot.flows.context import Context, Prompt
 from bot.flows.machine import END, Machine
@@ -17,7 +17,8 @@ MACHINE = Machine(
     "family_registration",
     initial="name",
     transitions={
-        "name": {"name_given": "id_number", "back": "@start", "locked": END},
+        # A new user goes back to choosing who they are; a family member adding a retiree, to settings.
+        "name": {"name_given": "id_number", "back": "@start", "back_to_settings": "@settings", "locked": END},
         "id_number": {
             "invalid": "id_number",
             "not_found": "id_number",
@@ -58,7 +59,8 @@ class FamilyRegistrationFlow(identify.IdentifyingFlow):
         if ctx.pressed(buttons.BACK):
             # Going back from the relation forgets the match: the ID number is asked again.
             back_data = {"name": state.data["name"]} if state.step == "relation" else {}
-            await self.go(ctx, state, "back", data=back_data)
+            adding = state.step == "name" and ctx.account.role is AccountRole.FAMILY
+            await self.go(ctx, state, "back_to_settings" if adding else "back", data=back_data)
         elif state.step == "name":
             await self._on_name(ctx, state)
         elif state.step == "id_number":

@@ -1,4 +1,5 @@
-"""Settings: the language, who the bot thinks I am, and unlinking the account."""
+"""Settings: the language, who the bot thinks I am, another retiree a family member looks after, and
+unlinking the account."""
 
 from __future__ import annotations
 
@@ -29,7 +30,13 @@ MACHINE = Machine(
     "settings",
     initial="menu",
     transitions={
-        "menu": {"language": "@language", "whoami": "menu", "unlink": "confirm_unlink", "back": END},
+        "menu": {
+            "language": "@language",
+            "whoami": "menu",
+            "add_retiree": "@family_registration",
+            "unlink": "confirm_unlink",
+            "back": END,
+        },
         "confirm_unlink": {"yes": END, "no": "menu", "back": "menu"},
     },
 )
@@ -43,6 +50,8 @@ class SettingsFlow(Flow):
         can_unlink = ctx.account.role in (AccountRole.RETIREE, AccountRole.FAMILY)
         return [
             [buttons.LANGUAGE, buttons.WHO_AM_I],
+            # Both parents, say: a family member may look after more than one retiree.
+            [buttons.ADD_RETIREE] if ctx.account.role is AccountRole.FAMILY else [],
             [buttons.UNLINK] if can_unlink else [],
             [buttons.MAIN_MENU, buttons.ASK_PERSON],
         ]
@@ -63,7 +72,7 @@ class SettingsFlow(Flow):
         if state.step == "confirm_unlink":
             if ctx.pressed(buttons.BACK):
                 await self.go(ctx, state, "back", data={})
-            elif ctx.pressed(buttons.LANGUAGE, buttons.WHO_AM_I, buttons.UNLINK):
+            elif ctx.pressed(buttons.LANGUAGE, buttons.WHO_AM_I, buttons.ADD_RETIREE, buttons.UNLINK):
                 # The settings keyboard is still on screen under the question: its buttons still work.
                 await self._on_menu(ctx, ConversationState(self.name, "menu", {}))
             else:
@@ -72,11 +81,15 @@ class SettingsFlow(Flow):
             await self._on_menu(ctx, state)
 
     async def _on_menu(self, ctx: Context, state: ConversationState) -> None:
-        choice = ctx.pressed(buttons.LANGUAGE, buttons.WHO_AM_I, buttons.UNLINK, buttons.BACK)
+        choice = ctx.pressed(
+            buttons.LANGUAGE, buttons.WHO_AM_I, buttons.ADD_RETIREE, buttons.UNLINK, buttons.BACK
+        )
         if choice == buttons.LANGUAGE:
             await self.go(ctx, state, "language")
         elif choice == buttons.WHO_AM_I:
             await self.go(ctx, state, "whoami", lead=await _whoami(ctx))
+        elif choice == buttons.ADD_RETIREE and ctx.account.role is AccountRole.FAMILY:
+            await self.go(ctx, state, "add_retiree")
         elif choice == buttons.UNLINK and ctx.account.role in (AccountRole.RETIREE, AccountRole.FAMILY):
             await self.go(ctx, state, "unlink", data={"nonce": secrets.token_hex(4)})
         elif choice == buttons.BACK:

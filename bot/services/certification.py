@@ -82,16 +82,16 @@ async def status_view(
     )
 
 
-async def retiree_of(uow: UnitOfWork, account: Account) -> Retiree | None:
-    """Whose certification this account handles: their own, or (family) the first retiree they look after."""
+async def retirees_of(uow: UnitOfWork, account: Account) -> list[Retiree]:
+    """Whose certification this account handles: their own, or (family) each living retiree they look
+    after, in the order they were linked."""
     if account.role is AccountRole.RETIREE and account.retiree_id is not None:
-        return await uow.retirees.get(account.retiree_id)
-    if account.role is AccountRole.FAMILY:
-        for link in await uow.family.for_account(account.id):
-            retiree = await uow.retirees.get(link.retiree_id)
-            if retiree is not None and not retiree.deceased:
-                return retiree
-    return None
+        own = await uow.retirees.get(account.retiree_id)
+        return [own] if own is not None else []
+    if account.role is not AccountRole.FAMILY:
+        return []
+    linked = [await uow.retirees.get(link.retiree_id) for link in await uow.family.for_account(account.id)]
+    return [retiree for retiree in linked if retiree is not None and not retiree.deceased]
 
 
 async def may_act_for(uow: UnitOfWork, account: Account, retiree_id: int) -> bool:

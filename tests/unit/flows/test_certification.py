@@ -9,7 +9,7 @@ from bot.domain.family import Relation
 from bot.domain.records import AccountRole
 from bot.events import EventKind
 from bot.flows import buttons, wording
-from bot.flows.certification import MY_STATUS
+from bot.flows.certification import CHOOSE_RETIREE, MY_STATUS, SOMEONE_ELSE
 from bot.services.certification_messages import HOW_TO_CERTIFY, I_HAVE_CERTIFIED, NEED_VISIT, SEND_PHOTO
 from tests.unit.chat import (
     ROSTER_ID,
@@ -157,3 +157,55 @@ async def test_a_main_menu_button_from_an_old_keyboard_still_does_what_it_says(w
     await chat.say(zh(buttons.POLICY))
     assert chat.state is not None
     assert (chat.state.flow, chat.state.step) == ("policy", "ask")
+
+
+async def _family_of_two(world: World) -> Chat:
+    """A son who looks after his father (registered first) and his mother (added from settings)."""
+    world.add_retiree(ROSTER_NAME, ROSTER_ID)
+    mother = make_id(sequence=9)
+    world.add_retiree("王芳", mother)
+    family = world.chat(502)
+    await family.command("start")
+    for said in ("👪 我是家属", ROSTER_NAME, ROSTER_ID.unmasked(), zh(buttons.RELATIONS[Relation.SON])):
+        await family.say(said)
+    await family.say(zh(buttons.SETTINGS))
+    await family.say(zh(buttons.ADD_RETIREE))
+    for said in ("王芳", mother.unmasked(), zh(buttons.RELATIONS[Relation.SON])):
+        await family.say(said)
+    assert family.account.role is AccountRole.FAMILY
+    return family
+
+
+async def test_a_family_member_looking_after_two_retirees_says_whose_certification(world: World) -> None:
+    family = await _family_of_two(world)
+    await family.say(zh(buttons.CERTIFICATION))
+    assert zh(CHOOSE_RETIREE) in family.text
+    assert family.buttons[:2] == [ROSTER_NAME, "王芳"]
+
+    await family.say("王芳")
+    assert "王芳的认证" in family.text
+    assert zh(SOMEONE_ELSE) in family.buttons
+    assert family.state is not None
+    mother_id = next(r.id for r in world.db.state.retirees.values() if r.name == "王芳")
+    assert family.state.data["retiree_id"] == mother_id
+
+    await family.say(zh(SOMEONE_ELSE))
+    await family.say(ROSTER_NAME)
+    assert f"{ROSTER_NAME}的认证" in family.text
+    assert family.state is not None
+    assert family.state.data["retiree_id"] == retiree_id(world)
+
+
+async def test_the_chooser_takes_only_the_names_offered(world: World) -> None:
+    family = await _family_of_two(world)
+    await family.say(zh(buttons.CERTIFICATION))
+    await family.say("李四")
+    assert family.state is not None
+    assert family.state.step == "choose"
+    assert family.buttons[:2] == [ROSTER_NAME, "王芳"]
+
+
+async def test_one_retiree_needs_no_chooser(world: World) -> None:
+    chat = await certification_menu(world)
+    assert zh(CHOOSE_RETIREE) not in chat.text
+    assert zh(SOMEONE_ELSE) not in chat.buttons

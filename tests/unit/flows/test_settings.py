@@ -67,3 +67,25 @@ async def test_staff_cannot_unlink_themselves(world: World) -> None:
     assert "🔓 解除账号绑定" not in chat.buttons
     await chat.say("🔓 解除账号绑定")
     assert chat.account.role is AccountRole.STAFF
+
+
+async def test_only_a_family_member_is_offered_to_add_a_retiree(world: World) -> None:
+    retiree = await at_step(world, "settings/menu")
+    assert "➕ 添加我照顾的退休人员" not in retiree.buttons
+    await retiree.say("➕ 添加我照顾的退休人员")
+    assert retiree.state is not None
+    assert (retiree.state.flow, retiree.state.step) == ("settings", "menu")
+
+
+async def test_a_family_member_adding_a_retiree_can_go_back_to_settings(world: World) -> None:
+    family = await at_step(world, "family_registration/relation")
+    await family.say("儿子")
+    await family.say("⚙️ 设置")
+    assert "➕ 添加我照顾的退休人员" in family.buttons
+    await family.say("➕ 添加我照顾的退休人员")
+    assert family.state is not None
+    assert (family.state.flow, family.state.step) == ("family_registration", "name")
+    await family.say("⬅ 返回")
+    assert family.state is not None
+    assert (family.state.flow, family.state.step) == ("settings", "menu")
+    assert family.account.role is AccountRole.FAMILY
