@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.actions import Button, InlineKeyboard
 from bot.domain.records import AccountRole, ConversationState
-from bot.flows import buttons
+from bot.flows import buttons, small_talk
 from bot.flows.base import CALLBACK_VERSION, Flow
 from bot.flows.context import Context, Prompt
 from bot.flows.machine import END, Machine
@@ -112,6 +112,11 @@ def _remember(ctx: Context, text: str, language: str) -> int:
 
 async def answer_question(ctx: Context, text: str) -> None:
     """Answer `text` and stay ready for the next question."""
+    polite = small_talk.reply_to(text)
+    if polite is not None:
+        # Under the keyboard already on screen: the user stays where they are.
+        ctx.send(ctx.msg(polite))
+        return
     answerer = await _answerer(ctx)
     answer = answerer.answer(text)
     number = _remember(ctx, text, answer.language)

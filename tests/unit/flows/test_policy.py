@@ -73,3 +73,24 @@ async def test_staff_see_the_unanswered_list(world: World) -> None:
     await staff.command("start", token)
     await staff.say("❓ 未解答的问题")
     assert "讲个笑话" in staff.text
+
+
+async def test_greetings_and_thanks_are_answered_in_kind_not_searched(world: World) -> None:
+    chat = await registered_retiree(world)
+    await chat.say("老师您好！")
+    assert chat.text == "您好！有什么可以帮您？请直接输入您的问题，或按下面的按钮。"
+    assert chat.state is None  # still at the main menu
+
+    await chat.say("丧葬费要带什么材料")
+    assert "出处" in chat.text
+    await chat.say("好的，谢谢您")
+    assert chat.text == "不客气！还有什么需要，随时告诉我。"
+    assert chat.state is not None
+    assert chat.state.flow == "policy"  # still asking questions
+    assert world.db.state.unanswered == []
+
+
+async def test_a_question_that_starts_with_a_greeting_is_still_a_question(world: World) -> None:
+    chat = await registered_retiree(world)
+    await chat.say("您好，请问丧葬费要带什么材料")
+    assert "出处" in chat.text
