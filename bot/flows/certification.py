@@ -84,6 +84,8 @@ async def status_text(ctx: Context, retiree: Retiree) -> str:
         restored=view.restored,
         waiting=view.waiting_photo,
         visit=view.visit_requested,
+        late=view.late,
+        past_suspension=view.past_suspension,
     )
 
 

@@ -39,6 +39,9 @@ class StatusView:
     restored: bool
     waiting_photo: bool
     visit_requested: bool
+    # Today is after the window's last day / on or after the suspension date (said to someone pending).
+    late: bool = False
+    past_suspension: bool = False
 
 
 async def cycle_for(
@@ -79,6 +82,8 @@ async def status_view(
         restored=bool(record and record.restored_at),
         waiting_photo=waiting and status is not CertStatus.CERTIFIED,
         visit_requested=bool(record and record.visit_requested_at) and status is not CertStatus.CERTIFIED,
+        late=calendar.local_date(now) > cycle.deadline,
+        past_suspension=calendar.local_date(now) >= cycle.suspension,
     )
 
 

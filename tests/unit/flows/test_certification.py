@@ -3,6 +3,8 @@ certified", a home visit, and the reminder's buttons from wherever the chat is."
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.actions import SendText
 from bot.domain.certification import CertMethod, CertStatus, SubmissionStatus
 from bot.domain.family import Relation
@@ -209,3 +211,15 @@ async def test_one_retiree_needs_no_chooser(world: World) -> None:
     chat = await certification_menu(world)
     assert zh(CHOOSE_RETIREE) not in chat.text
     assert zh(SOMEONE_ELSE) not in chat.buttons
+
+
+async def test_after_the_last_day_the_status_says_it_has_passed(world: World) -> None:
+    chat = await registered_retiree(world)
+    world.clock.advance(timedelta(days=100))  # 9 June 2025: the window closed on 31 May
+    await chat.say(zh(buttons.CERTIFICATION))
+    assert "截止日期（2025年5月31日）已过。请尽快认证：如不认证，将从2025年8月1日起暂停发放。" in chat.text
+
+    world.clock.advance(timedelta(days=90))  # September: no record marked it suspended, but the date is past
+    await chat.say(zh(MY_STATUS))
+    assert "尚未认证，截止日期（2025年5月31日）已过。请尽快认证，或请社区工作人员帮忙。" in chat.text
+    assert "将从2025年8月1日起" not in chat.text
