@@ -17,6 +17,7 @@ from bot.flows import buttons, small_talk
 from bot.flows.base import CALLBACK_VERSION, Flow
 from bot.flows.context import Context, Prompt
 from bot.flows.machine import END, Machine
+from bot.flows.personal_questions import asks_own_certification
 from bot.i18n import N_
 from bot.knowledge.answerer import Answer, Answerer, SourceRef, passage_in
 from bot.knowledge.model import Entry
@@ -116,6 +117,10 @@ async def answer_question(ctx: Context, text: str) -> None:
     if polite is not None:
         # Under the keyboard already on screen: the user stays where they are.
         ctx.send(ctx.msg(polite))
+        return
+    if ctx.account.role in (AccountRole.RETIREE, AccountRole.FAMILY) and asks_own_certification(text):
+        # Their own status, which the bot knows, rather than the documents' account of the procedure.
+        await ctx.router.begin(ctx, "certification")
         return
     answerer = await _answerer(ctx)
     answer = answerer.answer(text)

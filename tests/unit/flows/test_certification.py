@@ -223,3 +223,12 @@ async def test_after_the_last_day_the_status_says_it_has_passed(world: World) ->
     await chat.say(zh(MY_STATUS))
     assert "尚未认证，截止日期（2025年5月31日）已过。请尽快认证，或请社区工作人员帮忙。" in chat.text
     assert "将从2025年8月1日起" not in chat.text
+
+
+async def test_asking_whether_i_have_certified_shows_my_status(world: World) -> None:
+    chat = await registered_retiree(world)
+    await chat.say("我今年认证过了吗？")
+    assert f"{ROSTER_NAME}的认证" in chat.text
+    assert "尚未认证" in chat.text
+    assert chat.state is not None
+    assert (chat.state.flow, chat.state.step) == ("certification", "menu")
