@@ -242,10 +242,18 @@ def _last_question(ctx: Context) -> int | None:
 
 
 async def ask_person_pressed(ctx: Context) -> bool:
-    """The big "Ask a person" button while asking questions: the latest question goes to staff, or, with
-    none asked yet, the next message will. False outside this flow (the caller shows the contacts)."""
+    """The big "Ask a person" button: while asking questions the latest question goes to staff, or, with
+    none asked yet, the next message will; a retiree or family member at the main menu is asked for that
+    message too. False elsewhere (the caller shows the contacts and the chat keeps its place)."""
     state = ctx.state
-    if state is None or state.flow != MACHINE.flow or ctx.account.role is AccountRole.NEW:
+    if ctx.account.role is AccountRole.NEW:
+        return False
+    if state is None:
+        if ctx.account.role not in (AccountRole.RETIREE, AccountRole.FAMILY):
+            return False
+        PolicyFlow().enter(ctx, "for_person", {})
+        return True
+    if state.flow != MACHINE.flow:
         return False
     if state.step == "ask":
         latest = _last_question(ctx)

@@ -94,3 +94,20 @@ async def test_a_question_that_starts_with_a_greeting_is_still_a_question(world:
     chat = await registered_retiree(world)
     await chat.say("您好，请问丧葬费要带什么材料")
     assert "出处" in chat.text
+
+
+async def test_ask_a_person_from_the_main_menu_passes_the_next_message_to_staff(world: World) -> None:
+    staff = world.chat(user_id=900)
+    token = await create_invite(world.db.uow, world.community.code, StaffRole.STAFF, world.clock)
+    await staff.command("start", token)
+    chat = await registered_retiree(world)
+
+    await chat.say("📞 联系工作人员")
+    assert "请把您的问题写在一条消息里发给我" in chat.text
+    assert chat.state is not None
+    assert (chat.state.flow, chat.state.step) == ("policy", "for_person")
+
+    await chat.say("我的养老金这个月少了两百块")
+    (notice,) = world.db.state.outbox.values()
+    assert notice.chat_id == 900
+    assert "我的养老金这个月少了两百块" in (notice.text or "")
