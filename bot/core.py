@@ -145,7 +145,7 @@ class BotCore:
             await self._on_command(ctx)
         elif event.kind is not EventKind.TEXT:
             if not await certification_buttons.on_media(ctx):
-                await self._reprompt(ctx, ctx.msg(wording.UNSUPPORTED_CONTENT))
+                await self._reprompt(ctx, wording.unsupported_content(ctx))
         elif ctx.pressed(buttons.MAIN_MENU):
             await self._router.show_menu(ctx)
         elif ctx.pressed(buttons.ASK_PERSON):

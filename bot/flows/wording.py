@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.domain.family import Relation
 from bot.domain.records import StaffRole
+from bot.events import EventKind
 from bot.flows import buttons
 from bot.flows.context import Context
 from bot.i18n import N_
@@ -17,6 +18,10 @@ STAFF_ROLES: dict[StaffRole, str] = {
 
 CANCELLED = N_("Stopped. Nothing was saved.")
 UNSUPPORTED_CONTENT = N_("Sorry, I can only read text messages and button presses here.")
+VOICE_HINT = N_(
+    "If typing is hard, the microphone key on your phone's keyboard turns what you say into text. "
+    "Or press “📞 Ask a person”."
+)
 UNKNOWN_COMMAND = N_("Sorry, I do not know that command.")
 STALE_BUTTON = N_("This button is no longer active.")
 PRIVATE_ONLY = N_("Please talk to me in a private chat: open my profile and press “Message”.")
@@ -47,3 +52,10 @@ async def prepared_lead(ctx: Context, feature_label: str) -> str:
     return ctx.render(
         "prepared.html.j2", feature=ctx.label(feature_label), community=await community_name(ctx)
     )
+
+
+def unsupported_content(ctx: Context) -> str:
+    """What to say to a sticker, a file, a voice message...: a voice message (often easier than typing for
+    our oldest users) gets a way to say it that the bot can read."""
+    said = ctx.msg(UNSUPPORTED_CONTENT)
+    return f"{said}\n{ctx.msg(VOICE_HINT)}" if ctx.event.kind is EventKind.VOICE else said

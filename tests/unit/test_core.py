@@ -208,3 +208,12 @@ async def test_core_builds_its_own_catalogs_when_none_given(caplog: pytest.LogCa
     assert any(isinstance(a, SendText) and "請選擇語言" in a.text for a in actions)
     assert core.i18n.default_locale == "zh_Hant"
     assert caplog.text == ""
+
+
+async def test_a_voice_message_gets_a_way_to_say_it_in_text(world: World) -> None:
+    chat = await at_step(world, "menu/retiree")
+    await chat.send_media(EventKind.VOICE)
+    assert ZH.gettext(wording.UNSUPPORTED_CONTENT) in chat.text
+    assert "话筒键" in chat.text
+    await chat.send_media(EventKind.STICKER)
+    assert "话筒键" not in chat.text
