@@ -29,6 +29,8 @@ class ScopeGuard:
             return "other-region"
         if any(c in norm for c in self._zh_off) or any(c in f" {norm} " for c in lexicon.OFF_TOPIC_EN):
             return "off-topic"
+        if any(a in norm for a in lexicon.ABROAD) and any(c in norm for c in lexicon.CERTIFICATION_WORDS):
+            return "off-topic"
         return None
 
     def lives_elsewhere(self, text: str) -> bool:

@@ -12,6 +12,7 @@ from bot.knowledge.homophones import HomophoneMatcher
         ("年审要带什么证件", "cert-documents"),
         ("養老金停發了怎麼恢復", "cert-restore"),
         ("丧葬费多少钱", "death-funeral-amount"),
+        ("我搬到外地了怎么认证", "cert-living-elsewhere"),
     ],
 )
 def test_questions_find_their_entry(answerer: Answerer, question: str, entry: str) -> None:
@@ -23,12 +24,26 @@ def test_questions_find_their_entry(answerer: Answerer, question: str, entry: st
 
 
 @pytest.mark.parametrize(
-    "question", ["明天沈阳下雨吗", "tell me a joke", "北京的丧葬费标准是多少", "医保报销比例是多少"]
+    "question",
+    [
+        "明天沈阳下雨吗",
+        "tell me a joke",
+        "北京的丧葬费标准是多少",
+        "医保报销比例是多少",
+        "社区电话多少",
+        "养老金会涨吗",
+        "出国了怎么认证",
+        "I live abroad, how do I certify?",
+    ],
 )
 def test_out_of_scope_questions_are_handed_off(answerer: Answerer, question: str) -> None:
     answer = answerer.answer(question)
     assert answer.handoff
     assert answer.entry_id is None
+
+
+def test_living_abroad_hands_off_certification_only(answerer: Answerer) -> None:
+    assert not answerer.answer("我在国外，社区能帮我们家申请丧葬费吗").handoff
 
 
 def test_a_missing_region_value_says_ask_the_office(answerer: Answerer) -> None:
