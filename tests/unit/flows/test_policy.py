@@ -3,17 +3,23 @@ from __future__ import annotations
 from bot.actions import InlineKeyboard
 from bot.domain.records import StaffRole
 from bot.services.staff_invites import create_invite
-from tests.unit.chat import World, registered_retiree
+from tests.unit.chat import Chat, World, registered_retiree
 
 
 def _data(keyboard: InlineKeyboard) -> list[str]:
     return [button.callback_data for row in keyboard.rows for button in row]
 
 
-async def test_question_more_and_handoff_to_staff(world: World) -> None:
+async def _staff_member(world: World) -> Chat:
+    """Staff of the community the registered retiree lives in (chat 900)."""
     staff = world.chat(user_id=900)
     token = await create_invite(world.db.uow, world.community.code, StaffRole.STAFF, world.clock)
     await staff.command("start", token)
+    return staff
+
+
+async def test_question_more_and_handoff_to_staff(world: World) -> None:
+    staff = await _staff_member(world)
     chat = await registered_retiree(world)
 
     await chat.say("丧葬费要带什么材料")
@@ -97,9 +103,7 @@ async def test_a_question_that_starts_with_a_greeting_is_still_a_question(world:
 
 
 async def test_ask_a_person_from_the_main_menu_passes_the_next_message_to_staff(world: World) -> None:
-    staff = world.chat(user_id=900)
-    token = await create_invite(world.db.uow, world.community.code, StaffRole.STAFF, world.clock)
-    await staff.command("start", token)
+    await _staff_member(world)
     chat = await registered_retiree(world)
 
     await chat.say("📞 联系工作人员")
