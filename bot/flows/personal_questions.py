@@ -18,9 +18,15 @@ _OWN_CERTIFICATION = [
     re.compile(r"(有没有|有沒有|是否|是不是)(已经|已經)?(做|办|辦)?(过|過)?" + _CERT),
     # 认证状态 / 我的认证情况 / 认证结果
     re.compile(_CERT + r"(的)?(状态|狀態|情况|情況|结果|結果|进度|進度)"),
+    # 我办过认证没有 / 今年做过年审吗
+    re.compile(r"(做|办|辦)(过|過)" + _CERT + r"(没|沒|吗|嗎|了)"),
     # 查一下认证 / 怎么查我认证没
     re.compile(r"查.{0,6}" + _CERT),
     re.compile(r"\b(am i|have i been|was i|did i get)\b.{0,20}\bcertified\b"),
+    re.compile(
+        r"\b(have|did) i (done|do|finish|finished|complete|completed|pass|passed)\b.{0,20}"
+        r"\b(certification|yearly check|annual check|proof of life)\b"
+    ),
     re.compile(r"\b(my )?certification status\b"),
 ]
 

@@ -15,6 +15,8 @@ from bot.flows.personal_questions import asks_own_certification
         "我的认证状态",
         "認證結果什麼時候出來",
         "Have I been certified this year?",
+        "Have I done my certification this year?",
+        "我办过认证没有",
         "what is my certification status",
     ],
 )
