@@ -18,6 +18,7 @@ from bot.domain.certification import (
     PendingRetiree,
     RejectReason,
     ReminderBatch,
+    RetireeStanding,
     RollingRetiree,
     Submission,
     SubmissionKind,
@@ -309,6 +310,11 @@ class CertificationRepository(Protocol):
     ) -> Sequence[CertListItem]:
         """A page of a list, by community and name. `all_pending_to_visit`: after the staff-task date,
         everyone still pending is to be visited, not only those who asked."""
+        ...
+
+    async def standings(self, unit_ids: Sequence[int]) -> Sequence[RetireeStanding]:
+        """Every living retiree of these communities with all their records, by community and name (the
+        staff lists of rolling mode, where each retiree has a cycle of their own)."""
         ...
 
     async def supervisors(self, unit_kind: UnitKind) -> Sequence[UnitRecipient]:

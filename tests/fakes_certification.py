@@ -17,6 +17,7 @@ from bot.domain.certification import (
     Recipient,
     RejectReason,
     ReminderBatch,
+    RetireeStanding,
     RollingRetiree,
     Submission,
     SubmissionKind,
@@ -280,6 +281,26 @@ class FakeCertification:
     ) -> Sequence[CertListItem]:
         items = [i for i in self._items(cycle, unit_ids) if self._on(i, which, all_pending_to_visit)]
         return items[offset : offset + limit]
+
+    async def standings(self, unit_ids: Sequence[int]) -> Sequence[RetireeStanding]:
+        found = [
+            RetireeStanding(
+                retiree.id,
+                retiree.name,
+                retiree.id_masked,
+                retiree.community_id,
+                retiree.birth_date,
+                retiree.lives_elsewhere,
+                tuple(
+                    cert.record
+                    for (rid, _), cert in sorted(self.s.certifications.items())
+                    if rid == retiree.id
+                ),
+            )
+            for retiree in self.s.retirees.values()
+            if not retiree.deceased and retiree.community_id in unit_ids
+        ]
+        return sorted(found, key=lambda s: (s.community_id, s.name, s.retiree_id))
 
     def _memberships(self, kind: UnitKind | None, roles: Sequence[StaffRole]) -> list[UnitRecipient]:
         found = []

@@ -144,6 +144,20 @@ class RollingRetiree:
 
 
 @dataclass(frozen=True, slots=True)
+class RetireeStanding:
+    """A living retiree of a staff member's units with all their certification records: in rolling mode
+    each retiree is in a cycle of their own, found from their birth date and last certification."""
+
+    retiree_id: int
+    name: str
+    id_masked: str
+    community_id: int
+    birth_date: date
+    lives_elsewhere: bool
+    records: tuple[CertificationRecord, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class UnitRecipient:
     """A staff account and the unit it serves (e.g. a street supervisor)."""
 

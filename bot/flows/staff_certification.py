@@ -4,11 +4,9 @@ an in-person certification, and exports as CSV and XLSX. Only retirees of the st
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from bot.actions import Button, EditText, InlineKeyboard, SendDocument, SendFile
 from bot.domain.certification import CertList, CertMethod, CertStatus, RejectReason, Submission
-from bot.domain.certification_calendar import Cycle
+from bot.domain.certification_calendar import Mode
 from bot.domain.records import AccountRole, ConversationState
 from bot.flows import buttons
 from bot.flows.base import Flow
@@ -18,6 +16,7 @@ from bot.flows.machine import END, Machine
 from bot.i18n import N_
 from bot.services import certification as service
 from bot.services import certification_export as export
+from bot.services.certification_lists import StaffLists, staff_lists
 from bot.services.certification_messages import METHODS, REASONS, staff_callback
 
 REVIEW = N_("📷 Review photos")
@@ -81,29 +80,35 @@ ROWS = [
 ]
 
 
-def _cycle(ctx: Context) -> Cycle:
-    return texts_for(ctx).profile.calendar.current_cycle(ctx.now)
+async def _lists(ctx: Context) -> tuple[StaffLists, list[int]]:
+    units = await service.staff_unit_ids(ctx.uow, ctx.account)
+    return await staff_lists(ctx.uow, texts_for(ctx).profile.calendar, units, ctx.now), units
 
 
-def _all_pending_to_visit(cycle: Cycle, now: datetime) -> bool:
-    # After the staff-task date every retiree still pending is on the staff's list, not only those who asked.
-    return cycle.staff_task_at is not None and now >= cycle.staff_task_at
+def _title(ctx: Context) -> str:
+    """What the lists are of: the campaign's year, or (rolling mode, a cycle per retiree) today."""
+    calendar = texts_for(ctx).profile.calendar
+    if calendar.mode is Mode.CAMPAIGN:
+        return calendar.current_cycle(ctx.now).key
+    return calendar.local_date(ctx.now).isoformat()
 
 
 async def overview(ctx: Context) -> str:
-    cycle = _cycle(ctx)
-    units = await service.staff_unit_ids(ctx.uow, ctx.account)
-    counts = await ctx.uow.certification.counts(cycle.key, units, _all_pending_to_visit(cycle, ctx.now))
+    lists, units = await _lists(ctx)
+    counts = await lists.counts()
     waiting = await ctx.uow.certification.waiting_submissions(units, 100)
     texts = texts_for(ctx)
+    calendar = texts.profile.calendar
+    campaign = calendar.current_cycle(ctx.now) if calendar.mode is Mode.CAMPAIGN else None
     return ctx.render(
         "cert_staff_view.html.j2",
-        cycle=cycle.key,
+        cycle=_title(ctx),
         counts={k.value: v for k, v in counts.items()},
         waiting=len(waiting),
-        start=texts.day(ctx.t, cycle.window_start),
-        deadline=texts.day(ctx.t, cycle.deadline),
-        suspension=texts.day(ctx.t, cycle.suspension),
+        rolling=campaign is None,
+        start=texts.day(ctx.t, campaign.window_start) if campaign else "",
+        deadline=texts.day(ctx.t, campaign.deadline) if campaign else "",
+        suspension=texts.day(ctx.t, campaign.suspension) if campaign else "",
     )
 
 
@@ -217,11 +222,9 @@ async def _ask_reason(ctx: Context, submission_id: int) -> bool:
 
 async def show_list(ctx: Context, code: str, page: int, *, edit: bool = False) -> None:
     which, title = LISTS[code]
-    cycle = _cycle(ctx)
-    units = await service.staff_unit_ids(ctx.uow, ctx.account)
-    everyone = _all_pending_to_visit(cycle, ctx.now)
-    total = (await ctx.uow.certification.counts(cycle.key, units, everyone))[which]
-    items = await ctx.uow.certification.listing(cycle.key, units, which, everyone, page * PAGE, PAGE)
+    lists, _ = await _lists(ctx)
+    total = (await lists.counts())[which]
+    items = await lists.page(which, page * PAGE, PAGE)
     text = ctx.render(
         "cert_list.html.j2",
         title=ctx.label(title),
@@ -310,13 +313,12 @@ async def _record(ctx: Context, retiree_id: int, method: CertMethod) -> bool:
 
 
 async def send_export(ctx: Context, *, xlsx: bool) -> None:
-    cycle = _cycle(ctx)
-    units = await service.staff_unit_ids(ctx.uow, ctx.account)
+    lists, units = await _lists(ctx)
     tz = texts_for(ctx).profile.calendar.tz
-    rows = await export.export_rows(ctx.uow, ctx.t, cycle.key, units, tz)
+    rows = await export.export_rows(ctx.uow, ctx.t, lists, tz)
     content = export.to_xlsx(rows) if xlsx else export.to_csv(rows)
-    filename = f"certification-{cycle.key}.{'xlsx' if xlsx else 'csv'}"
-    caption = ctx.msg(EXPORT_CAPTION, cycle=cycle.key, count=len(rows) - 1)
+    filename = f"certification-{_title(ctx)}.{'xlsx' if xlsx else 'csv'}"
+    caption = ctx.msg(EXPORT_CAPTION, cycle=_title(ctx), count=len(rows) - 1)
     ctx.actions.append(SendDocument(ctx.chat_id, filename, content, caption))
     await ctx.uow.audit.record(
         ctx.account.id, "certification.exported", f"units:{len(units)}", {"rows": len(rows) - 1}, ctx.now

@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain.certification import CertList
+from bot.domain.certification_calendar import Mode
 from bot.domain.records import MessageCategory, OutboxMessage
 from bot.i18n import I18n
 from bot.ports import UnitOfWorkFactory
 from bot.rendering import Renderer
+from bot.services.certification_lists import staff_lists
 from bot.services.certification_profile import CertificationProfile
 
 
@@ -17,11 +19,12 @@ async def send_digests(
     uow_factory: UnitOfWorkFactory, i18n: I18n, profile: CertificationProfile, now: datetime
 ) -> int:
     """One digest per staff member and unit, once a day (dedupe key), only when there is something to do
-    or the campaign is on (from the first reminder to the suspension date)."""
+    or the campaign is on (from the first reminder to the suspension date; rolling mode has no season)."""
     calendar = profile.calendar
-    cycle = calendar.current_cycle(now)
-    campaign_on = bool(cycle.reminders) and cycle.reminders[0] <= now < cycle.suspension_at
-    everyone = cycle.staff_task_at is not None and now >= cycle.staff_task_at
+    campaign_on = False
+    if calendar.mode is Mode.CAMPAIGN:
+        cycle = calendar.current_cycle(now)
+        campaign_on = bool(cycle.reminders) and cycle.reminders[0] <= now < cycle.suspension_at
     renderer = Renderer(i18n)
     today = calendar.local_date(now)
     sent = 0
@@ -31,7 +34,7 @@ async def send_digests(
             if unit is None:
                 continue
             units = await uow.units.subtree_ids(unit.id)
-            counts = await uow.certification.counts(cycle.key, units, everyone)
+            counts = await (await staff_lists(uow, calendar, units, now)).counts()
             waiting = len(await uow.certification.waiting_submissions(units, 1000))
             to_do = waiting + counts[CertList.SELF_REPORTED] + counts[CertList.TO_VISIT]
             if not to_do and not campaign_on:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.certification import CertList
 from bot.i18n import N_, Translator
 from bot.ports import UnitOfWork
+from bot.services.certification_lists import StaffLists
 from bot.services.certification_messages import METHODS
 
 HEADER = (
@@ -34,15 +35,13 @@ PAGE = 1000
 EXPORTED = (CertList.PENDING, CertList.SELF_REPORTED, CertList.CERTIFIED, CertList.SUSPENDED)
 
 
-async def export_rows(
-    uow: UnitOfWork, t: Translator, cycle: str, unit_ids: Sequence[int], tz: ZoneInfo
-) -> list[list[str]]:
+async def export_rows(uow: UnitOfWork, t: Translator, lists: StaffLists, tz: ZoneInfo) -> list[list[str]]:
     names: dict[int, str] = {}
     rows = [[t.gettext(h) for h in HEADER]]
     for which in EXPORTED:
         offset = 0
         while True:
-            page = await uow.certification.listing(cycle, unit_ids, which, False, offset, PAGE)
+            page = await lists.page(which, offset, PAGE)
             for item in page:
                 if item.community_id not in names:
                     unit = await uow.units.get(item.community_id)

@@ -39,6 +39,7 @@ from bot.domain.certification import (
     Recipient,
     RejectReason,
     ReminderBatch,
+    RetireeStanding,
     RollingRetiree,
     Submission,
     SubmissionKind,
@@ -523,6 +524,44 @@ class SqlCertificationRepository:
             result[CertList(value)] += int(count)
             result[CertList.TO_VISIT] += int(visits or 0)
         return result
+
+    async def standings(self, unit_ids: Sequence[int]) -> Sequence[RetireeStanding]:
+        retirees = (
+            await self._session.execute(
+                select(
+                    RetireeRow.id,
+                    RetireeRow.name,
+                    RetireeRow.id_masked,
+                    RetireeRow.community_id,
+                    RetireeRow.birth_date,
+                    RetireeRow.lives_elsewhere,
+                )
+                .where(RetireeRow.community_id.in_(list(unit_ids)), RetireeRow.deceased.is_(false()))
+                .order_by(RetireeRow.community_id, RetireeRow.name, RetireeRow.id)
+            )
+        ).all()
+        records: dict[int, list[CertificationRecord]] = {int(r[0]): [] for r in retirees}
+        ids = list(records)
+        for start in range(0, len(ids), _CHUNK):
+            rows = await self._session.execute(
+                select(*CertificationRow.__table__.c)
+                .where(CertificationRow.retiree_id.in_(ids[start : start + _CHUNK]))
+                .order_by(CertificationRow.cycle)
+            )
+            for row in rows:
+                records[row.retiree_id].append(_record(row))
+        return [
+            RetireeStanding(
+                retiree_id=rid,
+                name=name,
+                id_masked=masked,
+                community_id=community_id,
+                birth_date=born,
+                lives_elsewhere=bool(elsewhere),
+                records=tuple(records[rid]),
+            )
+            for rid, name, masked, community_id, born, elsewhere in retirees
+        ]
 
     async def listing(
         self,

@@ -253,3 +253,28 @@ async def check_rolling_page(uow_factory: UnitOfWorkFactory, world: World) -> No
     assert [f.account_id for f in a1.family] == [a["family"]]
     assert everyone[1].last_certified_at is None
     assert everyone[3].lives_elsewhere
+
+
+async def check_standings(uow_factory: UnitOfWorkFactory, world: World) -> None:
+    r, u = world.retirees, world.units
+    async with uow_factory() as uow:
+        await uow.certification.certify(r["a1"], "2026-02", CertMethod.IN_PERSON, AT, None)
+        await uow.certification.request_visit(r["a1"], "2027-02", AT)
+        await uow.certification.request_visit(r["a2"], "2027-03", AT)
+        await uow.commit()
+    async with uow_factory() as uow:
+        standings = await uow.certification.standings([u["A"]])
+    # Alive retirees of A by name, each with their records in cycle order; B's and the deceased are not.
+    assert [s.name for s in standings] == ["a1", "a2", "e1", "u1"]
+    a1, a2, e1, _ = standings
+    assert [(rec.cycle, rec.status) for rec in a1.records] == [
+        ("2026-02", CertStatus.CERTIFIED),
+        ("2027-02", CertStatus.PENDING),
+    ]
+    assert a1.records[0].certified_at == AT
+    assert a1.records[1].visit_requested_at == AT
+    assert [rec.cycle for rec in a2.records] == ["2027-03"]
+    assert a1.birth_date == date(1950, 2, 1)
+    assert a1.id_masked == "2101**********0001"
+    assert e1.lives_elsewhere
+    assert e1.records == ()

@@ -4,7 +4,10 @@ retirees of their own unit subtree, and every action in the audit log."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from datetime import date
 
+import pytest
 from openpyxl import load_workbook
 
 from bot.actions import EditText, InlineKeyboard, SendDocument, SendFile
@@ -20,6 +23,8 @@ from bot.flows.staff_certification import (
     PAGE,
     REVIEW,
 )
+from bot.regions import PROFILES_DIR
+from bot.services import certification_profile
 from bot.services.certification_messages import I_HAVE_CERTIFIED, SEND_PHOTO
 from tests.unit.chat import ROSTER_NAME, Chat, World, at_step, make_id, registered_retiree, shared_i18n
 
@@ -176,3 +181,27 @@ async def test_retirees_cannot_press_staff_buttons(world: World) -> None:
     submission = next(iter(world.db.state.submissions.values()))
     await retiree.press(f"v1:cs:a:{submission.id}")
     assert next(iter(world.db.state.submissions.values())).status.value == "waiting"
+
+
+@pytest.fixture
+def rolling_mode() -> Iterator[None]:
+    before = certification_profile.current()
+    certification_profile.use(certification_profile.load_profile(PROFILES_DIR / "rolling-example.yaml"))
+    yield
+    certification_profile.use(before)
+
+
+@pytest.mark.usefixtures("rolling_mode")
+async def test_in_rolling_mode_staff_see_who_is_due_now(world: World) -> None:
+    # The roster's retiree is due by 31 May (reminders from 1 April); this one by 31 March (from 30 January).
+    world.add_retiree("李四", make_id(date(1950, 3, 2), sequence=7))
+    staff = await staff_tools(world)
+    assert "滚动认证（截至2025-03-01）" in staff.text
+    assert "尚未认证：1人" in staff.text
+
+    await staff.say(zh(EXPORT_CSV))
+    (csv_file,) = [a for a in staff.last if isinstance(a, SendDocument)]
+    assert csv_file.filename == "certification-2025-03-01.csv"
+    text = csv_file.content.decode("utf-8")
+    assert "李四" in text
+    assert ROSTER_NAME not in text

@@ -50,6 +50,7 @@ def cert_contexts(nasty: str) -> dict[str, dict[str, object]]:
             "cycle": "2027",
             "counts": counts,
             "waiting": 2,
+            "rolling": False,
             "start": nasty,
             "deadline": nasty,
             "suspension": nasty,
