@@ -45,7 +45,8 @@ async def community_name(ctx: Context) -> str | None:
 
 
 async def contact_lead(ctx: Context) -> str:
-    return ctx.render("contact.html.j2", community=await community_name(ctx))
+    role = ctx.account.role.value
+    return ctx.render("contact.html.j2", community=await community_name(ctx), role=role)
 
 
 async def prepared_lead(ctx: Context, feature_label: str) -> str:

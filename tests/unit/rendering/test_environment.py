@@ -58,7 +58,7 @@ def test_long_user_text_is_clipped_before_it_is_echoed(renderer: Renderer) -> No
 def _context_for(name: str) -> dict[str, object]:
     fake_retiree = type("R", (), {"name": NASTY, "id_masked": "2101**********123X"})()
     contexts: dict[str, dict[str, object]] = {
-        "contact.html.j2": {"community": NASTY},
+        "contact.html.j2": {"community": NASTY, "role": "retiree"},
         "family_linked.html.j2": {"name": NASTY, "relation": NASTY},
         "help.html.j2": {"main_menu": NASTY, "ask_person": NASTY},
         "id_prompt.html.j2": {"name": NASTY, "for_family": True},
