@@ -219,10 +219,13 @@ async def test_a_voice_message_gets_a_way_to_say_it_in_text(world: World) -> Non
     assert "话筒键" not in chat.text
 
 
-async def test_the_contacts_say_how_to_reach_staff_in_the_chat(world: World) -> None:
+async def test_the_contacts_tell_a_registered_user_how_to_reach_staff_in_the_chat(world: World) -> None:
     registered = await at_step(world, "settings/menu")
     await registered.say("📞 联系工作人员")
     assert "请回到主菜单，按“📞 联系工作人员”" in registered.text
+
+
+async def test_the_contacts_tell_a_newcomer_that_registering_opens_the_chat_with_staff(world: World) -> None:
     newcomer = await at_step(world, "retiree_registration/name")
     await newcomer.say("📞 联系工作人员")
     assert "登记之后，也可以在这里把问题发给工作人员" in newcomer.text
