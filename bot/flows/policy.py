@@ -18,6 +18,7 @@ from bot.flows.base import CALLBACK_VERSION, Flow
 from bot.flows.context import Context, Prompt
 from bot.flows.machine import END, Machine
 from bot.flows.personal_questions import asks_own_certification
+from bot.flows.scam_warning import WARNING, looks_like_a_scam
 from bot.i18n import N_
 from bot.knowledge.answerer import Answer, Answerer, SourceRef, passage_in
 from bot.knowledge.model import Entry
@@ -113,6 +114,11 @@ def _remember(ctx: Context, text: str, language: str) -> int:
 
 async def answer_question(ctx: Context, text: str) -> None:
     """Answer `text` and stay ready for the next question."""
+    if looks_like_a_scam(text):
+        # Before anything the documents might say about stopped payments; staff can check it too.
+        number = _remember(ctx, text, ctx.t.locale)
+        ctx.send(ctx.msg(WARNING), _keyboard(ctx, None, number))
+        return
     polite = small_talk.reply_to(text)
     if polite is not None:
         # Under the keyboard already on screen: the user stays where they are.

@@ -115,3 +115,12 @@ async def test_ask_a_person_from_the_main_menu_passes_the_next_message_to_staff(
     (notice,) = world.db.state.outbox.values()
     assert notice.chat_id == 900
     assert "我的养老金这个月少了两百块" in (notice.text or "")
+
+
+async def test_a_scam_call_gets_a_warning_and_a_person_not_an_answer(world: World) -> None:
+    chat = await registered_retiree(world)
+    await chat.say("有人打电话说我的养老金要停了，让我转账交保证金")
+    assert "这很像诈骗" in chat.text
+    assert "110" in chat.text
+    assert "出处" not in chat.text
+    assert ":h:" in " ".join(_data(chat.inline_keyboard))
