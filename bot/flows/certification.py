@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.actions import ReplyKeyboard
 from bot.domain.certification import CertStatus, SubmissionKind
-from bot.domain.records import ConversationState, Retiree
+from bot.domain.records import AccountRole, ConversationState, Retiree
 from bot.events import EventKind
 from bot.flows import buttons, menu
 from bot.flows.base import Flow
@@ -231,9 +231,9 @@ async def on_callback(ctx: Context, parts: list[str]) -> bool:
             return False
         retiree = await ctx.uow.retirees.get(int(parts[3]))
     else:
-        # The retiree's own buttons; a family member's always name the retiree.
+        # The retiree's own buttons (their record comes first); a family member's always name the retiree.
         own = await service.retirees_of(ctx.uow, ctx.account)
-        retiree = own[0] if len(own) == 1 else None
+        retiree = own[0] if own and (ctx.account.role is AccountRole.RETIREE or len(own) == 1) else None
     if retiree is None or retiree.deceased:
         return False
     flow = CertificationFlow()

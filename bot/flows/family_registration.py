@@ -17,7 +17,7 @@ MACHINE = Machine(
     "family_registration",
     initial="name",
     transitions={
-        # A new user goes back to choosing who they are; a family member adding a retiree, to settings.
+        # A new user goes back to choosing who they are; an account adding a retiree, to settings.
         "name": {"name_given": "id_number", "back": "@start", "back_to_settings": "@settings", "locked": END},
         "id_number": {
             "invalid": "id_number",
@@ -59,7 +59,7 @@ class FamilyRegistrationFlow(identify.IdentifyingFlow):
         if ctx.pressed(buttons.BACK):
             # Going back from the relation forgets the match: the ID number is asked again.
             back_data = {"name": state.data["name"]} if state.step == "relation" else {}
-            adding = state.step == "name" and ctx.account.role is AccountRole.FAMILY
+            adding = state.step == "name" and ctx.account.role in (AccountRole.RETIREE, AccountRole.FAMILY)
             await self.go(ctx, state, "back_to_settings" if adding else "back", data=back_data)
         elif state.step == "name":
             await self._on_name(ctx, state)

@@ -46,13 +46,13 @@ class SettingsFlow(Flow):
     machine = MACHINE
 
     def _menu_rows(self, ctx: Context) -> list[list[str]]:
-        # Staff leave a unit through its administrator, not by themselves.
-        can_unlink = ctx.account.role in (AccountRole.RETIREE, AccountRole.FAMILY)
+        # Staff leave a unit through its administrator, not by themselves, and look after no one here.
+        registered = ctx.account.role in (AccountRole.RETIREE, AccountRole.FAMILY)
         return [
             [buttons.LANGUAGE, buttons.WHO_AM_I],
-            # Both parents, say: a family member may look after more than one retiree.
-            [buttons.ADD_RETIREE] if ctx.account.role is AccountRole.FAMILY else [],
-            [buttons.UNLINK] if can_unlink else [],
+            # Both parents, or a retiree's spouse: an account may look after more than one retiree.
+            [buttons.ADD_RETIREE] if registered else [],
+            [buttons.UNLINK] if registered else [],
             [buttons.MAIN_MENU, buttons.ASK_PERSON],
         ]
 
@@ -88,7 +88,7 @@ class SettingsFlow(Flow):
             await self.go(ctx, state, "language")
         elif choice == buttons.WHO_AM_I:
             await self.go(ctx, state, "whoami", lead=await _whoami(ctx))
-        elif choice == buttons.ADD_RETIREE and ctx.account.role is AccountRole.FAMILY:
+        elif choice == buttons.ADD_RETIREE and ctx.account.role in (AccountRole.RETIREE, AccountRole.FAMILY):
             await self.go(ctx, state, "add_retiree")
         elif choice == buttons.UNLINK and ctx.account.role in (AccountRole.RETIREE, AccountRole.FAMILY):
             await self.go(ctx, state, "unlink", data={"nonce": secrets.token_hex(4)})

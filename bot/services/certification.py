@@ -88,23 +88,27 @@ async def status_view(
 
 
 async def retirees_of(uow: UnitOfWork, account: Account) -> list[Retiree]:
-    """Whose certification this account handles: their own, or (family) each living retiree they look
-    after, in the order they were linked."""
+    """Whose certification this account handles: a retiree's own first, then each living retiree the
+    account looks after (a family member's relatives, a retiree's spouse), in the order they were linked."""
+    if account.role not in (AccountRole.RETIREE, AccountRole.FAMILY):
+        return []
+    found: list[Retiree] = []
     if account.role is AccountRole.RETIREE and account.retiree_id is not None:
         own = await uow.retirees.get(account.retiree_id)
-        return [own] if own is not None else []
-    if account.role is not AccountRole.FAMILY:
-        return []
-    linked = [await uow.retirees.get(link.retiree_id) for link in await uow.family.for_account(account.id)]
-    return [retiree for retiree in linked if retiree is not None and not retiree.deceased]
+        found += [own] if own is not None else []
+    for link in await uow.family.for_account(account.id):
+        retiree = await uow.retirees.get(link.retiree_id)
+        if retiree is not None and not retiree.deceased and all(r.id != retiree.id for r in found):
+            found.append(retiree)
+    return found
 
 
 async def may_act_for(uow: UnitOfWork, account: Account, retiree_id: int) -> bool:
-    if account.role is AccountRole.RETIREE:
-        return account.retiree_id == retiree_id
-    if account.role is AccountRole.FAMILY:
-        return any(link.retiree_id == retiree_id for link in await uow.family.for_account(account.id))
-    return False
+    if account.role not in (AccountRole.RETIREE, AccountRole.FAMILY):
+        return False
+    if account.role is AccountRole.RETIREE and account.retiree_id == retiree_id:
+        return True
+    return any(link.retiree_id == retiree_id for link in await uow.family.for_account(account.id))
 
 
 async def _tell_staff(

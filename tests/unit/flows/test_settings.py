@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from datetime import date
+
 from bot.actions import EditText
 from bot.domain.records import AccountRole
-from tests.unit.chat import ROSTER_ID, World, at_step
+from tests.unit.chat import ROSTER_ID, ROSTER_NAME, World, at_step, make_id
 
 
 async def test_who_am_i_shows_the_masked_id_and_community_only(world: World) -> None:
@@ -69,12 +71,27 @@ async def test_staff_cannot_unlink_themselves(world: World) -> None:
     assert chat.account.role is AccountRole.STAFF
 
 
-async def test_only_a_family_member_is_offered_to_add_a_retiree(world: World) -> None:
+async def test_staff_are_not_offered_to_add_a_retiree(world: World) -> None:
+    staff = await at_step(world, "menu/staff")
+    await staff.say("⚙️ 设置")
+    assert "➕ 添加我照顾的退休人员" not in staff.buttons
+    await staff.say("➕ 添加我照顾的退休人员")
+    assert staff.state is not None
+    assert (staff.state.flow, staff.state.step) == ("settings", "menu")
+
+
+async def test_a_retiree_adds_their_spouse_and_chooses_whose_certification(world: World) -> None:
+    spouse = make_id(date(1952, 8, 8), sequence=21)
+    world.add_retiree("王芳", spouse)
     retiree = await at_step(world, "settings/menu")
-    assert "➕ 添加我照顾的退休人员" not in retiree.buttons
     await retiree.say("➕ 添加我照顾的退休人员")
-    assert retiree.state is not None
-    assert (retiree.state.flow, retiree.state.step) == ("settings", "menu")
+    for said in ("王芳", spouse.unmasked(), "配偶"):
+        await retiree.say(said)
+    assert retiree.account.role is AccountRole.RETIREE
+    await retiree.say("✅ 资格认证")
+    assert retiree.buttons[:2] == [ROSTER_NAME, "王芳"]
+    await retiree.say("王芳")
+    assert "王芳的认证" in retiree.text
 
 
 async def test_a_family_member_adding_a_retiree_can_go_back_to_settings(world: World) -> None:
