@@ -166,6 +166,11 @@ class CertificationCalendar:
             due = _month_end(today.year + 1, birth_date.month)
         return due
 
+    def rolling_cycle_now(self, last_certified_at: datetime | None, birth_date: date, now: datetime) -> Cycle:
+        """The rolling cycle a retiree is in at `now`, from the instant of their last certification."""
+        last_day = self.local_date(last_certified_at) if last_certified_at else None
+        return self.rolling_cycle(self.rolling_due(last_day, birth_date, self.local_date(now)))
+
     def rolling_cycle(self, due: date) -> Cycle:
         reminders = tuple(self._at(due - timedelta(days=d)) for d in self.rolling_reminder_days_before)
         start = due - timedelta(days=max(self.rolling_reminder_days_before, default=0))

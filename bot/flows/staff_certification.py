@@ -317,8 +317,9 @@ async def send_export(ctx: Context, *, xlsx: bool) -> None:
     tz = texts_for(ctx).profile.calendar.tz
     rows = await export.export_rows(ctx.uow, ctx.t, lists, tz)
     content = export.to_xlsx(rows) if xlsx else export.to_csv(rows)
-    filename = f"certification-{_title(ctx)}.{'xlsx' if xlsx else 'csv'}"
-    caption = ctx.msg(EXPORT_CAPTION, cycle=_title(ctx), count=len(rows) - 1)
+    title = _title(ctx)
+    filename = f"certification-{title}.{'xlsx' if xlsx else 'csv'}"
+    caption = ctx.msg(EXPORT_CAPTION, cycle=title, count=len(rows) - 1)
     ctx.actions.append(SendDocument(ctx.chat_id, filename, content, caption))
     await ctx.uow.audit.record(
         ctx.account.id, "certification.exported", f"units:{len(units)}", {"rows": len(rows) - 1}, ctx.now

@@ -51,9 +51,7 @@ async def cycle_for(
     if calendar.mode is Mode.CAMPAIGN:
         return calendar.current_cycle(now)
     last = await uow.certification.last_certified(retiree.id)
-    last_day = calendar.local_date(last.certified_at) if last and last.certified_at else None
-    due = calendar.rolling_due(last_day, retiree.birth_date, calendar.local_date(now))
-    return calendar.rolling_cycle(due)
+    return calendar.rolling_cycle_now(last.certified_at if last else None, retiree.birth_date, now)
 
 
 async def status_view(

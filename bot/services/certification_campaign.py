@@ -266,10 +266,7 @@ class Campaign:
         self, uow: UnitOfWork, retiree: RollingRetiree, now: datetime, report: TickReport
     ) -> None:
         calendar = self._texts.profile.calendar
-        last = calendar.local_date(retiree.last_certified_at) if retiree.last_certified_at else None
-        cycle = calendar.rolling_cycle(
-            calendar.rolling_due(last, retiree.birth_date, calendar.local_date(now))
-        )
+        cycle = calendar.rolling_cycle_now(retiree.last_certified_at, retiree.birth_date, now)
         record = await uow.certification.get(retiree.retiree_id, cycle.key)
         status = record.status if record else CertStatus.PENDING
         if calendar.escalation.suspend and now >= cycle.suspension_at:

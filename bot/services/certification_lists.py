@@ -84,8 +84,7 @@ def _rolling_placement(
     today = calendar.local_date(now)
     certified = [r for r in standing.records if r.status is CertStatus.CERTIFIED and r.certified_at]
     last = max(certified, key=lambda r: r.certified_at or now) if certified else None
-    last_day = calendar.local_date(last.certified_at) if last and last.certified_at else None
-    cycle = calendar.rolling_cycle(calendar.rolling_due(last_day, standing.birth_date, today))
+    cycle = calendar.rolling_cycle_now(last.certified_at if last else None, standing.birth_date, now)
     record = next((r for r in standing.records if r.cycle == cycle.key), None)
     latest = standing.records[-1] if standing.records else None  # records come in cycle order
     if record is None and latest is not None and latest.status is CertStatus.SUSPENDED:
