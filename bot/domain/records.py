@@ -78,6 +78,11 @@ class Account:
     retiree_id: int | None  # set when role is RETIREE
     unreachable: bool = False  # Telegram said 403: the user blocked the bot; nothing is sent to them
 
+    @property
+    def is_retiree_or_family(self) -> bool:
+        """Someone who acts for retirees (their own or a relative's): neither staff nor not yet identified."""
+        return self.role in (AccountRole.RETIREE, AccountRole.FAMILY)
+
 
 @dataclass(frozen=True, slots=True)
 class Turn:

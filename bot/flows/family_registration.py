@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.family import Relation
-from bot.domain.records import AccountRole, ConversationState, Retiree
+from bot.domain.records import ConversationState, Retiree
 from bot.flows import buttons, identify, wording
 from bot.flows.context import Context, Prompt
 from bot.flows.machine import END, Machine
@@ -59,7 +59,7 @@ class FamilyRegistrationFlow(identify.IdentifyingFlow):
         if ctx.pressed(buttons.BACK):
             # Going back from the relation forgets the match: the ID number is asked again.
             back_data = {"name": state.data["name"]} if state.step == "relation" else {}
-            adding = state.step == "name" and ctx.account.role in (AccountRole.RETIREE, AccountRole.FAMILY)
+            adding = state.step == "name" and ctx.account.is_retiree_or_family
             await self.go(ctx, state, "back_to_settings" if adding else "back", data=back_data)
         elif state.step == "name":
             await self._on_name(ctx, state)

@@ -124,7 +124,7 @@ async def answer_question(ctx: Context, text: str) -> None:
         # Under the keyboard already on screen: the user stays where they are.
         ctx.send(ctx.msg(polite))
         return
-    if ctx.account.role in (AccountRole.RETIREE, AccountRole.FAMILY) and asks_own_certification(text):
+    if ctx.account.is_retiree_or_family and asks_own_certification(text):
         # Their own status, which the bot knows, rather than the documents' account of the procedure.
         await ctx.router.begin(ctx, "certification")
         return
@@ -255,7 +255,7 @@ async def ask_person_pressed(ctx: Context) -> bool:
     if ctx.account.role is AccountRole.NEW:
         return False
     if state is None:
-        if ctx.account.role not in (AccountRole.RETIREE, AccountRole.FAMILY):
+        if not ctx.account.is_retiree_or_family:
             return False
         PolicyFlow().enter(ctx, "for_person", {})
         return True

@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 
 from bot.actions import AnswerCallback, Button, EditText, InlineKeyboard
-from bot.domain.records import AccountRole, ConversationState
+from bot.domain.records import ConversationState
 from bot.flows import buttons, wording
 from bot.flows.base import CALLBACK_VERSION, Flow
 from bot.flows.context import Context, Prompt
@@ -47,7 +47,7 @@ class SettingsFlow(Flow):
 
     def _menu_rows(self, ctx: Context) -> list[list[str]]:
         # Staff leave a unit through its administrator, not by themselves, and look after no one here.
-        registered = ctx.account.role in (AccountRole.RETIREE, AccountRole.FAMILY)
+        registered = ctx.account.is_retiree_or_family
         return [
             [buttons.LANGUAGE, buttons.WHO_AM_I],
             # Both parents, or a retiree's spouse: an account may look after more than one retiree.
@@ -88,9 +88,9 @@ class SettingsFlow(Flow):
             await self.go(ctx, state, "language")
         elif choice == buttons.WHO_AM_I:
             await self.go(ctx, state, "whoami", lead=await _whoami(ctx))
-        elif choice == buttons.ADD_RETIREE and ctx.account.role in (AccountRole.RETIREE, AccountRole.FAMILY):
+        elif choice == buttons.ADD_RETIREE and ctx.account.is_retiree_or_family:
             await self.go(ctx, state, "add_retiree")
-        elif choice == buttons.UNLINK and ctx.account.role in (AccountRole.RETIREE, AccountRole.FAMILY):
+        elif choice == buttons.UNLINK and ctx.account.is_retiree_or_family:
             await self.go(ctx, state, "unlink", data={"nonce": secrets.token_hex(4)})
         elif choice == buttons.BACK:
             await self.go(ctx, state, "back")

@@ -88,7 +88,7 @@ async def status_view(
 async def retirees_of(uow: UnitOfWork, account: Account) -> list[Retiree]:
     """Whose certification this account handles: a retiree's own first, then each living retiree the
     account looks after (a family member's relatives, a retiree's spouse), in the order they were linked."""
-    if account.role not in (AccountRole.RETIREE, AccountRole.FAMILY):
+    if not account.is_retiree_or_family:
         return []
     found: list[Retiree] = []
     if account.role is AccountRole.RETIREE and account.retiree_id is not None:
@@ -102,7 +102,7 @@ async def retirees_of(uow: UnitOfWork, account: Account) -> list[Retiree]:
 
 
 async def may_act_for(uow: UnitOfWork, account: Account, retiree_id: int) -> bool:
-    if account.role not in (AccountRole.RETIREE, AccountRole.FAMILY):
+    if not account.is_retiree_or_family:
         return False
     if account.role is AccountRole.RETIREE and account.retiree_id == retiree_id:
         return True
