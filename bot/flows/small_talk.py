@@ -7,9 +7,9 @@ unanswered. Only a message made of such words alone is small talk: "您好，请
 
 from __future__ import annotations
 
-import unicodedata
 from enum import Enum
 
+from bot.flows.buttons import normalise_label
 from bot.i18n import N_
 
 
@@ -20,7 +20,7 @@ class Kind(Enum):
     OK = N_("All right. If you have another question, just type it.")
 
 
-# Compared without spaces, punctuation or emoji, case-folded (see _normalised).
+# Compared as button labels are: without spaces, punctuation or emoji, case-folded (normalise_label).
 _WORDS: dict[Kind, tuple[str, ...]] = {
     Kind.GOODBYE: ("再见", "再見", "拜拜", "回头见", "回頭見", "bye", "goodbye", "byebye", "seeyou"),
     Kind.THANKS: (
@@ -53,7 +53,7 @@ _TOKENS: list[tuple[str, Kind | None]] = sorted(
 
 def reply_to(text: str) -> str | None:
     """The reply (a message id to translate) when `text` is small talk alone; None for anything else."""
-    rest = _normalised(text)
+    rest = normalise_label(text)
     kinds: set[Kind] = set()
     while rest:
         match = next(((word, kind) for word, kind in _TOKENS if rest.startswith(word)), None)
@@ -65,8 +65,3 @@ def reply_to(text: str) -> str | None:
             kinds.add(kind)
     # "好的，谢谢" is thanks, "谢谢，再见" a goodbye: the order of Kind says which wins.
     return next((kind.value for kind in Kind if kind in kinds), None)
-
-
-def _normalised(text: str) -> str:
-    folded = unicodedata.normalize("NFKC", text)
-    return "".join(ch for ch in folded if ch.isalnum()).casefold()
