@@ -8,18 +8,20 @@ for the knowledge base as before.
 from __future__ import annotations
 
 import re
-import unicodedata
 
-_CERT = r"(认证|認證|年审|年審|生存认证|生存認證)"
+from bot.knowledge.normalise import normalise
+
+# Matched against the normalised text (Simplified script, lower case), so Traditional needs no patterns.
+_CERT = r"(认证|年审|生存认证)"
 _OWN_CERTIFICATION = [
     # 我认证过了吗 / 认证了没有 / 年审做好了吗 / 认证成功了没
-    re.compile(_CERT + r"(做|办|辦)?(过|過|好|完|成功)?了(吗|嗎|么|麼|没|沒)"),
+    re.compile(_CERT + r"(做|办)?(过|好|完|成功)?了(吗|么|没)"),
     # 我有没有认证 / 是否已经认证
-    re.compile(r"(有没有|有沒有|是否|是不是)(已经|已經)?(做|办|辦)?(过|過)?" + _CERT),
+    re.compile(r"(有没有|是否|是不是)(已经)?(做|办)?(过)?" + _CERT),
     # 认证状态 / 我的认证情况 / 认证结果
-    re.compile(_CERT + r"(的)?(状态|狀態|情况|情況|结果|結果|进度|進度)"),
+    re.compile(_CERT + r"(的)?(状态|情况|结果|进度)"),
     # 我办过认证没有 / 今年做过年审吗
-    re.compile(r"(做|办|辦)(过|過)" + _CERT + r"(没|沒|吗|嗎|了)"),
+    re.compile(r"(做|办)过" + _CERT + r"(没|吗|了)"),
     # 查一下认证 / 怎么查我认证没
     re.compile(r"查.{0,6}" + _CERT),
     re.compile(r"\b(am i|have i been|was i|did i get)\b.{0,20}\bcertified\b"),
@@ -33,6 +35,6 @@ _OWN_CERTIFICATION = [
 
 def asks_own_certification(text: str) -> bool:
     """Whether `text` asks whether the asker (or the retiree they look after) has certified this year."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    compact = re.sub(r"\s+", "", folded)
+    folded = normalise(text)
+    compact = folded.replace(" ", "")
     return any(pattern.search(compact) or pattern.search(folded) for pattern in _OWN_CERTIFICATION)
