@@ -1753,13 +1753,12 @@ OFF_TOPIC_EN: tuple[str, ...] = (
 )
 
 # Certification from abroad: our documents cover living elsewhere in China only (abroad it goes through an
-# embassy or a notary, which they never mention), so a question joining the two goes to a person.
-ABROAD: tuple[str, ...] = ("出国", "国外", "海外", "境外", "出國", "國外", "abroad", "overseas")
+# embassy or a notary, which they never mention), so a question joining the two goes to a person. Compared
+# with normalised text, like the lists above: Simplified script covers Traditional too.
+ABROAD: tuple[str, ...] = ("出国", "国外", "海外", "境外", "abroad", "overseas")
 CERTIFICATION_WORDS: tuple[str, ...] = (
     "认证",
-    "認證",
     "年审",
-    "年審",
     "certif",
     "yearly check",
     "annual check",

@@ -33,6 +33,7 @@ def test_questions_find_their_entry(answerer: Answerer, question: str, entry: st
         "社区电话多少",
         "养老金会涨吗",
         "出国了怎么认证",
+        "在國外怎麼認證",
         "I live abroad, how do I certify?",
     ],
 )
