@@ -6,6 +6,8 @@ Templates produce Telegram HTML. Telegram accepts only <b>, <i>, <u>, <s>, <code
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,8 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 # Users may paste a novel; what we quote back of it stays short.
 ECHO_LIMIT = 60
+# Rendered pages kept for reuse (see Renderer.render); a page is a few hundred characters.
+PAGE_CACHE_SIZE = 2048
 
 
 def clip(text: str, limit: int = ECHO_LIMIT) -> str:
@@ -41,6 +45,7 @@ class Renderer:
         self._i18n = i18n
         self._loader = FileSystemLoader(str(templates_dir))
         self._envs: dict[str, Environment] = {}
+        self._cached_page = functools.lru_cache(maxsize=PAGE_CACHE_SIZE)(self._page)
 
     def _env(self, t: Translator) -> Environment:
         env = self._envs.get(t.locale)
@@ -63,6 +68,24 @@ class Renderer:
         return env
 
     def render(self, t: Translator, template: str, /, **context: Any) -> str:
+        """The template filled with `context`, as Telegram HTML.
+
+        A template is a pure function of its locale and values, and most replies are the same few pages
+        (the menu, help, a status) with the same values, so a page is rendered once and kept. Values are
+        keyed with their type (1, 1.0 and True are equal keys but print differently); a context holding
+        something unhashable (a list) is rendered afresh every time."""
+        # Names are unique, so sorting never compares the values.
+        values = tuple(sorted((name, type(value), value) for name, value in context.items()))
+        try:
+            hash(values)
+        except TypeError:
+            return self._render(t, template, context)
+        return self._cached_page(t, template, values)
+
+    def _page(self, t: Translator, template: str, values: tuple[tuple[str, type, Hashable], ...]) -> str:
+        return self._render(t, template, {name: value for name, _, value in values})
+
+    def _render(self, t: Translator, template: str, context: dict[str, Any]) -> str:
         return self._env(t).get_template(template).render(**context).strip()
 
     @staticmethod

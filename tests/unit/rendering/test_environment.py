@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from jinja2 import UndefinedError
 
 from bot.domain.delivery import UnreachableAccount
-from bot.i18n import LOCALES
+from bot.i18n import LOCALES, Translator
 from bot.rendering import Renderer, clip, html_message
 from bot.rendering.environment import TEMPLATES_DIR
 from tests.unit.chat import shared_i18n
@@ -116,3 +117,40 @@ def test_every_template_renders_only_telegram_html(renderer: Renderer, template:
     assert "<br" not in html
     assert "\n\n\n" not in html
     assert 0 < len(html) <= 4096
+
+
+@pytest.fixture
+def rendered(renderer: Renderer, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The templates the renderer actually renders (not served from its kept pages)."""
+    log: list[str] = []
+    render = renderer._render
+
+    def counting(t: Translator, template: str, context: dict[str, Any]) -> str:
+        log.append(template)
+        return render(t, template, context)
+
+    monkeypatch.setattr(renderer, "_render", counting)
+    return log
+
+
+def test_a_page_is_rendered_once_per_locale_and_values(renderer: Renderer, rendered: list[str]) -> None:
+    en, zh = shared_i18n().translator("en"), shared_i18n().translator("zh_Hans")
+    first = renderer.render(en, "registered.html.j2", name="Wang")
+    assert renderer.render(en, "registered.html.j2", name="Wang") == first
+    assert len(rendered) == 1
+    assert "Li" in renderer.render(en, "registered.html.j2", name="Li")
+    assert renderer.render(zh, "registered.html.j2", name="Wang") != first
+    # Equal keys that print differently are different pages.
+    assert "1" in renderer.render(en, "registered.html.j2", name=1)
+    assert "True" in renderer.render(en, "registered.html.j2", name=True)
+    assert len(rendered) == 5
+
+
+def test_unhashable_values_are_rendered_every_time(renderer: Renderer, rendered: list[str]) -> None:
+    en = shared_i18n().translator("en")
+    units: list[tuple[str, str]] = [("Pine community", "staff")]
+    staff = renderer.render(en, "staff_menu.html.j2", units=units)
+    units.append(("Oak community", "staff"))
+    assert "Oak community" in renderer.render(en, "staff_menu.html.j2", units=units)
+    assert "Oak community" not in staff
+    assert rendered == ["staff_menu.html.j2", "staff_menu.html.j2"]
