@@ -7,6 +7,7 @@ The .po catalogs in locales/ are compiled in memory when first used, so there is
 from __future__ import annotations
 
 import argparse
+import functools
 import io
 import re
 import sys
@@ -98,7 +99,7 @@ class Translator:
         return self.translations.ngettext(singular, plural, n)
 
     def format_date(self, value: date, fmt: str = "long") -> str:
-        return _format_date(value, format=fmt, locale=self.babel_locale)
+        return _formatted_date(value, fmt, BABEL_LOCALES[self.locale])
 
     def format_datetime(self, value: datetime, fmt: str = "medium", tzinfo: object | None = None) -> str:
         if value.tzinfo is None:
@@ -110,6 +111,12 @@ class Translator:
 
     def format_currency(self, value: Decimal | int | float, currency: str = "CNY") -> str:
         return _format_currency(value, currency, locale=self.babel_locale)
+
+
+# Replies name the same few days (a deadline, a suspension date) again and again: each formatted once.
+@functools.lru_cache(maxsize=4096)
+def _formatted_date(value: date, fmt: str, babel_locale: str) -> str:
+    return _format_date(value, format=fmt, locale=babel_locale)
 
 
 def _compile(po_path: Path, locale: str) -> Translations:
