@@ -69,6 +69,15 @@ _CHUNK = 1000
 _ONE = select(*plain_columns(CertificationRow)).where(
     CertificationRow.retiree_id == bindparam("retiree_id"), CertificationRow.cycle == bindparam("cycle")
 )
+# ...and with it whether a photo of theirs waits for staff.
+_WAITING = (
+    select(CertificationSubmissionRow.id)
+    .where(
+        CertificationSubmissionRow.retiree_id == bindparam("retiree_id"),
+        CertificationSubmissionRow.status == SubmissionStatus.WAITING.value,
+    )
+    .limit(1)
+)
 
 
 def _record(row: CertificationRow | Any) -> CertificationRecord:
@@ -670,15 +679,7 @@ class SqlCertificationRepository:
         return None if row is None else _submission(row)
 
     async def has_waiting_submission(self, retiree_id: int) -> bool:
-        waiting = (
-            select(CertificationSubmissionRow.id)
-            .where(
-                CertificationSubmissionRow.retiree_id == retiree_id,
-                CertificationSubmissionRow.status == SubmissionStatus.WAITING.value,
-            )
-            .limit(1)
-        )
-        return (await self._session.execute(waiting)).first() is not None
+        return (await self._session.execute(_WAITING, {"retiree_id": retiree_id})).first() is not None
 
     async def waiting_submissions(self, unit_ids: Sequence[int], limit: int) -> Sequence[Submission]:
         rows = await self._session.scalars(

@@ -3,16 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.records import FamilyLink
 from storage.models import FamilyLinkRow, utcnow
 from storage.repositories._sql import insert_for
 
+# Read on every certification menu and most replies naming a community: prepared once, as plain rows
+# (link() writes past the session's identity map, so mapped objects loaded earlier could be stale).
+_LINK_COLUMNS = (FamilyLinkRow.account_id, FamilyLinkRow.retiree_id, FamilyLinkRow.relation)
+_FOR_ACCOUNT = (
+    select(*_LINK_COLUMNS)
+    .where(FamilyLinkRow.account_id == bindparam("account_id"))
+    .order_by(FamilyLinkRow.id)
+)
+_FOR_RETIREE = (
+    select(*_LINK_COLUMNS)
+    .where(FamilyLinkRow.retiree_id == bindparam("retiree_id"))
+    .order_by(FamilyLinkRow.id)
+)
 
-def _record(row: FamilyLinkRow) -> FamilyLink:
+
+def _record(row: FamilyLinkRow | Any) -> FamilyLink:
     return FamilyLink(account_id=row.account_id, retiree_id=row.retiree_id, relation=row.relation)
 
 
@@ -31,28 +46,17 @@ class SqlFamilyLinkRepository:
         )
 
     async def for_account(self, account_id: int) -> Sequence[FamilyLink]:
-        rows = await self._session.scalars(
-            select(FamilyLinkRow)
-            .where(FamilyLinkRow.account_id == account_id)
-            .order_by(FamilyLinkRow.id)
-            # link() writes past the identity map, so rows loaded earlier may be stale.
-            .execution_options(populate_existing=True)
-        )
+        rows = await self._session.execute(_FOR_ACCOUNT, {"account_id": account_id})
         return [_record(row) for row in rows]
 
     async def for_retiree(self, retiree_id: int) -> Sequence[FamilyLink]:
-        rows = await self._session.scalars(
-            select(FamilyLinkRow)
-            .where(FamilyLinkRow.retiree_id == retiree_id)
-            .order_by(FamilyLinkRow.id)
-            .execution_options(populate_existing=True)
-        )
+        rows = await self._session.execute(_FOR_RETIREE, {"retiree_id": retiree_id})
         return [_record(row) for row in rows]
 
     async def remove_for_account(self, account_id: int) -> None:
         await self._session.execute(
             delete(FamilyLinkRow)
             .where(FamilyLinkRow.account_id == account_id)
-            # The rows are gone whatever the identity map holds; the reads above repopulate anyway.
+            # The rows are gone whatever the identity map holds; the reads above read plain rows.
             .execution_options(synchronize_session=False)
         )
