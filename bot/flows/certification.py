@@ -128,6 +128,8 @@ class CertificationFlow(Flow):
         if state.step == "choose":
             await self._on_choice(ctx, state)
             return
+        if state.step != "photo" and await menu.follow_menu_button(ctx):
+            return  # a main-menu button leaves the flow, whoever it was about
         retiree = await self._retiree(ctx, state.data.get("retiree_id"))
         if retiree is None:
             ctx.state = None
@@ -171,7 +173,7 @@ class CertificationFlow(Flow):
             await self.go(ctx, state, "self_report", lead=await report_done(ctx, retiree))
         elif choice == buttons.BACK:
             await self.go(ctx, state, "back")
-        elif not await menu.follow_menu_button(ctx):
+        else:
             self.not_understood(ctx, state)
 
     async def on_media(self, ctx: Context, state: ConversationState) -> bool:

@@ -11,7 +11,7 @@ from bot.domain.family import Relation
 from bot.domain.records import AccountRole
 from bot.events import EventKind
 from bot.flows import buttons, wording
-from bot.flows.certification import CHOOSE_RETIREE, MY_STATUS, SOMEONE_ELSE
+from bot.flows.certification import CHOOSE_RETIREE, MY_STATUS, NOBODY, SOMEONE_ELSE
 from bot.services.certification_messages import HOW_TO_CERTIFY, I_HAVE_CERTIFIED, NEED_VISIT, SEND_PHOTO
 from tests.unit.chat import (
     ROSTER_ID,
@@ -159,6 +159,29 @@ async def test_a_main_menu_button_from_an_old_keyboard_still_does_what_it_says(w
     await chat.say(zh(buttons.POLICY))
     assert chat.state is not None
     assert (chat.state.flow, chat.state.step) == ("policy", "ask")
+
+
+async def test_a_main_menu_button_works_after_the_retiree_was_unlinked(world: World) -> None:
+    family = await _family_of_two(world)
+    await family.say(zh(buttons.CERTIFICATION))
+    await family.say("王芳")
+    assert family.state is not None
+    assert (family.state.flow, family.state.step) == ("certification", "menu")
+    world.db.state.family = {}
+    await family.say(zh(buttons.POLICY))
+    assert family.state is not None
+    assert (family.state.flow, family.state.step) == ("policy", "ask")
+
+
+async def test_the_certification_menu_of_a_retiree_no_longer_looked_after_goes_home(world: World) -> None:
+    family = await _family_of_two(world)
+    await family.say(zh(buttons.CERTIFICATION))
+    await family.say("王芳")
+    world.db.state.family = {}
+    await family.say(zh(MY_STATUS))
+    assert zh(NOBODY) in family.text
+    assert family.state is None
+    assert zh(buttons.CERTIFICATION) in family.buttons
 
 
 async def _family_of_two(world: World) -> Chat:
