@@ -37,7 +37,9 @@ class AiogramTransport:
         self._pipeline = UpdatePipeline(core, self.messenger, core_concurrency=core_concurrency)
         self._poll_timeout = poll_timeout
         self._username: str | None = None
-        self.dispatcher = Dispatcher()
+        # Conversation state lives in our database (bot.flows); aiogram's own FSM would only keep an
+        # unused context per update.
+        self.dispatcher = Dispatcher(disable_fsm=True)
         self.dispatcher.message.register(self._on_update)
         self.dispatcher.callback_query.register(self._on_update)
 
