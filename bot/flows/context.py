@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -46,6 +47,9 @@ class Context:
     state: ConversationState | None
     actions: list[Action] = field(default_factory=list)
     knowledge: KnowledgeProvider | None = None  # the policy-question answerer; None: the shipped default
+    # The text as buttons are compared (normalise_label), worked out on first use: one update's text is
+    # compared with many labels.
+    _typed_label: str | None = field(default=None, repr=False)
 
     @property
     def chat_id(self) -> int:
@@ -81,14 +85,13 @@ class Context:
 
     def reply_keyboard(self, rows: Iterable[Sequence[str]], placeholder: str | None = None) -> ReplyKeyboard:
         """A reply keyboard of translated labels; empty rows are dropped."""
-        return ReplyKeyboard(
-            tuple(tuple(self.label(label) for label in row) for row in rows if row),
-            placeholder=self.label(placeholder) if placeholder else None,
-        )
+        return _translated_keyboard(self.t, tuple(tuple(row) for row in rows if row), placeholder)
 
     def pressed(self, *labels: str) -> str | None:
         """Which of these labels the user's text is, in any of our languages (None if none)."""
-        typed = normalise_label(self.text)
+        if self._typed_label is None:
+            self._typed_label = normalise_label(self.text)
+        typed = self._typed_label
         if not typed:
             return None
         for label in labels:
@@ -111,6 +114,17 @@ def _normalised_translations(i18n: I18n, label: str) -> frozenset[str]:
     if found is None:
         found = cache[label] = frozenset(normalise_label(shown) for shown in i18n.all_translations(label))
     return found
+
+
+# Most replies carry one of a few keyboards (the main menu above all): each is translated once per language.
+@functools.lru_cache(maxsize=1024)
+def _translated_keyboard(
+    t: Translator, rows: tuple[tuple[str, ...], ...], placeholder: str | None
+) -> ReplyKeyboard:
+    return ReplyKeyboard(
+        tuple(tuple(t.gettext(label) for label in row) for row in rows),
+        placeholder=t.gettext(placeholder) if placeholder else None,
+    )
 
 
 def join(*parts: str | None) -> str:
