@@ -57,7 +57,7 @@ from bot.domain.records import (
 from storage.models import AccountRow, FamilyLinkRow, OrgUnitRow, RetireeRow, StaffMembershipRow, utcnow
 from storage.models_certification import CertificationRow, CertificationSubmissionRow
 from storage.models_outbox import OutboxBatchRow, OutboxRow
-from storage.repositories._sql import insert_for, plain_columns
+from storage.repositories._sql import insert_for, table_of
 from storage.repositories.outbox import keyboard_to_json
 
 _OPEN = (CertStatus.PENDING.value,)
@@ -65,16 +65,18 @@ _NOT_CERTIFIED = (CertStatus.PENDING.value, CertStatus.SELF_REPORTED.value)
 _CHUNK = 1000
 
 
-# A retiree's status is read on every press of the certification menu: plain columns, prepared once.
-_ONE = select(*plain_columns(CertificationRow)).where(
-    CertificationRow.retiree_id == bindparam("retiree_id"), CertificationRow.cycle == bindparam("cycle")
+# A retiree's status is read on every press of the certification menu: prepared once, read as plain rows.
+_CERTIFICATIONS = table_of(CertificationRow)
+_SUBMISSIONS = table_of(CertificationSubmissionRow)
+_ONE = select(_CERTIFICATIONS).where(
+    _CERTIFICATIONS.c.retiree_id == bindparam("retiree_id"), _CERTIFICATIONS.c.cycle == bindparam("cycle")
 )
 # ...and with it whether a photo of theirs waits for staff.
 _WAITING = (
-    select(CertificationSubmissionRow.id)
+    select(_SUBMISSIONS.c.id)
     .where(
-        CertificationSubmissionRow.retiree_id == bindparam("retiree_id"),
-        CertificationSubmissionRow.status == SubmissionStatus.WAITING.value,
+        _SUBMISSIONS.c.retiree_id == bindparam("retiree_id"),
+        _SUBMISSIONS.c.status == SubmissionStatus.WAITING.value,
     )
     .limit(1)
 )

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import copy
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.records import ConversationState
 from storage.models import ConversationStateRow, utcnow
-from storage.repositories._sql import insert_for
+from storage.repositories._sql import insert_for, table_of
 
 # Every update loads its chat's state and then saves or clears it: the statements are prepared once (per
 # dialect for the upsert) and work on the table, as there is no ORM object to keep.
-_TABLE = cast(Table, ConversationStateRow.__table__)
+_TABLE = table_of(ConversationStateRow)
 _KEY = (_TABLE.c.chat_id == bindparam("chat_id")) & (_TABLE.c.user_id == bindparam("user_id"))
 # What `loaded` reads.
 STATE_COLUMNS = (_TABLE.c.flow, _TABLE.c.step, _TABLE.c.data)

@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Table, and_, bindparam, func, or_, select, update
+from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.records import (
@@ -31,10 +31,11 @@ from bot.domain.records import (
 )
 from storage.models import AccountRow
 from storage.models_outbox import OutboxRow
+from storage.repositories._sql import table_of
 from storage.repositories.outbox import keyboard_from_json
 
-_T = cast(Table, OutboxRow.__table__)
-_ACCOUNTS = cast(Table, AccountRow.__table__)
+_T = table_of(OutboxRow)
+_ACCOUNTS = table_of(AccountRow)
 _REASON_LEN = 500
 BLOCKED_REASON = "recipient blocked the bot"
 

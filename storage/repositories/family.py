@@ -10,20 +10,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.records import FamilyLink
 from storage.models import FamilyLinkRow, utcnow
-from storage.repositories._sql import insert_for
+from storage.repositories._sql import insert_for, table_of
 
-# Read on every certification menu and most replies naming a community: prepared once, as plain rows
+# Read on every certification menu and most replies naming a community: prepared once, read as plain rows
 # (link() writes past the session's identity map, so mapped objects loaded earlier could be stale).
-_LINK_COLUMNS = (FamilyLinkRow.account_id, FamilyLinkRow.retiree_id, FamilyLinkRow.relation)
+_LINKS = table_of(FamilyLinkRow)
+_LINK_COLUMNS = (_LINKS.c.account_id, _LINKS.c.retiree_id, _LINKS.c.relation)
 _FOR_ACCOUNT = (
-    select(*_LINK_COLUMNS)
-    .where(FamilyLinkRow.account_id == bindparam("account_id"))
-    .order_by(FamilyLinkRow.id)
+    select(*_LINK_COLUMNS).where(_LINKS.c.account_id == bindparam("account_id")).order_by(_LINKS.c.id)
 )
 _FOR_RETIREE = (
-    select(*_LINK_COLUMNS)
-    .where(FamilyLinkRow.retiree_id == bindparam("retiree_id"))
-    .order_by(FamilyLinkRow.id)
+    select(*_LINK_COLUMNS).where(_LINKS.c.retiree_id == bindparam("retiree_id")).order_by(_LINKS.c.id)
 )
 
 

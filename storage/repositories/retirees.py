@@ -11,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.records import Retiree, RetireeRecord
 from storage.errors import UnknownUnitCode
 from storage.models import OrgUnitRow, RetireeRow
-from storage.repositories._sql import plain_columns
+from storage.repositories._sql import table_of
 
-# Most updates of a registered retiree look them up by id: plain columns, prepared once (no ORM object to
-# build and track; the session still flushes pending changes first).
-_BY_ID = select(*plain_columns(RetireeRow)).where(RetireeRow.id == bindparam("retiree_id"))
+# Most updates of a registered retiree look them up by id: prepared once, read as a plain row.
+_RETIREES = table_of(RetireeRow)
+_BY_ID = select(_RETIREES).where(_RETIREES.c.id == bindparam("retiree_id"))
 
 
 def _record(row: RetireeRow | Any) -> Retiree:

@@ -10,19 +10,20 @@ chat takes the repositories' own path.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Row, Table, bindparam, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from bot.domain.records import Turn
 from storage.models import AccountRow, ConversationStateRow
+from storage.repositories._sql import table_of
 from storage.repositories.accounts import ACCOUNT_COLUMNS, SqlAccountRepository, account_record
 from storage.repositories.conversations import STATE_COLUMNS, SqlConversationRepository
 from storage.repositories.updates import claim_statement
 
-_STATES = cast(Table, ConversationStateRow.__table__)
+_STATES = table_of(ConversationStateRow)
 _ACCOUNT_WITH_STATE = (
     select(*ACCOUNT_COLUMNS, *STATE_COLUMNS)
     .outerjoin(

@@ -12,15 +12,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.records import OrgUnit, UnitKind
 from storage.errors import UnitCycle, UnknownUnitCode
 from storage.models import OrgUnitRow, RetireeRow
-from storage.repositories._sql import plain_columns
+from storage.repositories._sql import table_of
 
-# Replies name the asker's community often: plain columns, prepared once (no ORM object to build).
-_COLUMNS = plain_columns(OrgUnitRow)
-_BY_ID = select(*_COLUMNS).where(OrgUnitRow.id == bindparam("unit_id"))
+# Replies name the asker's community often: prepared once, read as plain rows.
+_UNITS = table_of(OrgUnitRow)
+_RETIREES = table_of(RetireeRow)
+_COLUMNS = (_UNITS.c.id, _UNITS.c.code, _UNITS.c.name, _UNITS.c.kind, _UNITS.c.parent_id)
+_BY_ID = select(*_COLUMNS).where(_UNITS.c.id == bindparam("unit_id"))
 _COMMUNITY_OF = (
     select(*_COLUMNS)
-    .join(RetireeRow, RetireeRow.community_id == OrgUnitRow.id)
-    .where(RetireeRow.id == bindparam("retiree_id"))
+    .join(_RETIREES, _RETIREES.c.community_id == _UNITS.c.id)
+    .where(_RETIREES.c.id == bindparam("retiree_id"))
 )
 
 

@@ -7,6 +7,7 @@ import pytest
 from bot.domain.records import UnitKind
 from bot.ports import UnitOfWork
 from storage.database import Database
+from storage.models import OrgUnitRow
 
 
 def _is_a_unit_of_work(uow: UnitOfWork) -> UnitOfWork:
@@ -79,3 +80,13 @@ async def test_two_units_of_work_wait_for_each_other_instead_of_failing(database
     await asyncio.gather(*(add(f"C{n}") for n in range(5)))
     for n in range(5):
         assert await _unit_exists(database, f"C{n}")
+
+
+async def test_plain_reads_see_changes_not_yet_flushed(database: Database, tree: dict[str, int]) -> None:
+    """The repositories' prepared reads skip the ORM, but not its autoflush."""
+    async with database.uow() as uow:
+        row = await uow.session.get(OrgUnitRow, tree["A"])
+        assert row is not None
+        row.name = "Pine community"  # pending in the session, not yet sent
+        unit = await uow.units.get(tree["A"])
+        assert unit is not None and unit.name == "Pine community"
