@@ -95,10 +95,8 @@ class SqlUnitOfWork:
     ) -> None:
         session = self.session
         self._session = None
-        try:
-            await session.rollback()
-        finally:
-            await session.close()
+        # Closing rolls back whatever was not committed and hands the connection back.
+        await session.close()
 
     async def commit(self) -> None:
         await self.session.commit()
