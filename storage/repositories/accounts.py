@@ -11,21 +11,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.records import Account, AccountRole
 from storage.errors import RecordNotFound
 from storage.models import AccountRow, utcnow
-from storage.repositories._sql import insert_for
+from storage.repositories._sql import insert_for, table_of
 
-# What `account_record` reads. Every update looks its account up: a prepared statement of these plain
-# columns (no ORM object to build and track), still ORM-enabled so that the session flushes pending changes
-# first.
+# What `account_record` reads. Every update looks its account up: a prepared Core statement of these
+# columns (see table_of).
+_ACCOUNTS = table_of(AccountRow)
 ACCOUNT_COLUMNS = (
-    AccountRow.id,
-    AccountRow.telegram_user_id,
-    AccountRow.chat_id,
-    AccountRow.locale,
-    AccountRow.role,
-    AccountRow.retiree_id,
-    AccountRow.unreachable,
+    _ACCOUNTS.c.id,
+    _ACCOUNTS.c.telegram_user_id,
+    _ACCOUNTS.c.chat_id,
+    _ACCOUNTS.c.locale,
+    _ACCOUNTS.c.role,
+    _ACCOUNTS.c.retiree_id,
+    _ACCOUNTS.c.unreachable,
 )
-_BY_USER = select(*ACCOUNT_COLUMNS).where(AccountRow.telegram_user_id == bindparam("telegram_user_id"))
+_BY_USER = select(*ACCOUNT_COLUMNS).where(_ACCOUNTS.c.telegram_user_id == bindparam("telegram_user_id"))
 
 
 def account_record(row: AccountRow | Any) -> Account:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -23,14 +23,16 @@ from storage.repositories.accounts import ACCOUNT_COLUMNS, SqlAccountRepository,
 from storage.repositories.conversations import STATE_COLUMNS, SqlConversationRepository
 from storage.repositories.updates import claim_statement
 
+_ACCOUNTS = table_of(AccountRow)
 _STATES = table_of(ConversationStateRow)
-_ACCOUNT_WITH_STATE = (
+_ACCOUNT_WITH_STATE: Select[Any] = (
     select(*ACCOUNT_COLUMNS, *STATE_COLUMNS)
+    .select_from(_ACCOUNTS)
     .outerjoin(
         _STATES,
-        (_STATES.c.chat_id == bindparam("chat_id")) & (_STATES.c.user_id == AccountRow.telegram_user_id),
+        (_STATES.c.chat_id == bindparam("chat_id")) & (_STATES.c.user_id == _ACCOUNTS.c.telegram_user_id),
     )
-    .where(AccountRow.telegram_user_id == bindparam("user_id"))
+    .where(_ACCOUNTS.c.telegram_user_id == bindparam("user_id"))
 )
 
 
