@@ -161,23 +161,26 @@ async def test_a_main_menu_button_from_an_old_keyboard_still_does_what_it_says(w
     assert (chat.state.flow, chat.state.step) == ("policy", "ask")
 
 
-async def test_a_main_menu_button_works_after_the_retiree_was_unlinked(world: World) -> None:
+async def _unlinked_at_the_mothers_menu(world: World) -> Chat:
+    """The son at his mother's certification menu, after his links were removed elsewhere."""
     family = await _family_of_two(world)
     await family.say(zh(buttons.CERTIFICATION))
     await family.say("王芳")
     assert family.state is not None
     assert (family.state.flow, family.state.step) == ("certification", "menu")
     world.db.state.family = {}
+    return family
+
+
+async def test_a_main_menu_button_works_after_the_retiree_was_unlinked(world: World) -> None:
+    family = await _unlinked_at_the_mothers_menu(world)
     await family.say(zh(buttons.POLICY))
     assert family.state is not None
     assert (family.state.flow, family.state.step) == ("policy", "ask")
 
 
 async def test_the_certification_menu_of_a_retiree_no_longer_looked_after_goes_home(world: World) -> None:
-    family = await _family_of_two(world)
-    await family.say(zh(buttons.CERTIFICATION))
-    await family.say("王芳")
-    world.db.state.family = {}
+    family = await _unlinked_at_the_mothers_menu(world)
     await family.say(zh(MY_STATUS))
     assert zh(NOBODY) in family.text
     assert family.state is None
