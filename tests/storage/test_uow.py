@@ -89,4 +89,5 @@ async def test_plain_reads_see_changes_not_yet_flushed(database: Database, tree:
         assert row is not None
         row.name = "Pine community"  # pending in the session, not yet sent
         unit = await uow.units.get(tree["A"])
-        assert unit is not None and unit.name == "Pine community"
+        assert unit is not None
+        assert unit.name == "Pine community"
