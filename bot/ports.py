@@ -274,7 +274,8 @@ class CertificationRepository(Protocol):
         ...
 
     async def family_to_tell(self, cycle: str, after_retiree_id: int, limit: int) -> Sequence[PendingRetiree]:
-        """Alive retirees still pending in the cycle, with family accounts, not told yet; by id."""
+        """Alive retirees still pending in the cycle, not told yet, with the reachable accounts that look
+        after them through a family link (family members, and retirees looking after a spouse); by id."""
         ...
 
     async def mark_family_told(self, cycle: str, retiree_ids: Sequence[int], at: datetime) -> None: ...

@@ -150,12 +150,7 @@ class FakeCertification:
         if family:
             for (account_id, rid), _ in sorted(self.s.family.items()):
                 account = self.s.accounts.get(account_id)
-                if (
-                    rid == retiree_id
-                    and account
-                    and account.role is AccountRole.FAMILY
-                    and not account.unreachable
-                ):
+                if rid == retiree_id and account and account.is_retiree_or_family and not account.unreachable:
                     found.append(Recipient(account.id, account.chat_id, account.locale))
         else:
             for account in sorted(self.s.accounts.values(), key=lambda a: a.id):

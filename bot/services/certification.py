@@ -217,7 +217,7 @@ async def _tell_outcome(
     if restored:
         for link in await uow.family.for_retiree(retiree.id):
             relative = await uow.accounts.get(link.account_id)
-            if relative is not None and relative.role is AccountRole.FAMILY:
+            if relative is not None and relative.is_retiree_or_family:
                 recipients[relative.id] = relative
     messages = [
         OutboxMessage(

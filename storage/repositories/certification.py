@@ -145,8 +145,12 @@ def _list_filter(which: CertList, all_pending_to_visit: bool) -> ColumnElement[b
     return _status_in((which.value,))
 
 
-def _reachable(role: AccountRole) -> ColumnElement[bool]:
-    return and_(AccountRow.role == role.value, AccountRow.unreachable.is_(false()))
+def _reachable(*roles: AccountRole) -> ColumnElement[bool]:
+    return and_(AccountRow.role.in_([role.value for role in roles]), AccountRow.unreachable.is_(false()))
+
+
+# Who hears about a retiree through a family link: family members, and retirees who look after a spouse.
+_LOOKING_AFTER = (AccountRole.FAMILY, AccountRole.RETIREE)
 
 
 class SqlCertificationRepository:
@@ -338,7 +342,7 @@ class SqlCertificationRepository:
             query = (
                 select(FamilyLinkRow.retiree_id, AccountRow.id, AccountRow.chat_id, AccountRow.locale)
                 .join(AccountRow, AccountRow.id == FamilyLinkRow.account_id)
-                .where(FamilyLinkRow.retiree_id.in_(retiree_ids), _reachable(AccountRole.FAMILY))
+                .where(FamilyLinkRow.retiree_id.in_(retiree_ids), _reachable(*_LOOKING_AFTER))
                 .order_by(AccountRow.id)
             )
         else:
@@ -373,7 +377,7 @@ class SqlCertificationRepository:
         has_family = (
             select(FamilyLinkRow.id)
             .join(AccountRow, AccountRow.id == FamilyLinkRow.account_id)
-            .where(FamilyLinkRow.retiree_id == RetireeRow.id, _reachable(AccountRole.FAMILY))
+            .where(FamilyLinkRow.retiree_id == RetireeRow.id, _reachable(*_LOOKING_AFTER))
             .exists()
         )
         query = (

@@ -15,6 +15,7 @@ CHECKS: list[Callable[..., object]] = [
     contract.check_staff_and_submissions,
     contract.check_family_and_suspension,
     contract.check_rolling_page,
+    contract.check_a_retiree_looking_after_a_spouse,
     contract.check_standings,
 ]
 

@@ -255,6 +255,24 @@ async def check_rolling_page(uow_factory: UnitOfWorkFactory, world: World) -> No
     assert everyone[3].lives_elsewhere
 
 
+async def check_a_retiree_looking_after_a_spouse(uow_factory: UnitOfWorkFactory, world: World) -> None:
+    """b1 (a retiree with an account of their own) also looks after e1: b1 hears about e1 as family."""
+    r, a = world.retirees, world.accounts
+    async with uow_factory() as uow:
+        await uow.family.link(a["b1"], r["e1"], "spouse")
+        await uow.commit()
+    async with uow_factory() as uow:
+        told = await uow.certification.family_to_tell(CYCLE, 0, 10)
+        assert [(p.name, [f.account_id for f in p.family]) for p in told] == [
+            ("a1", [a["family"]]),
+            ("e1", [a["b1"]]),
+        ]
+        page = {p.name: p for p in await uow.certification.rolling_page(0, 10)}
+        assert [f.account_id for f in page["e1"].family] == [a["b1"]]
+        assert [o.account_id for o in page["b1"].own] == [a["b1"]]
+        assert page["b1"].family == ()
+
+
 async def check_standings(uow_factory: UnitOfWorkFactory, world: World) -> None:
     r, u = world.retirees, world.units
     async with uow_factory() as uow:

@@ -12,6 +12,7 @@ from bot.actions import InlineKeyboard
 from bot.domain.certification import CertMethod, CertStatus
 from bot.domain.records import MessageCategory, OutboxMessage
 from bot.rendering import Renderer
+from bot.services import certification
 from bot.services.certification_campaign import Campaign
 from bot.services.certification_messages import REMINDER_TEMPLATE, CertificationTexts
 from bot.services.certification_profile import load_profile
@@ -187,3 +188,26 @@ async def test_rolling_cycles_remind_escalate_and_suspend_each_retiree_on_their_
     assert later.reminders >= 1
     # Due 1 June 2028; on 20 April the second reminder (45 days before) is the latest due.
     assert any(k.startswith(f"cert-rem:2028-06:2:{world.retirees['a1']:010d}") for k in db.state.outbox)
+
+
+async def test_a_retiree_who_looks_after_a_spouse_hears_as_family(
+    db: FakeDatabase, campaign: Campaign
+) -> None:
+    world = await build_world(db.uow)
+    r, a = world.retirees, world.accounts
+    async with db.uow() as uow:
+        await uow.family.link(a["b1"], r["e1"], "spouse")
+        await uow.certification.certify(r["b1"], "2027", CertMethod.HOME_VISIT, at(5, 1), None)
+        await uow.commit()
+    await campaign.tick(at(8, 1))
+    # b1 certified: the suspension notice b1 gets is e1's.
+    assert a["b1"] in {m.account_id for m in outbox(db, "cert-suspended:")}
+    i18n = shared_i18n()
+    async with db.uow() as uow:
+        staff = await uow.accounts.get(a["staff"])
+        assert staff is not None
+        texts = CertificationTexts(Renderer(i18n), load_profile())
+        await certification.record(uow, i18n, texts, staff, r["e1"], CertMethod.HOME_VISIT, at(8, 5))
+        await uow.commit()
+    restored = {m.account_id for m in outbox(db, f"cert-result:rec:2027:{r['e1']}:")}
+    assert restored == {a["e1"], a["b1"]}
