@@ -147,3 +147,17 @@ def test_an_entry_missing_the_subject_gives_way_to_one_covering_it(answerer: Ans
     answer = answerer.answer("退管费要交多少")
     assert not answer.handoff
     assert answer.entry_id == "retire-next-steps"
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        # Moving in with a child is living elsewhere; a child doing it for the retiree is a proxy.
+        ("搬到儿子那里住了，认证怎么办", "cert-living-elsewhere"),
+        ("现在住闺女家，认证怎么做", "cert-living-elsewhere"),
+        ("闺女能替我去认证吗", "cert-family-proxy"),
+        ("儿子能替我去认证吗", "cert-family-proxy"),
+    ],
+)
+def test_living_with_a_child_is_not_sending_the_child(answerer: Answerer, question: str, entry: str) -> None:
+    assert answerer.answer(question).entry_id == entry
