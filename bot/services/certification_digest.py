@@ -3,6 +3,7 @@ them today (photos to review, self-reports to confirm, people to visit)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from bot.domain.certification import CertList
@@ -28,14 +29,18 @@ async def send_digests(
     renderer = Renderer(i18n)
     today = calendar.local_date(now)
     sent = 0
+    # Several staff members of one unit get the same figures: each unit's are worked out once.
+    figures: dict[int, tuple[Mapping[CertList, int], int]] = {}
     async with uow_factory() as uow:
         for staff in await uow.certification.staff_accounts():
             unit = await uow.units.get(staff.unit_id)
             if unit is None:
                 continue
-            units = await uow.units.subtree_ids(unit.id)
-            counts = await (await staff_lists(uow, calendar, units, now)).counts()
-            waiting = len(await uow.certification.waiting_submissions(units, 1000))
+            if unit.id not in figures:
+                units = await uow.units.subtree_ids(unit.id)
+                counts = await (await staff_lists(uow, calendar, units, now)).counts()
+                figures[unit.id] = (counts, len(await uow.certification.waiting_submissions(units, 1000)))
+            counts, waiting = figures[unit.id]
             to_do = waiting + counts[CertList.SELF_REPORTED] + counts[CertList.TO_VISIT]
             if not to_do and not campaign_on:
                 continue
