@@ -54,9 +54,9 @@ _NO_PREVIEW_JSON = json.dumps({"is_disabled": True})
 class _SendReply(TelegramMethod[MessageId]):
     """sendMessage as the bot's replies use it, with the keyboard already serialised.
 
-    aiogram's SendMessage would dump its ~20 fields and the keyboard's buttons (each with a dozen empty
-    options) into dicts and filter them on every call: a third of what sending a reply cost. The markup
-    objects are still aiogram's own, serialised once per keyboard (`markup_json`). And Telegram's reply
+    aiogram's SendMessage dumps its ~20 fields and the keyboard's buttons (each with a dozen empty options)
+    into dicts and filters them on every call: 70 us to build a reply with the main menu, 25 us with the
+    keyboard serialised once (`markup_json`, from aiogram's own markup objects). And Telegram's reply
     is read for its message id alone: validating it into a full Message (sender, chat, entities) was a
     sixth of the sender's time, for fields nobody reads."""
 
