@@ -172,6 +172,8 @@ class Emulator:
             checks.content(method_lower, params)
             chat_id = self._chat_of(bot, method_lower, params)
             if method_lower == "getupdates":
+                # Only an injected fault stands in the way of a fetch (asked for by name: see Fault).
+                await self._injected_fault(method_lower, None)
                 return 200, {"ok": True, "result": await self._get_updates(bot, params)}
             await self._obstacles(bot, method_lower, label, chat_id)
             handler = self.api.handlers.get(method_lower)
@@ -197,14 +199,7 @@ class Emulator:
             chat = self.world.chats.get(chat_id)
             if chat is not None and chat.blocked:
                 raise forbidden("bot was blocked by the user")
-        fault = self.faults.take(method_lower, chat_id)
-        if fault is not None:
-            if fault.kind == "slow":
-                await asyncio.sleep(fault.delay)
-            else:
-                error = fault.error()
-                if error is not None:
-                    raise error
+        await self._injected_fault(method_lower, chat_id)
         if self.limiter.active and is_sending(method_lower):
             at = time.monotonic()
             breach = self.limiter.check(bot.bot_id or 0, chat_id, at)
@@ -214,6 +209,17 @@ class Emulator:
                     LimitBreach(method=label, chat_id=chat_id, limit=limit, retry_after=retry_after, at=at)
                 )
                 raise too_many_requests(retry_after)
+
+    async def _injected_fault(self, method_lower: str, chat_id: int | None) -> None:
+        fault = self.faults.take(method_lower, chat_id)
+        if fault is None:
+            return
+        if fault.kind == "slow":
+            await asyncio.sleep(fault.delay)
+            return
+        error = fault.error()
+        if error is not None:
+            raise error
 
     async def _get_updates(self, bot: BotState, params: dict[str, Any]) -> list[dict[str, Any]]:
         ensure_polling_allowed(bot)
