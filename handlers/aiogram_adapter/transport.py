@@ -1,4 +1,5 @@
-"""aiogram 3 transport: a Dispatcher whose only handlers hand every update to the shared pipeline."""
+"""aiogram 3 transport: aiogram's Bot fetches updates (polling.py) or parses the webhook's, and every update
+goes to the shared pipeline; the core does the routing, so aiogram's Dispatcher has no part."""
 
 from __future__ import annotations
 
@@ -7,14 +8,15 @@ import logging
 from contextlib import suppress
 from typing import Any
 
-from aiogram import Bot, Dispatcher
+from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramAPIError
-from aiogram.types import BotCommand, CallbackQuery, Message, Update
+from aiogram.types import BotCommand, Update
 
 from handlers.aiogram_adapter.convert import to_event
 from handlers.aiogram_adapter.messenger import AiogramMessenger
+from handlers.aiogram_adapter.polling import poll
 from handlers.pipeline import DEFAULT_CORE_CONCURRENCY, Core, UpdatePipeline
 from handlers.transport_base import ALLOWED_UPDATES, Commands, webhook_path
 from handlers.webhook_server import WebhookServer
@@ -37,16 +39,11 @@ class AiogramTransport:
         self._pipeline = UpdatePipeline(core, self.messenger, core_concurrency=core_concurrency)
         self._poll_timeout = poll_timeout
         self._username: str | None = None
-        # Conversation state lives in our database (bot.flows); aiogram's own FSM would only keep an
-        # unused context per update.
-        self.dispatcher = Dispatcher(disable_fsm=True)
-        self.dispatcher.message.register(self._on_update)
-        self.dispatcher.callback_query.register(self._on_update)
 
-    async def _on_update(self, _: Message | CallbackQuery, event_update: Update) -> None:
-        event = to_event(event_update, self._username)
+    async def _handle(self, update: Update) -> None:
+        event = to_event(update, self._username)
         if event is None:
-            log.debug("update %s ignored", event_update.update_id)
+            log.debug("update %s ignored", update.update_id)
             return
         await self._pipeline.submit(event)
 
@@ -57,26 +54,11 @@ class AiogramTransport:
         await self._identify()
         # A webhook left from an earlier run would make getUpdates fail with 409.
         await self.bot.delete_webhook()
-        polling = asyncio.create_task(
-            self.dispatcher.start_polling(
-                self.bot,
-                polling_timeout=self._poll_timeout,
-                # Our handler only queues the update: running it inline keeps each chat's order,
-                # and the pipeline supplies the concurrency between chats.
-                handle_as_tasks=False,
-                allowed_updates=list(ALLOWED_UPDATES),
-                handle_signals=False,
-                close_bot_session=False,
-            )
-        )
-        stopping = asyncio.create_task(stop.wait())
         try:
-            await asyncio.wait({polling, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            await poll(
+                self.bot, self._handle, stop, poll_seconds=self._poll_timeout, allowed_updates=ALLOWED_UPDATES
+            )
         finally:
-            stopping.cancel()
-            if not polling.done():
-                await self.dispatcher.stop_polling()
-            await polling
             await self._pipeline.join()
 
     async def run_webhook(self, *, url: str, secret: str, host: str, port: int, stop: asyncio.Event) -> None:
@@ -93,8 +75,7 @@ class AiogramTransport:
             await self._pipeline.join()
 
     async def _feed(self, raw: dict[str, Any]) -> None:
-        update = Update.model_validate(raw, context={"bot": self.bot})
-        await self.dispatcher.feed_update(self.bot, update)
+        await self._handle(Update.model_validate(raw, context={"bot": self.bot}))
 
     async def set_commands(self, commands: Commands) -> None:
         for language, entries in commands.items():

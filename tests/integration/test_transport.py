@@ -67,3 +67,29 @@ async def test_a_proactive_message_to_a_blocked_user_raises_a_neutral_error(bot_
         await bot_app.transport.messenger.execute(SendText(7100, "again"))
 
     assert message_id == bot_app.emu.messages(7100)[0].message_id
+
+
+class Echo:
+    async def handle(self, event: Event) -> Sequence[Action]:
+        return [SendText(event.chat_id, event.text)]
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+async def test_polling_carries_on_after_telegram_fails_a_fetch(emulator: Emulator, framework: str) -> None:
+    transport = create_transport(
+        framework, token=TOKEN, api_base=emulator.base_url, core=Echo(), poll_timeout=1
+    )
+    stop = asyncio.Event()
+    emulator.inject_fault("500", method="getUpdates", times=2)
+    task = asyncio.create_task(transport.run_polling(stop))
+    try:
+        await emulator.send_text(7201, "still there?")
+        await emulator.wait_for(lambda: len(emulator.messages(7201)) == 1, timeout=20)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=10)
+        await transport.close()
+
+    assert [m.text for m in emulator.messages(7201)] == ["still there?"]
+    failed = [c for c in emulator.calls if c.method == "getUpdates" and not c.ok]
+    assert len(failed) == 2
