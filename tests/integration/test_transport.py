@@ -4,8 +4,9 @@ refusals turned into neutral errors."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 
 import pytest
 
@@ -13,6 +14,7 @@ from bot.actions import Action, SendText
 from bot.emulator import Emulator
 from bot.events import Event
 from handlers import RecipientBlocked, create_transport
+from handlers.pipeline import Core
 from tests.integration.conftest import FRAMEWORKS, TOKEN, BotApp
 
 
@@ -24,23 +26,30 @@ class SlowEcho:
         return [SendText(event.chat_id, event.text)]
 
 
-@pytest.mark.parametrize("framework", FRAMEWORKS)
-async def test_each_chat_is_answered_in_order(emulator: Emulator, framework: str) -> None:
+@contextlib.asynccontextmanager
+async def polling(emulator: Emulator, framework: str, core: Core) -> AsyncIterator[None]:
+    """The transport polls the emulator for the block's duration, then finishes and closes."""
     transport = create_transport(
-        framework, token=TOKEN, api_base=emulator.base_url, core=SlowEcho(), poll_timeout=1
+        framework, token=TOKEN, api_base=emulator.base_url, core=core, poll_timeout=1
     )
     stop = asyncio.Event()
     task = asyncio.create_task(transport.run_polling(stop))
-    users = [7001, 7002, 7003]
     try:
+        yield
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=10)
+        await transport.close()
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+async def test_each_chat_is_answered_in_order(emulator: Emulator, framework: str) -> None:
+    users = [7001, 7002, 7003]
+    async with polling(emulator, framework, SlowEcho()):
         for n in range(15):
             for user in users:
                 await emulator.send_text(user, f"m{n}")
         await emulator.wait_for(lambda: all(len(emulator.messages(u)) == 15 for u in users), timeout=15)
-    finally:
-        stop.set()
-        await task
-        await transport.close()
 
     for user in users:
         assert [m.text for m in emulator.messages(user)] == [f"m{n}" for n in range(15)]
@@ -76,19 +85,10 @@ class Echo:
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)
 async def test_polling_carries_on_after_telegram_fails_a_fetch(emulator: Emulator, framework: str) -> None:
-    transport = create_transport(
-        framework, token=TOKEN, api_base=emulator.base_url, core=Echo(), poll_timeout=1
-    )
-    stop = asyncio.Event()
     emulator.inject_fault("500", method="getUpdates", times=2)
-    task = asyncio.create_task(transport.run_polling(stop))
-    try:
+    async with polling(emulator, framework, Echo()):
         await emulator.send_text(7201, "still there?")
         await emulator.wait_for(lambda: len(emulator.messages(7201)) == 1, timeout=20)
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, timeout=10)
-        await transport.close()
 
     assert [m.text for m in emulator.messages(7201)] == ["still there?"]
     failed = [c for c in emulator.calls if c.method == "getUpdates" and not c.ok]
