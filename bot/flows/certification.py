@@ -143,7 +143,7 @@ class CertificationFlow(Flow):
             await self._on_menu(ctx, state, retiree)
 
     async def _on_choice(self, ctx: Context, state: ConversationState) -> None:
-        typed = normalise_label(ctx.text)
+        typed = ctx.typed_label
         pressed = [i for i, name in state.data["choices"] if typed and normalise_label(str(name)) == typed]
         retiree = await self._retiree(ctx, pressed[0]) if pressed else None
         if retiree is not None:

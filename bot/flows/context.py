@@ -87,11 +87,16 @@ class Context:
         """A reply keyboard of translated labels; empty rows are dropped."""
         return _translated_keyboard(self.t, tuple(tuple(row) for row in rows if row), placeholder)
 
-    def pressed(self, *labels: str) -> str | None:
-        """Which of these labels the user's text is, in any of our languages (None if none)."""
+    @property
+    def typed_label(self) -> str:
+        """The user's text as labels are compared (normalise_label); "" for anything but text."""
         if self._typed_label is None:
             self._typed_label = normalise_label(self.text)
-        typed = self._typed_label
+        return self._typed_label
+
+    def pressed(self, *labels: str) -> str | None:
+        """Which of these labels the user's text is, in any of our languages (None if none)."""
+        typed = self.typed_label
         if not typed:
             return None
         for label in labels:

@@ -34,7 +34,7 @@ class LanguageFlow(Flow):
         if ctx.pressed(buttons.BACK):
             await self.go(ctx, state, "back")
             return
-        typed = buttons.normalise_label(ctx.text)
+        typed = ctx.typed_label
         chosen = next(
             (loc for loc, name in LANGUAGE_NAMES.items() if buttons.normalise_label(name) == typed), None
         )
