@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 SPEC_ENV = "RETIREE_BOT_API_SPEC"
-_DEFAULT_SPEC = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "telegram-bot-api.json"
+# The copy that ships with the project (data/README.md says where it comes from and how to refresh it).
+BUNDLED_SPEC = Path(__file__).resolve().parent / "data" / "telegram-bot-api.json"
 # Subtypes of an abstract type (BotCommandScope, MenuButton, ReactionType...) are told apart by the
 # constant their "type" field must hold; the spec only states it in prose.
 _CONSTANT = re.compile(r"(?:must be|always)\s+[\"“]?([A-Za-z_]+)[\"”]?")
@@ -61,20 +62,14 @@ class ApiSpec:
 
 
 def resolve_spec_path(spec_path: str | os.PathLike[str] | None = None) -> Path:
-    candidates: list[Path] = []
-    if spec_path is not None:
-        candidates.append(Path(spec_path))
-    elif env := os.environ.get(SPEC_ENV):
-        candidates.append(Path(env))
-    else:
-        candidates.append(_DEFAULT_SPEC)
-    for path in candidates:
-        if path.is_file():
-            return path
-    raise SpecNotFoundError(
-        f"Telegram Bot API spec not found at {candidates[0]}; pass spec_path= or set {SPEC_ENV} "
-        "to the path of telegram-bot-api.json"
-    )
+    """The spec to read: the one passed in, else $RETIREE_BOT_API_SPEC, else the bundled copy."""
+    path = Path(spec_path if spec_path is not None else os.environ.get(SPEC_ENV) or BUNDLED_SPEC)
+    if not path.is_file():
+        raise SpecNotFoundError(
+            f"Telegram Bot API spec not found at {path}; pass spec_path= or set {SPEC_ENV} "
+            "to the path of telegram-bot-api.json"
+        )
+    return path
 
 
 def _fields(raw: list[dict[str, Any]]) -> dict[str, FieldSpec]:

@@ -3,12 +3,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot.emulator.spec import load_spec, parse_spec, resolve_spec_path
+import pytest
+
+from bot.emulator.spec import BUNDLED_SPEC, SPEC_ENV, load_spec, parse_spec, resolve_spec_path
+
+REPOSITORY = Path(__file__).resolve().parents[3]
 
 
-def test_default_spec_is_the_shared_reference() -> None:
+def test_default_spec_is_the_copy_inside_the_repository(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(SPEC_ENV, raising=False)
     path = resolve_spec_path()
-    assert path.name == "telegram-bot-api.json"
+    assert path == BUNDLED_SPEC
+    assert path.resolve().is_relative_to(REPOSITORY)
     spec = load_spec()
     assert spec.version.startswith("Bot API")
     assert load_spec() is spec  # parsed once
@@ -38,3 +44,10 @@ def test_spec_from_a_given_path(tmp_path: Path) -> None:
     path = tmp_path / "spec.json"
     path.write_text(json.dumps(raw))
     assert load_spec(path).version == "test"
+
+
+def test_environment_variable_overrides_the_bundled_spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps({"version": "other", "methods": {}, "types": {}}))
+    monkeypatch.setenv(SPEC_ENV, str(path))
+    assert resolve_spec_path() == path
