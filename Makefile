@@ -3,12 +3,13 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo test lint format bench lock clean
 
-$(BIN)/retiree-bot: pyproject.toml
+# The exact versions the suite passed with (constraints.txt); `make lock` renews them.
+$(BIN)/retiree-bot: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	@touch $@
 
 demo: $(BIN)/retiree-bot
@@ -26,6 +27,16 @@ format: $(BIN)/retiree-bot
 
 bench: $(BIN)/retiree-bot
 	$(BIN)/retiree-bot bench updates
+
+# Newest versions pyproject.toml allows, frozen into constraints.txt; then run `make test` before committing it.
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --upgrade pip
+	.lock-venv/bin/pip install --quiet -e '.[dev]'
+	{ echo "# Versions the whole suite passed with; renew with \`make lock\`, then \`make test\`."; \
+	  .lock-venv/bin/pip freeze --exclude-editable; } > constraints.txt
+	rm -rf .lock-venv
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache

@@ -40,6 +40,11 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 from sqlalchemy.util import EMPTY_DICT
 from sqlalchemy.util.concurrency import await_
 
+from bot.tested_versions import require_tested
+
+require_tested("sqlalchemy")
+require_tested("aiosqlite")
+
 _Outcome = tuple[Any, int, int | None, list[Any]]
 
 

@@ -24,11 +24,15 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from bot.tested_versions import require_tested
+
 
 def import_aiogram() -> None:
     """Import aiogram (once per process), leaving its models' validators to be built on first use."""
     if "aiogram" in sys.modules:
         return
+    require_tested("aiogram")
+    require_tested("pydantic")
     namespace = _import_recording_namespace()
     if namespace is None:
         return
