@@ -32,6 +32,9 @@ def create_engine_from_url(url: str | URL, *, foreign_keys: bool = True, **kwarg
     keys would turn into cascading deletes or failures.
     """
     parsed = normalise_url(url)
+    # A failed statement's error (and so a logged traceback) would otherwise carry its values: names,
+    # phone numbers, what people typed.
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() != "sqlite":
         return create_async_engine(parsed, pool_pre_ping=True, **kwargs)
 

@@ -66,3 +66,18 @@ async def test_foreign_keys_are_enforced(database: Database) -> None:
 async def test_database_closes_as_a_context_manager(sqlite_url: str) -> None:
     async with Database.from_url(sqlite_url) as db, db.uow() as uow:
         assert await uow.retirees.count() == 0
+
+
+async def test_a_failed_statement_does_not_carry_its_values_into_logs() -> None:
+    engine = create_engine_from_url("sqlite+aiosqlite://")
+    try:
+        async with engine.begin() as connection:
+            await connection.exec_driver_sql("CREATE TABLE person (phone TEXT NOT NULL)")
+            with pytest.raises(IntegrityError) as failed:
+                await connection.execute(
+                    text("INSERT INTO person VALUES (:phone), (NULL)"), {"phone": "13800138000"}
+                )
+    finally:
+        await engine.dispose()
+    assert "13800138000" not in str(failed.value)
+    assert "hidden due to hide_parameters" in str(failed.value)
