@@ -44,6 +44,7 @@ async def import_command(settings: Settings, path: Path) -> int:
     from bot.commands.database import open_database
     from bot.services.certification_import import import_file
     from bot.services.certification_profile import load_profile
+    from bot.tables import UnreadableError
 
     if settings.id_hash_key is None:
         raise CommandError("ID_HASH_KEY is not set: ID numbers cannot be matched")
@@ -54,6 +55,8 @@ async def import_command(settings: Settings, path: Path) -> int:
         profile = load_profile(settings.region_profile, settings.timezone)
         key = settings.id_hash_key.get_secret_value().encode("utf-8")
         result = await import_file(path, database.uow, key, profile.calendar, datetime.now(UTC))
+    except UnreadableError as error:
+        raise CommandError(f"{path.name}: nothing imported, the file cannot be read ({error})") from error
     finally:
         await database.dispose()
     print(

@@ -18,6 +18,7 @@ from bot.services import certification as service
 from bot.services import certification_export as export
 from bot.services.certification_lists import StaffLists, staff_lists
 from bot.services.certification_messages import METHODS, REASONS, staff_callback
+from bot.tables import csv_bytes, xlsx_bytes
 
 REVIEW = N_("📷 Review photos")
 LIST_PENDING = N_("📋 Not yet certified")
@@ -316,7 +317,7 @@ async def send_export(ctx: Context, *, xlsx: bool) -> None:
     lists, units = await _lists(ctx)
     tz = texts_for(ctx).profile.calendar.tz
     rows = await export.export_rows(ctx.uow, ctx.t, lists, tz)
-    content = export.to_xlsx(rows) if xlsx else export.to_csv(rows)
+    content = xlsx_bytes(rows, sheet=export.SHEET) if xlsx else csv_bytes(rows)
     title = _title(ctx)
     filename = f"certification-{title}.{'xlsx' if xlsx else 'csv'}"
     caption = ctx.msg(EXPORT_CAPTION, cycle=title, count=len(rows) - 1)

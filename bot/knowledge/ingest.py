@@ -1,4 +1,4 @@
-"""Cutting a plain-text policy document (UTF-8 or GBK, Simplified or Traditional) into citable passages.
+"""Cutting a plain-text policy document (UTF-8, UTF-16 or GBK; Simplified or Traditional) into passages.
 
 The title is the document's first line (or its file name); each passage carries the nearest heading above
 it ("一、", "（三）", "第五条") as its section, so an answer quoted from it can say where it comes from.
@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from bot.tables import decode_text
 
 MAX_PASSAGE = 300
 _TOP = re.compile(r"^\s*([一二三四五六七八九十]+)\s*[、.．]")
@@ -21,16 +23,6 @@ class IngestedPassage:
     title: str
     section: str
     text: str
-
-
-def decode(raw: bytes) -> str:
-    """UTF-8 (with or without BOM), else GB 18030 (a superset of GBK and GB 2312)."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValueError("neither UTF-8 nor GBK text")
 
 
 def _heading(line: str) -> str | None:
@@ -85,4 +77,4 @@ def split_document(text: str, fallback_title: str) -> list[IngestedPassage]:
 
 
 def read_document(path: Path) -> list[IngestedPassage]:
-    return split_document(decode(path.read_bytes()), path.stem)
+    return split_document(decode_text(path.read_bytes()), path.stem)

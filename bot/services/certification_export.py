@@ -1,10 +1,7 @@
-"""Staff exports of the certification lists, as CSV (UTF-8 with BOM, which Excel and WPS open) or XLSX."""
+"""The rows of the staff export of the certification lists (bot.tables writes them as CSV or XLSX)."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -32,6 +29,7 @@ STATUS_NAMES = {
 }
 YES, NO = N_("yes"), N_("no")
 PAGE = 1000
+SHEET = "certification"
 EXPORTED = (CertList.PENDING, CertList.SELF_REPORTED, CertList.CERTIFIED, CertList.SUSPENDED)
 
 
@@ -66,29 +64,3 @@ async def export_rows(uow: UnitOfWork, t: Translator, lists: StaffLists, tz: Zon
 
 def _when(value: datetime | None, tz: ZoneInfo) -> str:
     return value.astimezone(tz).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
-def _safe(cell: str) -> str:
-    # A cell starting with = + - @ is a formula to a spreadsheet: names come from a roster, not from us.
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@") else cell
-
-
-def to_csv(rows: Sequence[Sequence[str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow([_safe(c) for c in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def to_xlsx(rows: Sequence[Sequence[str]]) -> bytes:
-    # Imported here: openpyxl is 13 MB of memory that every bot process kept for the rare export.
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("certification")
-    for row in rows:
-        sheet.append([_safe(c) for c in row])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()

@@ -1,24 +1,24 @@
 """Data-comparison ("silent") certification: a file of ID numbers certified by other means (pension
 records, medical insurance, residence data). Those retirees are certified quietly, so reminders stop.
 
-The file is CSV (UTF-8 or GB18030) or XLSX; each row's first cell that is a valid resident ID number counts,
+The file is anything bot.tables reads (CSV in the usual encodings, or XLSX), streamed in chunks; each row's
+first cell that is a valid resident ID number counts,
 so a header row, extra columns (names, dates) and blank lines need no configuration. ID numbers live only in
 memory while they are hashed; the report gives counts, never numbers.
 """
 
 from __future__ import annotations
 
-import asyncio
-import csv
-import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 
 from bot.domain.certification_calendar import CertificationCalendar, Mode
 from bot.domain.resident_id import InvalidResidentId, ResidentId
 from bot.ports import UnitOfWorkFactory
+from bot.tables import Cell, cell_text, read_rows
 
 CHUNK = 1000
 
@@ -31,30 +31,11 @@ class ImportResult:
     not_found: int = 0  # rows without a valid ID number
 
 
-def _cells(raw: bytes) -> Iterator[list[str]]:
-    if raw.startswith(b"PK\x03\x04"):
-        from openpyxl import load_workbook
-
-        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-        try:
-            for values in book.worksheets[0].iter_rows(values_only=True):
-                yield ["" if v is None else str(v) for v in values]
-        finally:
-            book.close()
-        return
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("gb18030", errors="replace")
-    delimiter = "\t" if "\t" in text.split("\n", 1)[0] else ","
-    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-
-
-def id_hashes(rows: Iterable[list[str]], key: bytes, result: ImportResult) -> Iterator[str]:
+def id_hashes(rows: Iterable[Sequence[Cell]], key: bytes, result: ImportResult) -> Iterator[str]:
     """Keyed hashes of the rows' ID numbers; a first row without one is a header and not counted."""
     first = True
     for cells in rows:
-        if not any(c.strip() for c in cells):
+        if not any(cell_text(cell) for cell in cells):
             continue
         number = _first_id(cells)
         if number is None and first:
@@ -69,10 +50,10 @@ def id_hashes(rows: Iterable[list[str]], key: bytes, result: ImportResult) -> It
             yield number.keyed_hash(key)
 
 
-def _first_id(cells: list[str]) -> ResidentId | None:
+def _first_id(cells: Sequence[Cell]) -> ResidentId | None:
     for cell in cells:
         try:
-            return ResidentId.parse(cell)
+            return ResidentId.parse(cell_text(cell))
         except InvalidResidentId:
             continue
     return None
@@ -91,13 +72,10 @@ async def import_file(
         raise NotImplementedError("data-comparison import is for campaign mode")
     cycle = calendar.current_cycle(now).key
     result = ImportResult()
-    raw = await asyncio.to_thread(path.read_bytes)
-    hashes = list(id_hashes(_cells(raw), key, result))
+    hashes = id_hashes((row.cells for row in read_rows(path)), key, result)
     async with uow_factory() as uow:
-        for start in range(0, len(hashes), CHUNK):
-            result.certified += await uow.certification.certify_by_hashes(
-                cycle, hashes[start : start + CHUNK], now, actor_account_id
-            )
+        while chunk := list(islice(hashes, CHUNK)):
+            result.certified += await uow.certification.certify_by_hashes(cycle, chunk, now, actor_account_id)
         await uow.audit.record(
             actor_account_id,
             "certification.imported",

@@ -1,7 +1,7 @@
 """Import the org-unit tree and the retiree roster from CSV or XLSX files.
 
-Files: CSV in UTF-8 (with or without BOM), UTF-16 with BOM, or GBK/GB18030 as Chinese office software saves
-it (comma- or tab-separated), or XLSX (first sheet). The first non-empty row names the columns, in Chinese or
+Files: whatever bot.tables reads (CSV in UTF-8, UTF-16 or GBK/GB18030, delimiter sniffed; XLSX, first
+sheet), streamed. The first non-empty row names the columns, in Chinese or
 English (case and spaces do not matter); unknown columns are ignored. Line numbers in reports are the lines a
 user sees in the file: the header is line 1.
 
@@ -33,13 +33,8 @@ report or log ever shows it.
 
 from __future__ import annotations
 
-import asyncio
-import csv
-import io
 import re
-import unicodedata
-import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -49,8 +44,7 @@ from typing import Final
 from bot.domain.records import RetireeRecord, UnitKind
 from bot.domain.resident_id import InvalidReason, InvalidResidentId, ResidentId, china_today
 from bot.ports import UnitOfWork, UnitOfWorkFactory
-
-Cell = str | int | float | bool | date | datetime | None
+from bot.tables import Cell, Row, Table, UnreadableError, cell_text, open_table
 
 
 class Problem(StrEnum):
@@ -155,109 +149,7 @@ _EXCEL_SERIAL: Final = re.compile(r"^(\d{1,5})(?:\.0+)?$")
 _EXCEL_EPOCH: Final = date(1899, 12, 30)
 
 
-# ----------------------------------------------------------------------------------------------- reading
-
-
-class _UnreadableError(Exception):
-    pass
-
-
-@dataclass(slots=True)
-class Table:
-    columns: dict[str, int]  # field -> cell index
-    rows: list[tuple[int, list[Cell]]]  # (line as the user sees it, cells)
-
-
-def _header_key(name: Cell) -> str:
-    text = unicodedata.normalize("NFKC", str(name or "")).strip().lower()
-    return re.sub(r"[\s\-]+", "_", text)
-
-
-def _decode(raw: bytes) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise _UnreadableError("encoding") from exc
-
-
-def _csv_rows(raw: bytes) -> Iterable[tuple[int, list[Cell]]]:
-    text = _decode(raw)
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    line = 1
-    try:
-        for cells in reader:
-            yield line, list(cells)
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        raise _UnreadableError(f"csv: {exc}") from exc
-
-
-def _xlsx_rows(raw: bytes) -> list[tuple[int, list[Cell]]]:
-    from openpyxl import load_workbook
-
-    try:
-        with warnings.catch_warnings():
-            # Files from other spreadsheet programs often lack a default style; openpyxl warns and copes.
-            warnings.simplefilter("ignore")
-            workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises a zoo of types for damaged files
-        raise _UnreadableError("xlsx") from exc
-    try:
-        sheet = workbook.worksheets[0]
-        return [(number, list(values)) for number, values in enumerate(sheet.iter_rows(values_only=True), 1)]
-    finally:
-        workbook.close()
-
-
-def read_table(path: Path, columns: Mapping[str, Sequence[str]]) -> Table:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise _UnreadableError(type(exc).__name__) from exc
-    if raw.startswith(b"PK\x03\x04"):
-        rows: Iterable[tuple[int, list[Cell]]] = _xlsx_rows(raw)
-    elif raw.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _UnreadableError("xls: save the file as .xlsx or .csv")
-    else:
-        rows = list(_csv_rows(raw))
-    aliases = {_header_key(alias): name for name, names in columns.items() for alias in names}
-    table: Table | None = None
-    for line, cells in rows:
-        if all(_text(cell) == "" for cell in cells):
-            continue
-        if table is None:
-            found: dict[str, int] = {}
-            for index, cell in enumerate(cells):
-                name = aliases.get(_header_key(cell))
-                if name is not None:
-                    found.setdefault(name, index)
-            table = Table(columns=found, rows=[])
-        else:
-            table.rows.append((line, cells))
-    return table or Table(columns={}, rows=[])
-
-
 # ----------------------------------------------------------------------------------------------- values
-
-
-def _text(cell: Cell) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, bool):
-        return "1" if cell else "0"
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    if isinstance(cell, datetime):
-        return cell.date().isoformat()
-    return unicodedata.normalize("NFKC", str(cell)).strip()
 
 
 def parse_date(cell: Cell) -> date | None:
@@ -270,7 +162,7 @@ def parse_date(cell: Cell) -> date | None:
         return cell
     if isinstance(cell, bool):
         raise ValueError("not a date")
-    text = _text(cell)
+    text = cell_text(cell)
     if not text:
         return None
     for pattern in (_DATE_PARTS, _COMPACT_DATE):
@@ -294,18 +186,17 @@ def _add_years(day: date, years: int) -> date:
 class _Row:
     """One data row: cells by field name, and the problems found so far."""
 
-    def __init__(self, line: int, cells: list[Cell], columns: Mapping[str, int]) -> None:
-        self.line = line
-        self._cells = cells
+    def __init__(self, row: Row, columns: Mapping[str, int]) -> None:
+        self.line = row.line
+        self._row = row
         self._columns = columns
         self.errors: list[RowError] = []
 
     def cell(self, name: str) -> Cell:
-        index = self._columns.get(name)
-        return None if index is None or index >= len(self._cells) else self._cells[index]
+        return self._row.get(self._columns.get(name))
 
     def text(self, name: str) -> str:
-        return _text(self.cell(name))
+        return cell_text(self.cell(name))
 
     def fail(self, problem: Problem, detail: str = "") -> None:
         self.errors.append(RowError(self.line, problem, detail))
@@ -327,14 +218,11 @@ class _Row:
 
 
 def _missing_columns(table: Table, required: Sequence[str]) -> list[RowError]:
-    return [RowError(1, Problem.MISSING_COLUMN, name) for name in required if name not in table.columns]
+    return [RowError(1, Problem.MISSING_COLUMN, name) for name in table.missing(required)]
 
 
-async def _load(path: Path, columns: Mapping[str, Sequence[str]]) -> Table | ImportReport:
-    try:
-        return await asyncio.to_thread(read_table, path, columns)
-    except _UnreadableError as exc:
-        return ImportReport(errors=[RowError(0, Problem.UNREADABLE_FILE, str(exc))])
+def _unreadable(error: UnreadableError) -> ImportReport:
+    return ImportReport(errors=[RowError(0, Problem.UNREADABLE_FILE, str(error))])
 
 
 # ----------------------------------------------------------------------------------------------- units
@@ -352,8 +240,8 @@ class _UnitRow:
 def _check_unit_rows(table: Table) -> tuple[dict[str, _UnitRow], list[RowError]]:
     units: dict[str, _UnitRow] = {}
     errors: list[RowError] = []
-    for line, cells in table.rows:
-        row = _Row(line, cells, table.columns)
+    for data in table.rows:
+        row = _Row(data, table.columns)
         code = row.required("code")
         name = row.required("name")
         kind_text = row.required("kind")
@@ -368,7 +256,7 @@ def _check_unit_rows(table: Table) -> tuple[dict[str, _UnitRow], list[RowError]]
         if row.errors:
             errors.extend(row.errors)
         elif kind is not None:
-            units[code] = _UnitRow(line, code, name, kind, parent_code)
+            units[code] = _UnitRow(row.line, code, name, kind, parent_code)
     return units, errors
 
 
@@ -438,12 +326,13 @@ async def _check_unit_tree(uow: UnitOfWork, units: Mapping[str, _UnitRow]) -> li
 
 
 async def import_units(path: Path | str, uow_factory: UnitOfWorkFactory) -> ImportReport:
-    table = await _load(Path(path), UNIT_COLUMNS)
-    if isinstance(table, ImportReport):
-        return table
-    if missing := _missing_columns(table, UNIT_REQUIRED):
-        return ImportReport(errors=missing)
-    units, errors = _check_unit_rows(table)
+    try:
+        with open_table(Path(path), UNIT_COLUMNS) as table:
+            if missing := _missing_columns(table, UNIT_REQUIRED):
+                return ImportReport(errors=missing)
+            units, errors = _check_unit_rows(table)
+    except UnreadableError as error:
+        return _unreadable(error)
     async with uow_factory() as uow:
         errors += await _check_unit_tree(uow, units)
         if errors:
@@ -578,21 +467,22 @@ async def import_roster(
 ) -> ImportReport:
     if not id_hash_key:
         raise ValueError("an ID hash key is required")
-    table = await _load(Path(path), ROSTER_COLUMNS)
-    if isinstance(table, ImportReport):
-        return table
-    if missing := _missing_columns(table, ROSTER_REQUIRED):
-        return ImportReport(errors=missing)
     async with uow_factory() as uow:
         checker = _RosterChecker(uow, id_hash_key, today or china_today())
         records: list[RetireeRecord] = []
         errors: list[RowError] = []
-        for line, cells in table.rows:
-            row = _Row(line, cells, table.columns)
-            record = await checker.check(row)
-            errors.extend(row.errors)
-            if record is not None:
-                records.append(record)
+        try:
+            with open_table(Path(path), ROSTER_COLUMNS) as table:
+                if missing := _missing_columns(table, ROSTER_REQUIRED):
+                    return ImportReport(errors=missing)
+                for data in table.rows:
+                    row = _Row(data, table.columns)
+                    record = await checker.check(row)
+                    errors.extend(row.errors)
+                    if record is not None:
+                        records.append(record)
+        except UnreadableError as error:
+            return _unreadable(error)
         if errors:
             return ImportReport(errors=errors)
         report = ImportReport()

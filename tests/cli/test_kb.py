@@ -114,7 +114,7 @@ def test_ingest_refuses_what_it_cannot_read(
 ) -> None:
     asyncio.run(migrated(tmp_path))
     binary = tmp_path / "scan.txt"
-    binary.write_bytes(b"\xff\xfe\xff\xfe\x00\x81")
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x00\xc8")
 
     missing = run_in_process(tmp_path, monkeypatch, capsys, "kb", "ingest", str(tmp_path / "nowhere.txt"))
     unreadable = run_in_process(tmp_path, monkeypatch, capsys, "kb", "ingest", str(binary))
@@ -122,7 +122,7 @@ def test_ingest_refuses_what_it_cannot_read(
     assert missing[0] == 1
     assert "nowhere.txt" in missing[1]
     assert unreadable[0] == 1
-    assert "scan.txt: neither UTF-8 nor GBK" in unreadable[1]
+    assert "scan.txt: not text" in unreadable[1]
 
 
 def test_ingest_needs_a_migrated_database(

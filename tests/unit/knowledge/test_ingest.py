@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.knowledge.ingest import read_document, split_document
 
 
@@ -15,9 +17,10 @@ def test_passages_carry_title_and_nearest_heading() -> None:
     assert "补发" in passages[-1].section
 
 
-def test_gbk_files_are_read(tmp_path: Path) -> None:
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8", "utf-8-sig", "utf-16"])
+def test_office_encodings_are_read(tmp_path: Path, encoding: str) -> None:
     path = tmp_path / "notice.txt"
-    path.write_bytes("新通知\n第一条 认证改在六月。\n".encode("gbk"))
+    path.write_bytes("新通知\n第一条 认证改在六月。\n".encode(encoding))
     (passage,) = read_document(path)
     assert passage.section.startswith("第一条")
     assert "六月" in passage.text

@@ -1,4 +1,4 @@
-"""Roster import without a database: file reading, encodings, headers, dates, and the service over fakes."""
+"""Roster import without a database: dates, and the service over fakes (reading files: tests/unit/tables)."""
 
 from __future__ import annotations
 
@@ -10,21 +10,19 @@ import pytest
 from bot.domain.records import UnitKind
 from bot.domain.resident_id import ResidentId
 from bot.services.roster_import import (
-    ROSTER_COLUMNS,
-    UNIT_COLUMNS,
     ImportReport,
     Problem,
     RowError,
     import_roster,
     import_units,
     parse_date,
-    read_table,
 )
 from tests.fakes import FakeDatabase
 
 TODAY = date(2025, 6, 1)
 KEY = b"unit-test-key"
 RID = ResidentId.build("210101", date(1950, 3, 5), 124)
+TEXT = "姓名,身份证号,退休日期,社区编码\n王秀英,210101195003051240,2005-03-05,C1\n"
 
 
 @pytest.mark.parametrize(
@@ -62,44 +60,6 @@ def test_parse_date_accepts_the_usual_spellings(
 def test_parse_date_rejects_non_dates(cell: str | bool) -> None:
     with pytest.raises(ValueError, match=r"date|month|day|range"):
         parse_date(cell)
-
-
-TEXT = "姓名,身份证号,退休日期,社区编码\n王秀英,210101195003051240,2005-03-05,C1\n"
-
-
-@pytest.mark.parametrize(
-    "raw",
-    [
-        TEXT.encode("utf-8"),
-        TEXT.encode("utf-8-sig"),
-        TEXT.encode("gbk"),
-        TEXT.encode("gb18030"),
-        TEXT.encode("utf-16"),
-        TEXT.replace(",", "\t").encode("utf-8"),
-        TEXT.replace("\n", "\r\n").encode("gbk"),
-    ],
-    ids=["utf8", "utf8-bom", "gbk", "gb18030", "utf16", "tabs", "crlf-gbk"],
-)
-def test_read_table_decodes_every_office_encoding(tmp_path: Path, raw: bytes) -> None:
-    path = tmp_path / "r.csv"
-    path.write_bytes(raw)
-    table = read_table(path, ROSTER_COLUMNS)
-    assert table.columns == {"name": 0, "id_number": 1, "retirement_date": 2, "community_code": 3}
-    assert table.rows == [(2, ["王秀英", "210101195003051240", "2005-03-05", "C1"])]
-
-
-def test_read_table_matches_headers_loosely_and_ignores_unknown_ones(tmp_path: Path) -> None:
-    path = tmp_path / "u.csv"
-    path.write_text("备注, Code ,NAME,Kind,Parent-Code\nx,C,城,市,\n", encoding="utf-8")
-    table = read_table(path, UNIT_COLUMNS)
-    assert table.columns == {"code": 1, "name": 2, "kind": 3, "parent_code": 4}
-
-
-def test_read_table_skips_leading_blank_lines_but_keeps_counting(tmp_path: Path) -> None:
-    path = tmp_path / "u.csv"
-    path.write_text("\n,,\ncode,name,kind\n\nC,城,市\n", encoding="utf-8")
-    table = read_table(path, UNIT_COLUMNS)
-    assert table.rows == [(5, ["C", "城", "市"])]
 
 
 def _fake_tree() -> FakeDatabase:
