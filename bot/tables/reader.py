@@ -113,9 +113,9 @@ def _decoded_lines(raw: BinaryIO, encoding: str) -> Iterator[str]:
                 raise UnreadableError(f"encoding: after line {number}, not {encoding} text") from error
         return
     # In UTF-8 and GB 18030 the byte 0x0A is always a newline, never part of another character.
-    for number, line in enumerate(raw, 1):
+    for number, encoded in enumerate(raw, 1):
         try:
-            yield line.decode(encoding)
+            yield encoded.decode(encoding)
         except UnicodeDecodeError as error:
             raise UnreadableError(f"encoding: line {number} is not {encoding} text") from error
 
