@@ -50,11 +50,41 @@ class Clock(Protocol):
         ...
 
 
+# --- what a Messenger raises: Bot API failures in neutral terms, so callers (the update pipeline, the
+# outbox delivery job) can react without knowing which framework raised them.
+
+
+class DeliveryError(Exception):
+    """A Bot API call failed; `method` names it. Never carries message text."""
+
+    def __init__(self, method: str, description: str) -> None:
+        super().__init__(f"{method}: {description}")
+        self.method = method
+        self.description = description
+
+
+class RecipientBlocked(DeliveryError):
+    """403: the user blocked the bot or the chat is gone. Retrying will not help."""
+
+
+class RateLimited(DeliveryError):
+    """429: Telegram asks us to wait `retry_after` seconds before the next call."""
+
+    def __init__(self, method: str, description: str, retry_after: float) -> None:
+        super().__init__(method, description)
+        self.retry_after = retry_after
+
+
+class TransientError(DeliveryError):
+    """A network problem or a server-side (5xx) error: the same call may succeed later."""
+
+
 class Messenger(Protocol):
     """Sends actions to Telegram through whichever framework is in use."""
 
     async def execute(self, action: Action) -> int | None:
-        """Perform the action; return the sent message's id for SendText, else None."""
+        """Perform the action; return the sent message's id for SendText, else None. Raises
+        DeliveryError (RecipientBlocked, RateLimited, TransientError, or itself for a refused call)."""
         ...
 
 

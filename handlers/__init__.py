@@ -7,7 +7,7 @@ neither.
 from __future__ import annotations
 
 from bot.config import Framework
-from handlers.errors import DeliveryError, RateLimited, RecipientBlocked, TransientError
+from bot.ports import DeliveryError, RateLimited, RecipientBlocked, TransientError
 from handlers.log_privacy import protect_third_party_logs
 from handlers.pipeline import DEFAULT_CORE_CONCURRENCY, Core
 from handlers.transport_base import ALLOWED_UPDATES, Commands, Transport

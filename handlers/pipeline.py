@@ -10,8 +10,7 @@ from typing import Protocol
 
 from bot.actions import Action
 from bot.events import Event
-from bot.ports import Messenger
-from handlers.errors import DeliveryError, RateLimited, RecipientBlocked
+from bot.ports import DeliveryError, Messenger, RateLimited, RecipientBlocked
 from handlers.ordering import ChatSequencer
 
 log = logging.getLogger(__name__)

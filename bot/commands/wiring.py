@@ -5,10 +5,11 @@ from __future__ import annotations
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.core import BotCore
-from bot.knowledge.provider import KnowledgeProvider, database_passages
+from bot.knowledge.provider import KnowledgeProvider
 from bot.ports import Clock
 from bot.services import certification_profile
 from storage.database import Database
+from storage.repositories.kb_passages import passage_loader
 
 
 def id_hash_key(secret: str) -> bytes:
@@ -27,4 +28,4 @@ def build_core(settings: Settings, database: Database, key: bytes, *, clock: Clo
 
 
 def knowledge_provider(settings: Settings, database: Database) -> KnowledgeProvider:
-    return KnowledgeProvider(settings.region_profile, database_passages(database))
+    return KnowledgeProvider(settings.region_profile, passage_loader(database))

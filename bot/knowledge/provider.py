@@ -8,7 +8,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.knowledge.model import Passage
 
@@ -58,15 +58,3 @@ class KnowledgeProvider:
                 except Exception as exc:  # the curated answers still work without the notices
                     log.warning("could not load ingested passages: %s", type(exc).__name__)
             return answerer
-
-
-def database_passages(database: Any) -> PassageLoader:
-    """A loader of the ingested passages stored in `database` (a storage.database.Database)."""
-
-    async def load() -> Sequence[Passage]:
-        from storage.repositories.kb_passages import SqlPassageRepository
-
-        async with database.session() as session:
-            return await SqlPassageRepository(session).all()
-
-    return load

@@ -39,8 +39,8 @@ from bot.actions import (
     SendFile,
     SendText,
 )
+from bot.ports import DeliveryError, RateLimited, RecipientBlocked, TransientError
 from handlers.api_calls import is_harmless, method_name
-from handlers.errors import DeliveryError, RateLimited, RecipientBlocked, TransientError
 
 log = logging.getLogger(__name__)
 

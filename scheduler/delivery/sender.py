@@ -19,8 +19,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.records import DeliveryReport, OutboxItem
-from bot.ports import Clock, Messenger
-from handlers.errors import DeliveryError, RateLimited, RecipientBlocked, TransientError
+from bot.ports import Clock, DeliveryError, Messenger, RateLimited, RecipientBlocked, TransientError
 from scheduler.delivery.limiter import Limits, SendLimiter
 from scheduler.delivery.policy import Backoff, QuietHours, quiet_until
 from scheduler.delivery.queue import DeliveryQueue

@@ -9,6 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.knowledge.ingest import IngestedPassage
 from bot.knowledge.model import Passage
+from bot.knowledge.provider import PassageLoader
+from storage.database import Database
 from storage.models_questions import KbPassageRow
 
 
@@ -31,3 +33,13 @@ class SqlPassageRepository:
     async def all(self) -> Sequence[Passage]:
         rows = await self._session.scalars(select(KbPassageRow).order_by(KbPassageRow.id))
         return [Passage(row.id, row.title, row.section, row.text) for row in rows]
+
+
+def passage_loader(database: Database) -> PassageLoader:
+    """What the knowledge provider calls to read the ingested passages from `database`."""
+
+    async def load() -> Sequence[Passage]:
+        async with database.session() as session:
+            return await SqlPassageRepository(session).all()
+
+    return load

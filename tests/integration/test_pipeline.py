@@ -6,7 +6,7 @@ import pytest
 
 from bot.actions import Action, AnswerCallback, SendText
 from bot.events import Event, EventKind
-from handlers.errors import DeliveryError, RateLimited, RecipientBlocked
+from bot.ports import DeliveryError, RateLimited, RecipientBlocked
 from handlers.pipeline import UpdatePipeline
 
 
