@@ -54,9 +54,18 @@ from bot.domain.records import (
     StaffRole,
     UnitKind,
 )
-from storage.models import AccountRow, FamilyLinkRow, OrgUnitRow, RetireeRow, StaffMembershipRow, utcnow
-from storage.models_certification import CertificationRow, CertificationSubmissionRow
-from storage.models_outbox import OutboxBatchRow, OutboxRow
+from storage.models import (
+    AccountRow,
+    CertificationRow,
+    CertificationSubmissionRow,
+    FamilyLinkRow,
+    OrgUnitRow,
+    OutboxBatchRow,
+    OutboxRow,
+    RetireeRow,
+    StaffMembershipRow,
+    utcnow,
+)
 from storage.repositories._sql import insert_for, table_of
 from storage.repositories.outbox import keyboard_to_json
 

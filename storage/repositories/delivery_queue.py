@@ -29,8 +29,7 @@ from bot.domain.records import (
     OutboxItem,
     OutboxStatus,
 )
-from storage.models import AccountRow
-from storage.models_outbox import OutboxRow
+from storage.models import AccountRow, OutboxRow
 from storage.repositories._sql import table_of
 from storage.repositories.outbox import keyboard_from_json
 

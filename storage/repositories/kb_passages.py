@@ -11,7 +11,7 @@ from bot.knowledge.ingest import IngestedPassage
 from bot.knowledge.model import Passage
 from bot.knowledge.provider import PassageLoader
 from storage.database import Database
-from storage.models_questions import KbPassageRow
+from storage.models import KbPassageRow
 
 
 class SqlPassageRepository:

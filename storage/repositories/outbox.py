@@ -16,8 +16,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.actions import Button, InlineKeyboard, Keyboard, RemoveKeyboard, ReplyKeyboard
 from bot.domain.delivery import UnreachableAccount
 from bot.domain.records import BatchProgress, OutboxMessage, OutboxStatus
-from storage.models import AccountRow, FamilyLinkRow, RetireeRow, StaffMembershipRow, utcnow
-from storage.models_outbox import OutboxBatchRow, OutboxRow
+from storage.models import (
+    AccountRow,
+    FamilyLinkRow,
+    OutboxBatchRow,
+    OutboxRow,
+    RetireeRow,
+    StaffMembershipRow,
+    utcnow,
+)
 from storage.repositories._sql import insert_for
 
 FanoutRecipient = tuple[int, int | None, str]  # (chat_id, account_id, dedupe_key)

@@ -10,8 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.questions import Question, QuestionStatus, UnansweredQuestion
 from bot.domain.records import Account, AccountRole, StaffRole
-from storage.models import AccountRow, StaffMembershipRow
-from storage.models_questions import QuestionRow, UnansweredQuestionRow
+from storage.models import AccountRow, QuestionRow, StaffMembershipRow, UnansweredQuestionRow
 
 
 def _question(row: QuestionRow) -> Question:

@@ -23,7 +23,7 @@ from scheduler.jobs import Job
 from scheduler.leader import AdvisoryLockLeader
 from scheduler.service import JobRunner
 from storage.database import Database
-from storage.models_outbox import OutboxRow
+from storage.models import OutboxRow
 from storage.repositories.delivery_queue import SqlDeliveryQueue
 from tests.integration.delivery_support import delivered, make_sender, sending_transport
 

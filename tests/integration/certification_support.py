@@ -29,7 +29,7 @@ from bot.services.roster_import import import_roster, import_units
 from handlers import Transport, create_transport
 from scheduler.delivery import Backoff, Limits, QuietHours, Sender, SenderConfig
 from storage.database import Database
-from storage.models_outbox import OutboxRow
+from storage.models import OutboxRow
 from tests.fakes import FakeClock
 from tests.integration.conftest import ID_HASH_KEY, SAMPLES, TOKEN
 from tests.integration.delivery_support import make_sender, postgres_database, shared_i18n

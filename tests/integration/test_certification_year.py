@@ -20,8 +20,7 @@ from bot.rendering import Renderer
 from bot.services.certification_import import import_file
 from bot.services.certification_profile import current
 from storage.database import Database
-from storage.models import AuditLogRow
-from storage.models_outbox import OutboxRow
+from storage.models import AuditLogRow, OutboxRow
 from tests.fakes import FakeClock
 from tests.integration.certification_support import (
     SHANGHAI,

@@ -17,8 +17,7 @@ from bot.emulator import Emulator
 from bot.emulator.testing import assert_no_violations, running_emulator
 from scheduler.delivery import Backoff, Limits, QuietHours, SenderConfig
 from storage.database import Database
-from storage.models import AccountRow
-from storage.models_outbox import OutboxRow
+from storage.models import AccountRow, OutboxRow
 from tests.fakes import FakeClock
 from tests.integration.delivery_support import (
     add_accounts,

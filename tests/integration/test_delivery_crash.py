@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from bot.domain.records import MessageCategory, OutboxMessage, OutboxStatus
 from bot.emulator import Emulator
 from bot.emulator.testing import running_emulator
-from storage.models_outbox import OutboxRow
+from storage.models import OutboxRow
 from tests.integration.delivery_support import TOKEN, delivered, sqlite_database
 
 MESSAGES = 5000

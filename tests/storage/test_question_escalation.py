@@ -13,7 +13,7 @@ from bot.domain.records import Account, AccountRole, MessageCategory, RetireeRec
 from bot.i18n import I18n
 from bot.services.questions import ANSWER_BUTTON_TAG, escalate_overdue_questions, hand_off
 from storage.database import Database
-from storage.models_outbox import OutboxRow
+from storage.models import OutboxRow
 from tests.fakes import FakeClock
 
 ASKED = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)

@@ -6,8 +6,7 @@ from sqlalchemy import select
 
 from bot.domain.records import DeliveryReport, MessageCategory, OutboxMessage, OutboxStatus
 from storage.database import Database
-from storage.models import AccountRow
-from storage.models_outbox import OutboxRow
+from storage.models import AccountRow, OutboxRow
 from storage.repositories.delivery_queue import SqlDeliveryQueue
 
 NOW = datetime(2025, 3, 3, 4, 0, tzinfo=UTC)

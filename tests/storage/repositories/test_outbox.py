@@ -17,7 +17,7 @@ from bot.domain.records import (
     UnitKind,
 )
 from storage.database import Database
-from storage.models_outbox import OutboxRow
+from storage.models import OutboxRow
 from storage.repositories.outbox import BULK_THRESHOLD, keyboard_from_json, keyboard_to_json
 
 

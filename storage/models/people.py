@@ -1,61 +1,26 @@
-"""ORM models. The Alembic migrations in storage/migrations must describe exactly this schema (a test checks).
-
-Enumerations are stored as short strings with a CHECK constraint rather than native enum types: adding a value
-then needs no ALTER TYPE on PostgreSQL and works the same on SQLite.
-"""
+"""Tables of the people and the places: org units, retirees, accounts, staff, family links, login
+attempts and the audit log."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from enum import StrEnum
-from typing import Any, ClassVar
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
-    JSON,
     BigInteger,
     Boolean,
-    CheckConstraint,
     Date,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     UniqueConstraint,
     false,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.domain.records import AccountRole, StaffRole, UnitKind
-from storage.types import UTCDateTime
-
-# Explicit constraint names: Alembic's batch mode on SQLite can only alter constraints it can name.
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def one_of(column: str, values: type[StrEnum]) -> CheckConstraint:
-    allowed = ", ".join(f"'{member.value}'" for member in values)
-    return CheckConstraint(f"{column} IN ({allowed})", name=column)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
-
-
-class Timestamps:
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+from storage.models.base import Base, Timestamps, one_of, utcnow
 
 
 class OrgUnitRow(Base):
@@ -136,24 +101,6 @@ class FamilyLinkRow(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class ConversationStateRow(Base):
-    __tablename__ = "conversation_states"
-
-    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    flow: Mapped[str] = mapped_column(String(64))
-    step: Mapped[str] = mapped_column(String(64))
-    data: Mapped[dict[str, Any]]
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-
-class ProcessedUpdateRow(Base):
-    __tablename__ = "processed_updates"
-
-    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    processed_at: Mapped[datetime] = mapped_column(index=True)
-
-
 class LoginAttemptRow(Base):
     __tablename__ = "login_attempts"
     __table_args__ = (Index("ix_login_attempts_account_id_at", "account_id", "at"),)
@@ -174,7 +121,3 @@ class AuditLogRow(Base):
     target: Mapped[str] = mapped_column(String(200))
     details: Mapped[dict[str, Any]]
     at: Mapped[datetime] = mapped_column(index=True)
-
-
-# Feature modules define their tables on the same Base; importing them here puts them in Base.metadata.
-from storage import models_certification, models_outbox, models_questions  # noqa: E402, F401

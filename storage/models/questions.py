@@ -1,5 +1,5 @@
 """ORM models of policy questions: those handed to staff, those the bot could not answer, and passages of
-ingested notices. Imported by storage.models so that Base.metadata includes them."""
+ingested notices."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.domain.questions import QuestionStatus
-from storage.models import Base, one_of, utcnow
+from storage.models.base import Base, one_of, utcnow
 
 
 class QuestionRow(Base):

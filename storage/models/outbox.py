@@ -1,7 +1,4 @@
-"""ORM models of the outbox: proactive messages waiting to be sent, and the batches staff follow.
-
-Imported by storage.models so that Base.metadata (and so the migrations check) always includes them.
-"""
+"""ORM models of the outbox: proactive messages waiting to be sent, and the batches staff follow."""
 
 from __future__ import annotations
 
@@ -12,7 +9,7 @@ from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, St
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.domain.records import AttachmentKind, MessageCategory, OutboxStatus
-from storage.models import Base, one_of, utcnow
+from storage.models.base import Base, one_of, utcnow
 
 
 class OutboxBatchRow(Base):

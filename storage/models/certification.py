@@ -1,7 +1,5 @@
 """ORM models of the certification campaign: one status row per retiree and cycle (absent = pending), and
 the photos or videos waiting for staff review.
-
-Imported by storage.models so that Base.metadata (and so the migrations check) always includes them.
 """
 
 from __future__ import annotations
@@ -18,7 +16,7 @@ from bot.domain.certification import (
     SubmissionKind,
     SubmissionStatus,
 )
-from storage.models import Base, one_of, utcnow
+from storage.models.base import Base, one_of, utcnow
 
 
 class CertificationRow(Base):

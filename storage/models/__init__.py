@@ -1,0 +1,43 @@
+"""ORM models, one module per part of the schema, all on one Base. The Alembic migrations in
+storage/migrations must describe exactly Base.metadata (a test checks), so every module is imported here."""
+
+from storage.models.base import NAMING_CONVENTION, Base, Timestamps, one_of, utcnow
+from storage.models.certification import CertificationRow, CertificationSubmissionRow
+from storage.models.outbox import OutboxBatchRow, OutboxRow
+from storage.models.people import (
+    AccountRow,
+    AuditLogRow,
+    FamilyLinkRow,
+    LoginAttemptRow,
+    OrgUnitRow,
+    RetireeRow,
+    StaffInviteRow,
+    StaffMembershipRow,
+)
+from storage.models.questions import KbPassageRow, QuestionRow, UnansweredQuestionRow
+from storage.models.turns import ConversationStateRow, ProcessedUpdateRow
+
+__all__ = [
+    "NAMING_CONVENTION",
+    "AccountRow",
+    "AuditLogRow",
+    "Base",
+    "CertificationRow",
+    "CertificationSubmissionRow",
+    "ConversationStateRow",
+    "FamilyLinkRow",
+    "KbPassageRow",
+    "LoginAttemptRow",
+    "OrgUnitRow",
+    "OutboxBatchRow",
+    "OutboxRow",
+    "ProcessedUpdateRow",
+    "QuestionRow",
+    "RetireeRow",
+    "StaffInviteRow",
+    "StaffMembershipRow",
+    "Timestamps",
+    "UnansweredQuestionRow",
+    "one_of",
+    "utcnow",
+]
