@@ -67,7 +67,7 @@ from storage.models import (
     utcnow,
 )
 from storage.repositories._sql import insert_for, table_of
-from storage.repositories.outbox import keyboard_to_json
+from storage.repositories.outbox_rows import keyboard_to_json
 
 _OPEN = (CertStatus.PENDING.value,)
 _NOT_CERTIFIED = (CertStatus.PENDING.value, CertStatus.SELF_REPORTED.value)

@@ -31,7 +31,7 @@ from bot.domain.records import (
 )
 from storage.models import AccountRow, OutboxRow
 from storage.repositories._sql import table_of
-from storage.repositories.outbox import keyboard_from_json
+from storage.repositories.outbox_rows import keyboard_from_json
 
 _T = table_of(OutboxRow)
 _ACCOUNTS = table_of(AccountRow)

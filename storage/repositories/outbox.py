@@ -7,13 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.actions import Button, InlineKeyboard, Keyboard, RemoveKeyboard, ReplyKeyboard
 from bot.domain.delivery import UnreachableAccount
 from bot.domain.records import BatchProgress, OutboxMessage, OutboxStatus
 from storage.models import (
@@ -26,59 +24,14 @@ from storage.models import (
     utcnow,
 )
 from storage.repositories._sql import insert_for
-
-FanoutRecipient = tuple[int, int | None, str]  # (chat_id, account_id, dedupe_key)
+from storage.repositories.outbox_bulk import fanout_enqueue, unnest_enqueue
+from storage.repositories.outbox_rows import FanoutRecipient, row_values
 
 # Keeps each INSERT well under SQLite's and asyncpg's bound-parameter limits (~20 columns a row).
 _CHUNK = 1000
 # From this many messages on PostgreSQL, column arrays (storage.repositories.outbox_bulk) beat multi-row
 # INSERTs of bound parameters.
 BULK_THRESHOLD = 200
-
-
-def keyboard_to_json(keyboard: Keyboard | None) -> dict[str, Any] | None:
-    if keyboard is None:
-        return None
-    if isinstance(keyboard, InlineKeyboard):
-        return {"inline": [[[b.text, b.callback_data] for b in row] for row in keyboard.rows]}
-    if isinstance(keyboard, ReplyKeyboard):
-        return {"reply": [list(row) for row in keyboard.rows], "placeholder": keyboard.placeholder}
-    return {"remove": True}
-
-
-def keyboard_from_json(data: dict[str, Any] | None) -> Keyboard | None:
-    if data is None:
-        return None
-    if "inline" in data:
-        return InlineKeyboard(tuple(tuple(Button(text, cb) for text, cb in row) for row in data["inline"]))
-    if "reply" in data:
-        return ReplyKeyboard(tuple(tuple(row) for row in data["reply"]), data.get("placeholder"))
-    return RemoveKeyboard()
-
-
-def row_values(message: OutboxMessage, now: datetime) -> dict[str, Any]:
-    """The outbox columns for a message (shared with the bulk loader of the benchmark)."""
-    return {
-        "dedupe_key": message.dedupe_key,
-        "account_id": message.account_id,
-        "chat_id": message.chat_id,
-        "category": message.category.value,
-        "priority": message.effective_priority,
-        "status": OutboxStatus.QUEUED.value,
-        "text": message.text,
-        "keyboard": keyboard_to_json(message.keyboard),
-        "template": message.template,
-        "context": message.context if message.template is not None else None,
-        "locale": message.locale,
-        "attachment_kind": message.attachment.kind.value if message.attachment else None,
-        "attachment_file_id": message.attachment.file_id if message.attachment else None,
-        "time_zone": message.time_zone,
-        "not_before": message.not_before,
-        "held_for_quiet": False,
-        "attempts": 0,
-        "batch_id": message.batch_id,
-        "created_at": now,
-    }
 
 
 class SqlOutbox:
@@ -93,8 +46,6 @@ class SqlOutbox:
     async def enqueue_many(self, messages: Sequence[OutboxMessage]) -> int:
         now = utcnow()
         if len(messages) >= BULK_THRESHOLD and self._postgres:
-            from storage.repositories.outbox_bulk import unnest_enqueue
-
             return await unnest_enqueue(self._session, messages, now)
         added = 0
         for start in range(0, len(messages), _CHUNK):
@@ -112,8 +63,6 @@ class SqlOutbox:
 
     async def enqueue_fanout(self, template: OutboxMessage, recipients: Iterable[FanoutRecipient]) -> int:
         if self._postgres:
-            from storage.repositories.outbox_bulk import fanout_enqueue
-
             return await fanout_enqueue(self._session, template, recipients, utcnow())
         added = 0
         chunk: list[OutboxMessage] = []

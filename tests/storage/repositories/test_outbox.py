@@ -18,7 +18,8 @@ from bot.domain.records import (
 )
 from storage.database import Database
 from storage.models import OutboxRow
-from storage.repositories.outbox import BULK_THRESHOLD, keyboard_from_json, keyboard_to_json
+from storage.repositories.outbox import BULK_THRESHOLD
+from storage.repositories.outbox_rows import keyboard_from_json, keyboard_to_json
 
 
 def _message(key: str, **fields: object) -> OutboxMessage:
