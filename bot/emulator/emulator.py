@@ -24,6 +24,7 @@ from bot.emulator.errors import ApiError, forbidden, not_found, too_many_request
 from bot.emulator.limits import Fault, Faults, RateLimiter, is_sending
 from bot.emulator.methods import BotApi, ensure_polling_allowed, media_api
 from bot.emulator.records import BotMessage, LimitBreach, RecordedCall, Violation
+from bot.emulator.server import build_app
 from bot.emulator.spec import ApiSpec, load_spec
 from bot.emulator.validation import Upload, Validator
 from bot.emulator.webhook import SessionFactory, WebhookDeliverer
@@ -73,8 +74,6 @@ class Emulator:
 
     # ------------------------------------------------------------------------------ lifecycle
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        from bot.emulator.server import build_app
-
         self._closing = False
         app = build_app(self)
         # Cancelling a handler when its client hangs up frees abandoned long polls at once.
