@@ -19,6 +19,7 @@ test: $(BIN)/retiree-bot
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 format: $(BIN)/retiree-bot

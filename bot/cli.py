@@ -61,7 +61,7 @@ def build_parser(*, with_knowledge: bool = True) -> argparse.ArgumentParser:
     updates.add_argument("--framework", choices=["aiogram", "ptb"], action="append", default=None)
     updates.add_argument("--json", action="store_true", help="print one JSON list")
     if with_knowledge:
-        from bot.knowledge.commands import add_commands
+        from bot.commands.kb import add_commands
 
         add_commands(commands, bench_commands)
     from bot.commands import cert
@@ -99,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command != "worker":
-        from bot.knowledge.commands import dispatch
+        from bot.commands.kb import dispatch
 
         handled = await dispatch(args, settings)
         if handled is not None:

@@ -28,4 +28,4 @@ def build_core(settings: Settings, database: Database, key: bytes, *, clock: Clo
 
 
 def knowledge_provider(settings: Settings, database: Database) -> KnowledgeProvider:
-    return KnowledgeProvider(settings.region_profile, passage_loader(database))
+    return KnowledgeProvider(settings.region_profile, passage_loader(database.session))

@@ -29,8 +29,14 @@ class Prompt:
 
 
 class Router(Protocol):
+    """Moves a conversation between flows and the menu, for flows that must not know each other."""
+
     async def begin(self, ctx: Context, flow: str, lead: str | None = None) -> None: ...
     async def show_menu(self, ctx: Context, lead: str | None = None) -> None: ...
+    async def follow_menu_button(self, ctx: Context) -> bool:
+        """A main-menu button pressed inside a flow that does not expect it: leave the flow and do what
+        the button says. False when the text is no such button."""
+        ...
 
 
 @dataclass(slots=True)

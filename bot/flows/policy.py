@@ -164,14 +164,12 @@ class PolicyFlow(Flow):
         return _prompt(ctx, state.step)
 
     async def on_text(self, ctx: Context, state: ConversationState) -> None:
-        from bot.flows import menu
-
         text = ctx.text.strip()
         if ctx.pressed(buttons.BACK, buttons.MAIN_MENU):
             await self.go(ctx, state, "main_menu")
         elif not text:
             self.not_understood(ctx, state)
-        elif await menu.follow_menu_button(ctx):
+        elif await ctx.router.follow_menu_button(ctx):
             return
         elif state.step == "for_person":
             await _hand_over(ctx, text[:QUESTION_CHARS], ctx.t.locale, state.data)

@@ -45,3 +45,6 @@ class FlowRouter:
             await FLOWS["start"].begin(ctx, lead)
         else:
             await menu.show(ctx, lead)
+
+    async def follow_menu_button(self, ctx: Context) -> bool:
+        return await menu.follow_menu_button(ctx)

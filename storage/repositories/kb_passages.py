@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.knowledge.ingest import IngestedPassage
 from bot.knowledge.model import Passage
 from bot.knowledge.provider import PassageLoader
-from storage.database import Database
 from storage.models import KbPassageRow
 
 
@@ -35,11 +34,11 @@ class SqlPassageRepository:
         return [Passage(row.id, row.title, row.section, row.text) for row in rows]
 
 
-def passage_loader(database: Database) -> PassageLoader:
-    """What the knowledge provider calls to read the ingested passages from `database`."""
+def passage_loader(new_session: Callable[[], AsyncSession]) -> PassageLoader:
+    """What the knowledge provider calls to read the ingested passages (in a session of their own)."""
 
     async def load() -> Sequence[Passage]:
-        async with database.session() as session:
+        async with new_session() as session:
             return await SqlPassageRepository(session).all()
 
     return load
