@@ -43,7 +43,7 @@ class SqlUnitOfWork:
     back. After a commit the same unit of work may go on; what follows needs another commit."""
 
     # Typed as the ports so that this class satisfies bot.ports.UnitOfWork (protocol attributes are
-    # invariant). Extra methods of the SQL repositories (prune, in_units, ...) are reached by building the
+    # invariant). Extra methods of the SQL repositories (prune, ...) are reached by building the
     # repository over `session`, e.g. `SqlUpdateLog(uow.session).prune(...)`.
     units: OrgUnitRepository
     retirees: RetireeRepository

@@ -60,10 +60,8 @@ class CertList(StrEnum):
 
 KEY_DIGITS = 10  # ids in reminder dedupe keys are zero-padded to this width
 
+
 # Statuses that stop reminders: a retiree who says they certified is not nagged while staff check.
-QUIET_STATUSES = frozenset({CertStatus.SELF_REPORTED, CertStatus.CERTIFIED, CertStatus.SUSPENDED})
-
-
 @dataclass(frozen=True, slots=True)
 class CertificationRecord:
     retiree_id: int

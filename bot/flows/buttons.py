@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from bot.domain.family import Relation
-from bot.i18n import LANGUAGE_NAMES, N_
+from bot.i18n import N_
 
 BACK = N_("⬅ Back")
 MAIN_MENU = N_("🏠 Main menu")
@@ -64,8 +64,6 @@ ALL_LABELS: tuple[str, ...] = (
     STAFF_CLAIMS,
     *RELATIONS.values(),
 )
-
-LANGUAGE_BUTTONS: dict[str, str] = dict(LANGUAGE_NAMES)
 
 
 def normalise_label(text: str) -> str:

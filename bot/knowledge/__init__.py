@@ -6,7 +6,6 @@ answer = answerer.answer("认证在哪办")  # Answer(text, sources, confidence,
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from bot.knowledge.answerer import Answer, Answerer, SourceRef, domain_words
@@ -22,9 +21,6 @@ __all__ = [
     "default_answerer",
     "load_answerer",
 ]
-
-_default: Answerer | None = None
-_lock = threading.Lock()
 
 
 def load_answerer(
@@ -43,12 +39,3 @@ def load_answerer(
     answerer = Answerer(load_knowledge_base(data_dir, documents), profile)
     cache.save(documents, answerer)
     return answerer
-
-
-def default_answerer() -> Answerer:
-    """The answerer over the shipped knowledge base and default region, built once per process."""
-    global _default
-    with _lock:
-        if _default is None:
-            _default = load_answerer()
-        return _default

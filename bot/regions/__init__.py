@@ -37,9 +37,6 @@ class RegionProfile:
             return None
         return texts.get(language) or texts.get("zh_Hans")
 
-    def display_name(self, language: str) -> str:
-        return self.name.get(language) or self.name.get("zh_Hans") or self.id
-
 
 def load_region_profile(path: Path | None = None) -> RegionProfile:
     path = path or DEFAULT_PROFILE

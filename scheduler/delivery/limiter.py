@@ -78,10 +78,6 @@ class SendLimiter:
         self._takes = 0
         self.pauses = 0
 
-    @property
-    def paused_until(self) -> float:
-        return self._paused_until
-
     def pause(self, seconds: float) -> None:
         """Telegram said 429: nothing at all goes out until `seconds` from now."""
         self.pauses += 1
@@ -150,9 +146,6 @@ class SendLimiter:
         for table in (self._chats, self._groups):
             for key in [key for key, window in table.items() if window.idle(now)]:
                 del table[key]
-
-    def tracked_chats(self) -> int:
-        return len(self._chats)
 
 
 class _Slot:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, func, select
@@ -45,15 +44,6 @@ class SqlRetireeRepository:
     async def find_by_id_hash(self, id_hash: str) -> Retiree | None:
         row = await self._session.scalar(select(RetireeRow).where(RetireeRow.id_hash == id_hash))
         return None if row is None else _record(row)
-
-    async def in_units(self, unit_ids: Sequence[int]) -> Sequence[Retiree]:
-        """Retirees whose community is one of these units (e.g. a staff member's subtree), by name."""
-        rows = await self._session.scalars(
-            select(RetireeRow)
-            .where(RetireeRow.community_id.in_(list(unit_ids)))
-            .order_by(RetireeRow.name, RetireeRow.id)
-        )
-        return [_record(row) for row in rows]
 
     async def upsert(self, record: RetireeRecord) -> bool:
         community_id = await self._session.scalar(

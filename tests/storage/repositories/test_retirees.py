@@ -8,7 +8,6 @@ import pytest
 from bot.domain.records import RetireeRecord
 from storage.database import Database
 from storage.errors import UnknownUnitCode
-from storage.repositories.retirees import SqlRetireeRepository
 
 RECORD = RetireeRecord(
     name="王秀英",
@@ -49,15 +48,3 @@ async def test_unknown_community_is_refused(database: Database, tree: dict[str, 
     async with database.uow() as uow:
         with pytest.raises(UnknownUnitCode):
             await uow.retirees.upsert(dataclasses.replace(RECORD, community_code="nowhere"))
-
-
-async def test_in_units_lists_retirees_of_those_units(database: Database, tree: dict[str, int]) -> None:
-    async with database.uow() as uow:
-        await uow.retirees.upsert(RECORD)
-        await uow.retirees.upsert(
-            dataclasses.replace(RECORD, id_hash="b" * 64, name="李四", community_code="B")
-        )
-        in_a = await SqlRetireeRepository(uow.session).in_units([tree["A"]])
-        assert [r.name for r in in_a] == ["王秀英"]
-        subtree = await uow.units.subtree_ids(tree["S"])
-        assert len(await SqlRetireeRepository(uow.session).in_units(subtree)) == 2
