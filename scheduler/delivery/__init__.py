@@ -29,9 +29,9 @@ finishes the sends under way, gives back what it had not tried and records every
 """
 
 from scheduler.delivery.limiter import Limits, SendLimiter
-from scheduler.delivery.policy import Backoff, QuietHours
 from scheduler.delivery.render import ActionBuilder
 from scheduler.delivery.sender import Sender, SenderConfig, SenderStats
+from scheduler.delivery.timing import Backoff, QuietHours
 
 __all__ = [
     "ActionBuilder",

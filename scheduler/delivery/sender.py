@@ -21,9 +21,9 @@ from zoneinfo import ZoneInfo
 from bot.domain.records import DeliveryReport, OutboxItem
 from bot.ports import Clock, DeliveryError, Messenger, RateLimited, RecipientBlocked, TransientError
 from scheduler.delivery.limiter import Limits, SendLimiter
-from scheduler.delivery.policy import Backoff, QuietHours, quiet_until
 from scheduler.delivery.queue import DeliveryQueue
 from scheduler.delivery.render import ActionBuilder, Unrenderable
+from scheduler.delivery.timing import Backoff, QuietHours, quiet_until
 
 log = logging.getLogger(__name__)
 

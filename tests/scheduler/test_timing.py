@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.records import MessageCategory
-from scheduler.delivery.policy import Backoff, QuietHours, quiet_until, zone_of
+from scheduler.delivery.timing import Backoff, QuietHours, quiet_until, zone_of
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
