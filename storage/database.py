@@ -46,7 +46,7 @@ def create_engine_from_url(url: str | URL, *, foreign_keys: bool = True, **kwarg
         kwargs.setdefault("module", sqlite_driver.dbapi(write_lock_timeout=SQLITE_BUSY_TIMEOUT_MS / 1000))
     if not in_memory:
         # The connection used last is handed out again: SQLite keeps a page cache per connection, and a
-        # connection that sees another one's commits drops it (~5 % of the bench's updates/s).
+        # connection that sees another one's commits drops it.
         kwargs.setdefault("pool_use_lifo", True)
     engine = create_async_engine(parsed, **kwargs)
     _configure_sqlite(engine, wal=not in_memory, foreign_keys=foreign_keys)

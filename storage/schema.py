@@ -1,7 +1,8 @@
 """The schema revision this code expects, and the one a database is at, read without Alembic.
 
 `run` and `worker` check it at start. Loading Alembic to ask (its script directory, Mako, Pygments) costs a
-process 8.5 MB that it keeps for good, and a worker that only sends has no other use for it.
+process memory that it keeps for good (docs/performance.md), and a worker that only sends has no other use
+for it.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 aiogram's ~900 Telegram types ask pydantic to defer building their validators (`defer_build=True`), but
 `aiogram.types` ends with a loop that calls `model_rebuild()` on every one of them, only so that their
 forward references ("Message", "User", ...) resolve against a namespace of all types. That loop builds
-every validator and serializer at import: 85 MB of the 166 MB an aiogram process starts with, and two
-seconds, for a bot that validates an Update (and what it nests) and a few method results.
+every validator and serializer at import, most of an aiogram process's memory and seconds of its start
+(docs/performance.md), for a bot that validates an Update (and what it nests) and a few method results.
 
 `import_aiogram` lets the deferral stand: while aiogram imports, that loop's rebuild only records the
 namespace; afterwards the namespace's names are added to the globals of each module that defines a model

@@ -54,11 +54,10 @@ _NO_PREVIEW_JSON = json.dumps({"is_disabled": True})
 class _SendReply(TelegramMethod[MessageId]):
     """sendMessage as the bot's replies use it, with the keyboard already serialised.
 
-    aiogram's SendMessage dumps its ~20 fields and the keyboard's buttons (each with a dozen empty options)
-    into dicts and filters them on every call: 70 us to build a reply with the main menu, 25 us with the
-    keyboard serialised once (`markup_json`, from aiogram's own markup objects). And Telegram's reply
-    is read for its message id alone: validating it into a full Message (sender, chat, entities) was a
-    sixth of the sender's time, for fields nobody reads."""
+    aiogram's SendMessage dumps its fields and every button's empty options into dicts and filters them on
+    every call; here the keyboard is serialised once (`markup_json`, from aiogram's own markup objects),
+    and Telegram's reply is read for its message id alone, not validated into a whole Message that nobody
+    reads (docs/performance.md)."""
 
     __returning__ = MessageId
     __api_method__ = "sendMessage"

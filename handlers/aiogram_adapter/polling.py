@@ -1,9 +1,9 @@
 """Long polling with aiogram's Bot: getUpdates in a loop, each update handed on in the order it came.
 
 aiogram's Dispatcher fetches the same way, then runs every update through its routers, filters and
-middlewares to reach the one handler we would register: a twentieth of the bot's time per update (the
-bench's updates/s), for routing the core does itself. Fetching is what this keeps of it, with aiogram's
-own backoff when a fetch fails, as the Dispatcher does."""
+middlewares to reach the one handler we would register: time per update (docs/performance.md) for routing
+the core does itself. Fetching is what this keeps of it, with aiogram's own backoff when a fetch fails, as
+the Dispatcher does."""
 
 from __future__ import annotations
 

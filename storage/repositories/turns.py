@@ -2,7 +2,7 @@
 then read the sender's account joined with the chat's conversation state.
 
 Done as updates.claim, accounts.get_or_create and conversations.load, that was three statements, each with
-the ORM session's full cost: 0.4 ms of the core's 2 ms per update. Here the session runs once, and two
+the ORM session's full cost, on every update (docs/performance.md). Here the session runs once, and two
 statements go straight to its connection. A first contact (no account yet) or a user writing from a new
 chat takes the repositories' own path.
 """
