@@ -24,7 +24,7 @@ def table_of(mapped: type) -> Table:
 
     Most updates read a few single rows (the retiree, their community, their certification). A SELECT
     built on mapped classes costs more to run (compiled for entities, rows loaded through the ORM; see
-    docs/performance.md) for plain values that the repositories turn into records anyway. On the tables it is plain Core,
-    and the session still flushes what it holds pending before running it (SQLAlchemy autoflushes Core
-    statements too), so the read sees the unit of work's own changes."""
+    docs/performance.md) for plain values that the repositories turn into records anyway. On the tables
+    it is plain Core, and the session still flushes what it holds pending before running it (SQLAlchemy
+    autoflushes Core statements too), so the read sees the unit of work's own changes."""
     return cast(Table, inspect(mapped).local_table)
