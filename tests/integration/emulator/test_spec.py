@@ -46,7 +46,9 @@ def test_spec_from_a_given_path(tmp_path: Path) -> None:
     assert load_spec(path).version == "test"
 
 
-def test_environment_variable_overrides_the_bundled_spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_variable_overrides_the_bundled_spec(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "other.json"
     path.write_text(json.dumps({"version": "other", "methods": {}, "types": {}}))
     monkeypatch.setenv(SPEC_ENV, str(path))
