@@ -149,6 +149,12 @@ class CertificationCalendar:
         """The campaign cycle of `now`'s year (campaign mode)."""
         return self.campaign_cycle(self.local_date(now).year)
 
+    def upcoming_cycle(self, now: datetime) -> Cycle:
+        """The campaign cycle whose suspension is still ahead (campaign mode): this year's until its
+        suspension date, next year's from then on."""
+        cycle = self.current_cycle(now)
+        return cycle if now < cycle.suspension_at else self.campaign_cycle(int(cycle.key) + 1)
+
     # --- rolling --------------------------------------------------------------------------------------
 
     def rolling_due(self, last_certified: date | None, birth_date: date, today: date) -> date:

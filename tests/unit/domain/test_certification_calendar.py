@@ -94,6 +94,14 @@ def test_next_deadline_is_next_years_window_end() -> None:
     assert calendar.next_deadline(calendar.campaign_cycle(2027)) == date(2028, 5, 31)
 
 
+def test_the_upcoming_cycle_is_next_years_from_this_years_suspension_date() -> None:
+    calendar = calendar_from_mapping(section("county"))
+    assert calendar.upcoming_cycle(at(7, 31, 23, 59)).suspension == date(2027, 8, 1)
+    assert calendar.upcoming_cycle(at(8, 1, 0, 0)).suspension == date(2028, 8, 1)
+    assert calendar.upcoming_cycle(at(12, 31, 23, 59)).key == "2028"
+    assert calendar.upcoming_cycle(at(1, 1, 0, 0, year=2028)).key == "2028"
+
+
 def test_the_cycle_is_the_local_year() -> None:
     calendar = CertificationCalendar()
     # 31 December 17:00 UTC is already 1 January in Shanghai.
