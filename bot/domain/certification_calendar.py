@@ -207,6 +207,12 @@ class CertificationCalendar:
             elsewhere_upload_by=upload_by,
         )
 
+    def next_window_start(self, cycle: Cycle) -> date:
+        """When the window of the cycle after `cycle` opens."""
+        if self.mode is Mode.CAMPAIGN:
+            return self.window_start.in_year(int(cycle.key) + 1)
+        return self.rolling_cycle(self.next_deadline(cycle)).window_start
+
     def next_deadline(self, cycle: Cycle) -> date:
         """The deadline of the cycle after `cycle` (what a certified retiree is told)."""
         if self.mode is Mode.CAMPAIGN:
