@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.actions import Button, InlineKeyboard, Keyboard
 from bot.domain.records import AccountRole, ConversationState
+from bot.domain.resident_id import mask_id_numbers
 from bot.flows import buttons, small_talk
 from bot.flows.base import CALLBACK_VERSION, Flow
 from bot.flows.context import Context, Prompt
@@ -105,7 +106,7 @@ def _remember(ctx: Context, text: str, language: str) -> int:
     recent = [r for r in data.get("recent", []) if isinstance(r, list) and len(r) == 3][-(RECENT - 1) :]
     number = int(data.get("n", 0)) + 1
     # The state is stored: an ID number typed in a question is kept only masked.
-    recent.append([number, questions.mask_id_numbers(text[:QUESTION_CHARS]), language])
+    recent.append([number, mask_id_numbers(text[:QUESTION_CHARS]), language])
     ctx.state = ConversationState(MACHINE.flow, "ask", {"recent": recent, "n": number})
     return number
 
