@@ -150,6 +150,7 @@ async def answer(
     now: datetime,
 ) -> Question | None:
     """Record the staff member's answer and queue it to the asker; None if it was answered already."""
+    text = mask_id_numbers(text)  # stored and sent like the question: an ID number never in plain
     if not await uow.questions.answer(question_id, staff.id, text, now):
         return None
     question = await uow.questions.get(question_id)
