@@ -39,7 +39,8 @@ class HandOff:
 
 def scrub(text: str) -> str:
     """The question without what could identify someone (ID and phone numbers), shortened for the log."""
-    cleaned = " ".join(_NUMBERS.sub("…", text).split())
+    # ID numbers masked first: _NUMBERS alone misses their groups when split by a full-width hyphen.
+    cleaned = " ".join(_NUMBERS.sub("…", mask_id_numbers(text)).split())
     return cleaned if len(cleaned) <= LOG_LIMIT else cleaned[: LOG_LIMIT - 1] + "…"
 
 
