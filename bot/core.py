@@ -9,10 +9,10 @@ from collections.abc import Mapping, Sequence
 from bot.actions import Action, AnswerCallback, SendText
 from bot.domain.records import AccountRole, ConversationState, Turn
 from bot.events import Event, EventKind
-from bot.flows import buttons, certification_buttons, menu, policy, wording
+from bot.flows import buttons, certification_buttons, id_guard, menu, policy, wording
 from bot.flows.base import CALLBACK_VERSION, Flow
 from bot.flows.commands import command_menu
-from bot.flows.context import Context, Prompt
+from bot.flows.context import Context, Prompt, join
 from bot.flows.registry import FLOWS, FlowRouter
 from bot.i18n import N_, I18n, Translator, match_locale
 from bot.knowledge.provider import KnowledgeProvider
@@ -83,7 +83,7 @@ class BotCore:
                     ctx = self._context(uow, event, turn)
                     locale = ctx.t.locale
                     where = f"{ctx.state.flow}/{ctx.state.step}" if ctx.state else "menu"
-                    await self._route(ctx)
+                    await self._dispatch(ctx)
                     await self._store_state(ctx)
                     actions = ctx.actions
                 await uow.commit()
@@ -136,6 +136,23 @@ class BotCore:
             log.exception("could not record failed update %s", event.update_id)
 
     # --- routing ----------------------------------------------------------------------------------
+
+    async def _dispatch(self, ctx: Context) -> None:
+        """Route the update; a resident ID number typed where no step reads one is first taken out of the
+        chat and out of the text the flows see, and the reply says so."""
+        state = ctx.state
+        if state is not None and state.step in FLOWS[state.flow].id_number_steps:
+            await self._route(ctx)
+            return
+        withheld = id_guard.withhold(ctx)
+        if withheld is None:
+            await self._route(ctx)
+        elif withheld.only_the_number and ctx.event.kind is EventKind.TEXT:
+            hint = FLOWS[state.flow].id_number_hints.get(state.step) if state is not None else None
+            await self._reprompt(ctx, join(withheld.note, ctx.msg(hint) if hint else None))
+        else:
+            await self._route(ctx)
+            id_guard.say_why(ctx, withheld.note)
 
     async def _route(self, ctx: Context) -> None:
         event = ctx.event

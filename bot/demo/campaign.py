@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
+from bot.domain.certification_calendar import CertificationCalendar
 from bot.emulator import Emulator, RecordedCall
 from bot.i18n import I18n
 from bot.ports import Messenger
@@ -49,6 +50,18 @@ def parse_clock(text: str, now: datetime, tz: ZoneInfo) -> datetime:
     return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment
 
 
+def describe_clock(now: datetime, calendar: CertificationCalendar) -> str:
+    """The demo's clock line: the local time, the next reminder and the next suspension date, looking
+    into next year's campaign once this year's has passed them."""
+    now = now.astimezone(calendar.tz)
+    this_year = calendar.current_cycle(now)
+    next_year = calendar.campaign_cycle(int(this_year.key) + 1)
+    upcoming = [r for r in (*this_year.reminders, *next_year.reminders) if r > now]
+    nxt = f"; next reminder {upcoming[0].astimezone(calendar.tz):%Y-%m-%d %H:%M}" if upcoming else ""
+    stop = calendar.upcoming_cycle(now).suspension
+    return f"(clock: {now:%Y-%m-%d %H:%M} {calendar.tz.key}{nxt}; payments stop {stop})"
+
+
 class DemoCampaign:
     def __init__(
         self,
@@ -79,11 +92,7 @@ class DemoCampaign:
         return self.profile.calendar.tz
 
     def describe_now(self) -> str:
-        now = self.clock.now().astimezone(self.tz)
-        cycle = self.profile.calendar.current_cycle(now)
-        upcoming = [r for r in cycle.reminders if r > now]
-        nxt = f"; next reminder {upcoming[0]:%Y-%m-%d %H:%M}" if upcoming else ""
-        return f"(clock: {now:%Y-%m-%d %H:%M} {self.tz.key}{nxt}; payments stop {cycle.suspension})"
+        return describe_clock(self.clock.now(), self.profile.calendar)
 
     def move_clock(self, arg: str) -> str:
         try:

@@ -149,6 +149,12 @@ class CertificationCalendar:
         """The campaign cycle of `now`'s year (campaign mode)."""
         return self.campaign_cycle(self.local_date(now).year)
 
+    def upcoming_cycle(self, now: datetime) -> Cycle:
+        """The campaign cycle whose suspension is still ahead (campaign mode): this year's until its
+        suspension date, next year's from then on."""
+        cycle = self.current_cycle(now)
+        return cycle if now < cycle.suspension_at else self.campaign_cycle(int(cycle.key) + 1)
+
     # --- rolling --------------------------------------------------------------------------------------
 
     def rolling_due(self, last_certified: date | None, birth_date: date, today: date) -> date:
@@ -200,6 +206,12 @@ class CertificationCalendar:
             staff_task_at=_after(reminders, esc.staff_after_reminder, esc.staff_delay_days),
             elsewhere_upload_by=upload_by,
         )
+
+    def next_window_start(self, cycle: Cycle) -> date:
+        """When the window of the cycle after `cycle` opens."""
+        if self.mode is Mode.CAMPAIGN:
+            return self.window_start.in_year(int(cycle.key) + 1)
+        return self.rolling_cycle(self.next_deadline(cycle)).window_start
 
     def next_deadline(self, cycle: Cycle) -> date:
         """The deadline of the cycle after `cycle` (what a certified retiree is told)."""

@@ -7,6 +7,9 @@ form, so both forms of one person's number give the same hash.
 
 The plain number never leaves this object except through `unmasked()`: `str()` and `repr()` show the
 masked form so that an ID number logged or formatted by accident does not leak.
+
+Numbers inside free text (a question, a message to staff) are found and masked here too, however they were
+spaced or typed (`mask_id_numbers`, `resident_id_spans`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Final
@@ -149,3 +153,64 @@ class ResidentId:
 
     def __str__(self) -> str:
         return self.masked
+
+
+# --- ID numbers inside free text -------------------------------------------------------------------------
+
+# Digits as people type them: ASCII or full-width, in groups split by one space or hyphen ("210102
+# 19500101 123X", "２１０１０２…"). A run is cut into its groups; what could be a resident ID number is
+# any stretch of whole groups holding 18 characters (the last may be X) or the legacy 15 digits.
+_WIDE: Final = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789XX")
+_RUN: Final = re.compile(
+    r"(?<![0-9０-９])[0-9０-９]+[XxＸｘ]?(?:[ \u3000\-‐－][0-9０-９]+[XxＸｘ]?)*(?![0-9０-９])"
+)
+_GROUP: Final = re.compile(r"[0-9０-９]+[XxＸｘ]?")
+_ID_SHAPED: Final = re.compile(r"[0-9]{17}[0-9X]|[0-9]{15}")
+
+
+def _id_shaped(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, characters) of each stretch of `text` shaped like a resident ID number, its characters
+    as ASCII digits and an upper-case X."""
+    for run in _RUN.finditer(text):
+        groups = [
+            (run.start() + m.start(), run.start() + m.end(), m[0].translate(_WIDE).upper())
+            for m in _GROUP.finditer(run[0])
+        ]
+        i = 0
+        while i < len(groups):
+            characters = ""
+            for j in range(i, len(groups)):
+                characters += groups[j][2]
+                if len(characters) > 18:
+                    break
+                if _ID_SHAPED.fullmatch(characters):
+                    yield groups[i][0], groups[j][1], characters
+                    i = j
+                    break
+            i += 1
+
+
+def mask_id_numbers(text: str) -> str:
+    """The text with anything shaped like a resident ID number masked as storage keeps it
+    (`2101**********123X`), however it was spaced or typed, valid or not: a question may be stored and
+    shown to staff, an ID number never in plain."""
+    out: list[str] = []
+    done = 0
+    for start, end, characters in _id_shaped(text):
+        out += [text[done:start], characters[:4] + "*" * (len(characters) - 8) + characters[-4:]]
+        done = end
+    out.append(text[done:])
+    return "".join(out)
+
+
+def resident_id_spans(text: str, *, today: date | None = None) -> list[tuple[int, int]]:
+    """Where `text` holds a valid resident ID number (an 18-character one with its check character, or a
+    15-digit legacy one), as (start, end) positions."""
+    spans = []
+    for start, end, characters in _id_shaped(text):
+        try:
+            ResidentId.parse(characters, today=today)
+        except InvalidResidentId:
+            continue
+        spans.append((start, end))
+    return spans

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from bot.domain.records import ConversationState
@@ -18,6 +19,12 @@ PRESS_A_BUTTON = N_("Please press one of the buttons below.")
 
 class Flow(ABC):
     machine: ClassVar[Machine]
+    # Steps that ask for a resident ID number and read it themselves. Anywhere else the core deletes a
+    # message holding one and masks it before the flow sees the text (bot/flows/id_guard.py) ...
+    id_number_steps: ClassVar[frozenset[str]] = frozenset()
+    # ... and, when the message was the number alone, asks the step's question again, after this (a
+    # message to translate) where the step has more to say about it.
+    id_number_hints: ClassVar[Mapping[str, str]] = {}
 
     @property
     def name(self) -> str:

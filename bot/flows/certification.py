@@ -86,6 +86,8 @@ async def status_text(ctx: Context, retiree: Retiree) -> str:
         visit=view.visit_requested,
         late=view.late,
         past_suspension=view.past_suspension,
+        campaign_over=view.campaign_over,
+        next_start=texts.day(ctx.t, view.next_window_start) if view.next_window_start else "",
     )
 
 

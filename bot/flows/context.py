@@ -77,8 +77,11 @@ class Context:
         self.send(join(lead, prompt.text), prompt.keyboard)
 
     def delete_user_message(self) -> None:
-        if self.event.message_id is not None:
-            self.actions.append(DeleteMessage(self.chat_id, self.event.message_id))
+        if self.event.message_id is None:
+            return
+        delete = DeleteMessage(self.chat_id, self.event.message_id)
+        if delete not in self.actions:
+            self.actions.append(delete)
 
     def msg(self, message: str, /, **values: Any) -> str:
         return html_message(self.t, message, **values)

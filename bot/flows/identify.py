@@ -7,6 +7,8 @@ never logged, and the user's message holding it is deleted from the chat.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import ClassVar
 
 from bot.domain.names import plausible_name
 from bot.domain.records import ConversationState, Retiree
@@ -107,6 +109,8 @@ class IdentifyingFlow(Flow):
 
     purpose: str
     allow_deceased: bool
+    id_number_steps = frozenset({"id_number"})
+    id_number_hints: ClassVar[Mapping[str, str]] = {"name": NAME_IS_NUMBER}  # typed one step too early
 
     async def on_match(self, ctx: Context, state: ConversationState, retiree: Retiree) -> None:
         raise NotImplementedError

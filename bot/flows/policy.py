@@ -1,9 +1,11 @@
-"""Policy questions: a question typed in the retiree's own words gets a short sourced answer with
-"More", "Ask a person" and "Main menu" buttons, or an honest "I don't know" with the offer of a person.
+"""Policy questions: a question typed in the retiree's own words gets a short sourced answer with a "More"
+button, or an honest "I don't know" with the offer of a person.
 
-The flow's one step waits for questions; free text typed at the main menu is answered the same way and
-enters this step, so that "Ask a person" knows which question to pass on. The last few questions are kept
-in the conversation state for that (never in callback data, which carries only opaque numbers).
+A person and the way back are the reply keyboard's big "Ask a person" and "Main menu" buttons (at the main
+menu, its own keyboard), always on screen: an answer does not repeat them as inline buttons. The flow's one
+step waits for questions; free text typed at the main menu is answered the same way and enters this step,
+so that "Ask a person" knows which question to pass on. The last few questions are kept in the conversation
+state for that (never in callback data, which carries only opaque numbers).
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from __future__ import annotations
 import zlib
 from typing import Any
 
-from bot.actions import Button, InlineKeyboard
+from bot.actions import Button, InlineKeyboard, Keyboard
 from bot.domain.records import AccountRole, ConversationState
+from bot.domain.resident_id import mask_id_numbers
 from bot.flows import buttons, small_talk
 from bot.flows.base import CALLBACK_VERSION, Flow
 from bot.flows.context import Context, Prompt
@@ -82,23 +85,19 @@ def source_line(source: SourceRef) -> str:
     return ", ".join(part for part in parts if part)
 
 
-def _keyboard(ctx: Context, answer: Answer | None, recent_id: int | None) -> InlineKeyboard:
-    row: list[Button] = []
-    if answer is not None and answer.has_more and not answer.handoff:
-        lang = _LANG_CODES.get(answer.language, "s")
-        if answer.entry_id is not None:
-            row.append(
-                Button(ctx.label(MORE), f"{CALLBACK_VERSION}:{TAG}:m:{entry_key(answer.entry_id)}:{lang}")
-            )
-        elif answer.passage_id is not None:
-            row.append(Button(ctx.label(MORE), f"{CALLBACK_VERSION}:{TAG}:p:{answer.passage_id}:{lang}"))
-    rows = [tuple(row)] if row else []
-    second = []
-    if recent_id is not None:
-        second.append(Button(ctx.label(buttons.ASK_PERSON), f"{CALLBACK_VERSION}:{TAG}:h:{recent_id}"))
-    second.append(Button(ctx.label(buttons.MAIN_MENU), f"{CALLBACK_VERSION}:{TAG}:menu"))
-    rows.append(tuple(second))
-    return InlineKeyboard(tuple(rows))
+def _keyboard(ctx: Context, answer: Answer) -> InlineKeyboard | None:
+    """The answer's "More" button, when there is more to show. "Ask a person" and "Main menu" are on the
+    reply keyboard under it: inline copies of them would offer the same two buttons twice."""
+    if not answer.has_more or answer.handoff:
+        return None
+    lang = _LANG_CODES.get(answer.language, "s")
+    if answer.entry_id is not None:
+        data = f"{CALLBACK_VERSION}:{TAG}:m:{entry_key(answer.entry_id)}:{lang}"
+    elif answer.passage_id is not None:
+        data = f"{CALLBACK_VERSION}:{TAG}:p:{answer.passage_id}:{lang}"
+    else:
+        return None
+    return InlineKeyboard(((Button(ctx.label(MORE), data),),))
 
 
 def _remember(ctx: Context, text: str, language: str) -> int:
@@ -107,7 +106,7 @@ def _remember(ctx: Context, text: str, language: str) -> int:
     recent = [r for r in data.get("recent", []) if isinstance(r, list) and len(r) == 3][-(RECENT - 1) :]
     number = int(data.get("n", 0)) + 1
     # The state is stored: an ID number typed in a question is kept only masked.
-    recent.append([number, questions.mask_id_numbers(text[:QUESTION_CHARS]), language])
+    recent.append([number, mask_id_numbers(text[:QUESTION_CHARS]), language])
     ctx.state = ConversationState(MACHINE.flow, "ask", {"recent": recent, "n": number})
     return number
 
@@ -116,8 +115,8 @@ async def answer_question(ctx: Context, text: str) -> None:
     """Answer `text` and stay ready for the next question."""
     if looks_like_a_scam(text):
         # Before anything the documents might say about stopped payments; staff can check it too.
-        number = _remember(ctx, text, ctx.t.locale)
-        ctx.send(ctx.msg(WARNING), _keyboard(ctx, None, number))
+        _remember(ctx, text, ctx.t.locale)
+        ctx.send(ctx.msg(WARNING))
         return
     polite = small_talk.reply_to(text)
     if polite is not None:
@@ -130,7 +129,7 @@ async def answer_question(ctx: Context, text: str) -> None:
         return
     answerer = await _answerer(ctx)
     answer = answerer.answer(text)
-    number = _remember(ctx, text, answer.language)
+    _remember(ctx, text, answer.language)
     t = ctx.i18n.translator(answer.language)
     if answer.handoff:
         await questions.log_unanswered(
@@ -138,7 +137,7 @@ async def answer_question(ctx: Context, text: str) -> None:
         )
         ctx.send(
             ctx.renderer.render(t, "policy_dont_know.html.j2", text=answer.text),
-            _keyboard(ctx, answer, number),
+            _keyboard(ctx, answer),
         )
         return
     body = ctx.renderer.render(
@@ -148,7 +147,7 @@ async def answer_question(ctx: Context, text: str) -> None:
         source="; ".join(source_line(s) for s in answer.sources),
         missing=bool(answer.missing_values),
     )
-    ctx.send(body, _keyboard(ctx, answer, number))
+    ctx.send(body, _keyboard(ctx, answer))
 
 
 def _prompt(ctx: Context, step: str) -> Prompt:
@@ -172,7 +171,9 @@ class PolicyFlow(Flow):
         elif await ctx.router.follow_menu_button(ctx):
             return
         elif state.step == "for_person":
-            await _hand_over(ctx, text[:QUESTION_CHARS], ctx.t.locale, state.data)
+            # The for_person keyboard has no "Ask a person": the ask step's comes back with the reply.
+            keyboard = _prompt(ctx, "ask").keyboard
+            await _hand_over(ctx, text[:QUESTION_CHARS], ctx.t.locale, state.data, keyboard)
         else:
             await answer_question(ctx, text)
 
@@ -181,7 +182,10 @@ class PolicyFlow(Flow):
 
 
 async def on_callback(ctx: Context, parts: list[str]) -> bool:
-    """Buttons of answers (and of the hand-off), whatever step the chat is at now; False when stale."""
+    """Buttons of answers (and of the hand-off), whatever step the chat is at now; False when stale.
+
+    Answers no longer carry "Ask a person" (h) and "Main menu" (menu) buttons; those of answers sent
+    before still work."""
     if len(parts) < 3:
         return False
     if parts[1] == questions.ANSWER_BUTTON_TAG or parts[1] == "uq":
@@ -217,7 +221,7 @@ async def _more(ctx: Context, key: str, language: str) -> bool:
         source=source_line(answerer.source_ref(entry, language)),
         missing=bool(missing),
     )
-    ctx.send(body, _keyboard(ctx, None, _last_question(ctx)))
+    ctx.send(body)
     return True
 
 
@@ -234,15 +238,20 @@ async def _passage(ctx: Context, passage_id: int, language: str) -> bool:
         source=source_line(SourceRef(passage.title, passage.section)),
         missing=False,
     )
-    ctx.send(body, _keyboard(ctx, None, _last_question(ctx)))
+    ctx.send(body)
     return True
 
 
 def _last_question(ctx: Context) -> int | None:
+    """The number of the latest question, while it has not been passed on yet.
+
+    Once it has gone to staff, an older question is not sent in its place: a second press of "Ask a
+    person" would pass on a question the user had moved on from. It asks for the next message instead."""
     if ctx.state is None or ctx.state.flow != MACHINE.flow:
         return None
+    latest = ctx.state.data.get("n")
     recent = ctx.state.data.get("recent") or []
-    return int(recent[-1][0]) if recent else None
+    return latest if isinstance(latest, int) and any(r and r[0] == latest for r in recent) else None
 
 
 async def ask_person_pressed(ctx: Context) -> bool:
@@ -285,13 +294,16 @@ async def _ask_person(ctx: Context, number: int) -> bool:
     return True
 
 
-async def _hand_over(ctx: Context, text: str, language: str, data: dict[str, Any]) -> None:
-    """Pass `text` to the staff of the asker's community; the chat goes back to asking questions."""
+async def _hand_over(
+    ctx: Context, text: str, language: str, data: dict[str, Any], keyboard: Keyboard | None = None
+) -> None:
+    """Pass `text` to the staff of the asker's community; the chat goes back to asking questions (with
+    `keyboard`, when the one on screen is not the ask step's)."""
     ctx.state = ConversationState(MACHINE.flow, "ask", data)
     handed = await questions.hand_off(ctx.uow, ctx.account, text, language, ctx.now)
     if not handed.recipients:
-        ctx.send(ctx.msg(NO_STAFF))
+        ctx.send(ctx.msg(NO_STAFF), keyboard)
         return
     await questions.notify_staff(ctx.uow, ctx.renderer, ctx.i18n, handed.question, handed.recipients)
     unit = handed.unit.name if handed.unit else ""
-    ctx.send(ctx.msg(HANDED_OFF, unit=unit))
+    ctx.send(ctx.msg(HANDED_OFF, unit=unit), keyboard)

@@ -42,6 +42,11 @@ class StatusView:
     # Today is after the window's last day / on or after the suspension date (said to someone pending).
     late: bool = False
     past_suspension: bool = False
+    # Campaign mode, on or after the suspension date: this year's campaign is over and the next one's window
+    # (opening on `next_window_start`) has not begun. Someone not suspended by it (registered or added to
+    # the roster since, or suspension switched off) is told when to certify next, not that they are late.
+    campaign_over: bool = False
+    next_window_start: date | None = None
 
 
 async def cycle_for(
@@ -71,6 +76,7 @@ async def status_view(
     status = record.status if record else CertStatus.PENDING
     certified_on = calendar.local_date(record.certified_at) if record and record.certified_at else None
     waiting = await uow.certification.has_waiting_submission(retiree.id)
+    today = calendar.local_date(now)
     return StatusView(
         retiree=retiree,
         cycle=cycle,
@@ -80,8 +86,10 @@ async def status_view(
         restored=bool(record and record.restored_at),
         waiting_photo=waiting and status is not CertStatus.CERTIFIED,
         visit_requested=bool(record and record.visit_requested_at) and status is not CertStatus.CERTIFIED,
-        late=calendar.local_date(now) > cycle.deadline,
-        past_suspension=calendar.local_date(now) >= cycle.suspension,
+        late=today > cycle.deadline,
+        past_suspension=today >= cycle.suspension,
+        campaign_over=calendar.mode is Mode.CAMPAIGN and today >= cycle.suspension,
+        next_window_start=calendar.next_window_start(cycle),
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from bot.actions import Button, InlineKeyboard
 from bot.domain.questions import Question, QuestionStatus
 from bot.domain.records import Account, MessageCategory, OrgUnit, OutboxMessage, StaffRole, UnitKind
+from bot.domain.resident_id import mask_id_numbers
 from bot.i18n import N_, I18n, Translator
 from bot.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from bot.rendering import Renderer
@@ -27,13 +28,6 @@ ANSWER_BUTTON_TAG = "hq"
 LOG_LIMIT = 200
 # Runs of digits long enough to be an ID or phone number, with an ID number's final check letter.
 _NUMBERS = re.compile(r"\d[\d\s-]{5,}\d[xX]?")
-# Digits as people type them: ASCII or full-width, in groups split by one space or hyphen ("210102
-# 19500101 123X", "２１０１０２…"). A run is cut into its groups; what could be a resident ID number is
-# any stretch of whole groups holding 18 characters (the last may be X) or the legacy 15 digits.
-_WIDE = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789XX")
-_RUN = re.compile(r"(?<![0-9０-９])[0-9０-９]+[XxＸｘ]?(?:[ \u3000\-‐－][0-9０-９]+[XxＸｘ]?)*(?![0-9０-９])")
-_GROUP = re.compile(r"[0-9０-９]+[XxＸｘ]?")
-_ID_SHAPED = re.compile(r"[0-9]{17}[0-9X]|[0-9]{15}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,37 +39,9 @@ class HandOff:
 
 def scrub(text: str) -> str:
     """The question without what could identify someone (ID and phone numbers), shortened for the log."""
-    cleaned = " ".join(_NUMBERS.sub("…", text).split())
+    # ID numbers masked first: _NUMBERS alone misses their groups when split by a full-width hyphen.
+    cleaned = " ".join(_NUMBERS.sub("…", mask_id_numbers(text)).split())
     return cleaned if len(cleaned) <= LOG_LIMIT else cleaned[: LOG_LIMIT - 1] + "…"
-
-
-def mask_id_numbers(text: str) -> str:
-    """The text with anything shaped like a resident ID number masked as storage keeps it
-    (`2101**********123X`), however it was spaced or typed: a question may be stored and shown to staff, an
-    ID number never in plain."""
-    return _RUN.sub(lambda run: _mask_run(run[0]), text)
-
-
-def _mask_run(run: str) -> str:
-    groups = [(m.start(), m.end(), m[0].translate(_WIDE).upper()) for m in _GROUP.finditer(run)]
-    out: list[str] = []
-    done = 0  # where in `run` the text not yet copied starts
-    i = 0
-    while i < len(groups):
-        digits = ""
-        for j in range(i, len(groups)):
-            digits += groups[j][2]
-            if len(digits) > 18:
-                break
-            if _ID_SHAPED.fullmatch(digits):
-                out.append(run[done : groups[i][0]])
-                out.append(digits[:4] + "*" * (len(digits) - 8) + digits[-4:])
-                done = groups[j][1]
-                i = j
-                break
-        i += 1
-    out.append(run[done:])
-    return "".join(out)
 
 
 async def log_unanswered(
@@ -185,6 +151,7 @@ async def answer(
     now: datetime,
 ) -> Question | None:
     """Record the staff member's answer and queue it to the asker; None if it was answered already."""
+    text = mask_id_numbers(text)  # stored and sent like the question: an ID number never in plain
     if not await uow.questions.answer(question_id, staff.id, text, now):
         return None
     question = await uow.questions.get(question_id)

@@ -58,8 +58,7 @@ def last_message(app: BotApp, chat_id: int) -> BotMessage:
 async def ask_a_person(app: BotApp) -> None:
     await register(app)
     await app.says(USER, QUESTION)
-    answer = last_message(app, USER)
-    handed = await app.presses(USER, answer.message_id, answer.callback_data(en(buttons.ASK_PERSON)))
+    handed = await app.says(USER, en(buttons.ASK_PERSON))
     assert en(policy.HANDED_OFF) % {"unit": RETIREE_COMMUNITY} in joined(handed)
 
 
@@ -121,8 +120,7 @@ async def test_an_id_number_typed_in_a_question_is_masked_before_it_is_stored(bo
     await join_as_staff(bot_app, STAFF, COMMUNITY_CODE, StaffRole.STAFF)
     await register(bot_app)
     await bot_app.says(USER, f"我的身份证是{RETIREE_ID}，这个月养老金怎么没到账")
-    answer = last_message(bot_app, USER)
-    await bot_app.presses(USER, answer.message_id, answer.callback_data(en(buttons.ASK_PERSON)))
+    await bot_app.says(USER, en(buttons.ASK_PERSON))
     await deliver_outbox(bot_app)
 
     assert "这个月养老金" in last_message(bot_app, STAFF).text
@@ -156,7 +154,23 @@ async def test_ask_a_person_before_any_question_takes_the_next_message_to_staff(
 
     handed = await bot_app.says(USER, QUESTION)
     assert en(policy.HANDED_OFF) % {"unit": RETIREE_COMMUNITY} in joined(handed)
+    # The keyboard shown while the message was awaited had no "Ask a person": the next question's has.
+    assert reply_labels(handed) == [en(buttons.MAIN_MENU), en(buttons.ASK_PERSON)]
     await deliver_outbox(bot_app)
     notice = last_message(bot_app, STAFF)
     assert QUESTION in notice.text
     assert notice.button_texts() == [en(ANSWER)]
+
+
+async def test_a_second_press_of_the_big_button_does_not_pass_on_an_older_question(bot_app: BotApp) -> None:
+    await join_as_staff(bot_app, STAFF, COMMUNITY_CODE, StaffRole.STAFF)
+    await register(bot_app)
+    await bot_app.says(USER, "丧葬费要带什么材料")
+    await bot_app.says(USER, QUESTION)
+    await bot_app.says(USER, en(buttons.ASK_PERSON))
+    again = await bot_app.says(USER, en(buttons.ASK_PERSON))
+    assert en(policy.TYPE_FOR_PERSON) in joined(again)
+
+    await deliver_outbox(bot_app)
+    (notice,) = [m for m in bot_app.emu.messages(STAFF) if RETIREE_NAME in m.text]
+    assert QUESTION in notice.text

@@ -1,6 +1,6 @@
 """Policy questions through both frameworks against the emulator: the policy button, answers with their
-source line and buttons, "More", free text at the main menu, the question's own language, and the honest
-"I don't know"."""
+source line and "More" (a person and the main menu are the reply keyboard's), free text at the main menu,
+the question's own language, and the honest "I don't know"."""
 
 from __future__ import annotations
 
@@ -47,14 +47,15 @@ async def test_the_policy_button_answers_with_source_more_and_menu(bot_app: BotA
 
     prompt = await bot_app.says(USER, en(buttons.POLICY))
     assert en(policy.ASK_PROMPT) in joined(prompt)
-    assert en(buttons.MAIN_MENU) in reply_labels(prompt)
+    assert reply_labels(prompt) == [en(buttons.MAIN_MENU), en(buttons.ASK_PERSON)]
 
     await bot_app.says(USER, "丧葬费要带什么材料")
     answer = last_message(bot_app)
     assert "火化" in answer.text
     assert source_label("zh_Hans") in answer.text
-    # Buttons speak the user's language (English here); the answer speaks the question's.
-    assert answer.button_texts() == [en(policy.MORE), en(buttons.ASK_PERSON), en(buttons.MAIN_MENU)]
+    # Buttons speak the user's language (English here); the answer speaks the question's. A person and the
+    # main menu are the keyboard's buttons under it, not offered twice.
+    assert answer.button_texts() == [en(policy.MORE)]
     assert all(len(button["callback_data"].encode()) <= 64 for row in answer.inline_buttons for button in row)
 
     await bot_app.presses(USER, answer.message_id, answer.callback_data(en(policy.MORE)))
@@ -64,9 +65,9 @@ async def test_the_policy_button_answers_with_source_more_and_menu(bot_app: BotA
     # The details are a message of their own, telling what the short answer left out.
     assert body(details)
     assert body(details) not in body(answer)
-    assert en(buttons.ASK_PERSON) in details.button_texts()
+    assert details.button_texts() == []
 
-    menu = await bot_app.presses(USER, details.message_id, details.callback_data(en(buttons.MAIN_MENU)))
+    menu = await bot_app.says(USER, en(buttons.MAIN_MENU))
     assert en(buttons.POLICY) in reply_labels(menu)
 
 
@@ -88,8 +89,8 @@ async def test_free_text_at_the_main_menu_is_answered_in_the_question_s_language
     assert "certif" in english.text.lower()
     assert source_label("en") in english.text
     for message in (simplified, traditional, english):
-        assert en(buttons.ASK_PERSON) in message.button_texts()
-        assert en(buttons.MAIN_MENU) in message.button_texts()
+        assert en(buttons.ASK_PERSON) not in message.button_texts()
+        assert en(buttons.MAIN_MENU) not in message.button_texts()
 
 
 async def test_an_out_of_scope_question_gets_an_honest_answer_and_a_person(bot_app: BotApp) -> None:
@@ -106,7 +107,7 @@ async def test_an_out_of_scope_question_gets_an_honest_answer_and_a_person(bot_a
         in reply.text
     )
     assert source_label("zh_Hans") not in reply.text
-    assert reply.button_texts() == [en(buttons.ASK_PERSON), en(buttons.MAIN_MENU)]
+    assert reply.button_texts() == []  # "Ask a person" is the keyboard's, under it
 
 
 # A long passage of a notice ingested in Traditional characters (made up), so that "More" has more to show.
@@ -138,7 +139,7 @@ async def test_a_notice_s_passage_is_quoted_in_the_question_s_script(bot_app: Bo
     assert HANS.gettext("From a notice:") in answer.text
     assert "近期一寸免冠照片两张" in answer.text  # Simplified, though the notice is Traditional
     assert "关于老年人乘车优待证办理的通知" in answer.text
-    assert answer.button_texts() == [en(policy.MORE), en(buttons.ASK_PERSON), en(buttons.MAIN_MENU)]
+    assert answer.button_texts() == [en(policy.MORE)]
 
     await bot_app.presses(USER, answer.message_id, answer.callback_data(en(policy.MORE)))
     details = last_message(bot_app)

@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.demo.campaign import DemoClock, parse_clock
+from bot.demo.campaign import DemoClock, describe_clock, parse_clock
+from bot.domain.certification_calendar import CertificationCalendar
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2027, 2, 27, 2, 0, tzinfo=UTC)
@@ -36,3 +37,29 @@ def test_the_clock_is_aware_and_follows_its_offset() -> None:
     clock.offset += NOW - before
     assert clock.now().tzinfo is not None
     assert abs((clock.now() - NOW).total_seconds()) < 5
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        (
+            datetime(2027, 2, 27, 10, 0, tzinfo=SHANGHAI),
+            "next reminder 2027-03-01 09:30; payments stop 2027-08-01",
+        ),
+        (
+            datetime(2027, 7, 31, 23, 59, tzinfo=SHANGHAI),
+            "next reminder 2028-03-01 09:30; payments stop 2027-08-01",
+        ),
+        (
+            datetime(2027, 8, 1, 0, 0, tzinfo=SHANGHAI),
+            "next reminder 2028-03-01 09:30; payments stop 2028-08-01",
+        ),
+        (datetime(2026, 12, 6, 8, 0, tzinfo=UTC), "next reminder 2027-03-01 09:30; payments stop 2027-08-01"),
+    ],
+)
+def test_the_banner_names_the_next_suspension_date_not_one_already_past(now: datetime, expected: str) -> None:
+    local = now.astimezone(SHANGHAI)
+    assert (
+        describe_clock(now, CertificationCalendar())
+        == f"(clock: {local:%Y-%m-%d %H:%M} Asia/Shanghai; {expected})"
+    )

@@ -94,6 +94,22 @@ def test_next_deadline_is_next_years_window_end() -> None:
     assert calendar.next_deadline(calendar.campaign_cycle(2027)) == date(2028, 5, 31)
 
 
+def test_the_upcoming_cycle_is_next_years_from_this_years_suspension_date() -> None:
+    calendar = calendar_from_mapping(section("county"))
+    assert calendar.upcoming_cycle(at(7, 31, 23, 59)).suspension == date(2027, 8, 1)
+    assert calendar.upcoming_cycle(at(8, 1, 0, 0)).suspension == date(2028, 8, 1)
+    assert calendar.upcoming_cycle(at(12, 31, 23, 59)).key == "2028"
+    assert calendar.upcoming_cycle(at(1, 1, 0, 0, year=2028)).key == "2028"
+
+
+def test_the_next_window_opens_next_year_or_a_year_after_a_rolling_due_date() -> None:
+    county = calendar_from_mapping(section("county"))
+    assert county.next_window_start(county.campaign_cycle(2027)) == date(2028, 4, 1)
+    rolling = calendar_from_mapping(section("rolling-example"))
+    # Due 20 May 2028, reminded from 60 days before.
+    assert rolling.next_window_start(rolling.rolling_cycle(date(2027, 5, 20))) == date(2028, 3, 21)
+
+
 def test_the_cycle_is_the_local_year() -> None:
     calendar = CertificationCalendar()
     # 31 December 17:00 UTC is already 1 January in Shanghai.

@@ -245,10 +245,39 @@ async def test_after_the_last_day_the_status_says_it_has_passed(world: World) ->
     await chat.say(zh(buttons.CERTIFICATION))
     assert "截止日期（2025年5月31日）已过。请尽快认证：如不认证，将从2025年8月1日起暂停发放。" in chat.text
 
-    world.clock.advance(timedelta(days=90))  # September: no record marked it suspended, but the date is past
-    await chat.say(zh(MY_STATUS))
-    assert "尚未认证，截止日期（2025年5月31日）已过。请尽快认证，或请社区工作人员帮忙。" in chat.text
-    assert "将从2025年8月1日起" not in chat.text
+
+async def test_a_retiree_registering_after_the_campaign_ended_is_told_when_the_next_window_opens(
+    world: World,
+) -> None:
+    world.clock.advance(timedelta(days=190))  # 7 September 2025: this year's suspension date has passed
+    chat = await registered_retiree(world)
+    await chat.say(zh(buttons.CERTIFICATION))
+    assert "今年的认证已经结束。下次认证时间为2026年4月1日至2026年5月31日。" in chat.text
+    assert "已过" not in chat.text
+    assert "尽快" not in chat.text
+    assert "2025年8月1日" not in chat.text
+
+    # Still so on the last day before the next campaign's year, in English too.
+    world.clock.advance(timedelta(days=115))  # 31 December 2025
+    await chat.command("language")
+    await chat.say("English")
+    await chat.say("✅ Certification")
+    assert "This year's certification has ended. The next one runs from April 1, 2026 to May 31, 2026." in (
+        chat.text
+    )
+
+
+async def test_a_retiree_suspended_by_the_campaign_is_told_so_not_when_the_next_window_opens(
+    world: World,
+) -> None:
+    chat = await registered_retiree(world)
+    world.clock.advance(timedelta(days=190))  # September 2025
+    async with world.db.uow() as uow:
+        await uow.certification.suspend_pending(CYCLE, world.clock.now(), 0, 10**9)
+        await uow.commit()
+    await chat.say(zh(buttons.CERTIFICATION))
+    assert "未认证：从2025年8月1日起已暂停发放" in chat.text
+    assert "下次认证" not in chat.text
 
 
 async def test_asking_whether_i_have_certified_shows_my_status(world: World) -> None:

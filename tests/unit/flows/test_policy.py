@@ -1,13 +1,28 @@
 from __future__ import annotations
 
-from bot.actions import InlineKeyboard
+from bot.actions import InlineKeyboard, SendText
 from bot.domain.records import StaffRole
+from bot.flows import buttons, policy
 from bot.services.staff_invites import create_invite
-from tests.unit.chat import Chat, World, registered_retiree
+from tests.unit.chat import Chat, World, registered_retiree, shared_i18n
+
+ZH = shared_i18n().translator("zh_Hans")
+ASK_PERSON = ZH.gettext(buttons.ASK_PERSON)
+MAIN_MENU = ZH.gettext(buttons.MAIN_MENU)
 
 
 def _data(keyboard: InlineKeyboard) -> list[str]:
     return [button.callback_data for row in keyboard.rows for button in row]
+
+
+def _inline_labels(chat: Chat) -> list[str]:
+    return [
+        button.text
+        for action in chat.last
+        if isinstance(action, SendText) and isinstance(action.keyboard, InlineKeyboard)
+        for row in action.keyboard.rows
+        for button in row
+    ]
 
 
 async def _staff_member(world: World) -> Chat:
@@ -26,21 +41,21 @@ async def test_question_more_and_handoff_to_staff(world: World) -> None:
     assert "出处" in chat.text
     data = _data(chat.inline_keyboard)
     assert all(len(d.encode()) <= 64 for d in data)
-    more = next(d for d in data if ":m:" in d)
-    person = next(d for d in data if ":h:" in d)
+    (more,) = data
 
     await chat.press(more)
     assert "出处" in chat.text
 
-    await chat.press(person)
+    await chat.say(ASK_PERSON)  # the keyboard's big button passes on the latest question
     assert "幸福社区" in chat.text
     (notice,) = world.db.state.outbox.values()
     assert notice.chat_id == 900
     assert "丧葬费要带什么材料" in (notice.text or "")
     assert notice.keyboard is not None
 
-    await chat.press(person)  # a second press does not send it twice
+    await chat.say(ASK_PERSON)  # a second press does not send it twice: it asks for the next message
     assert len(world.db.state.outbox) == 1
+    assert ZH.gettext(policy.TYPE_FOR_PERSON) in chat.text
 
     (answer_button,) = _data(notice.keyboard)  # type: ignore[arg-type]
     await staff.press(answer_button)
@@ -56,7 +71,7 @@ async def test_question_more_and_handoff_to_staff(world: World) -> None:
 async def test_unknown_question_is_logged_without_numbers(world: World) -> None:
     chat = await registered_retiree(world)
     await chat.say("明天天气怎么样 我电话13912345678")
-    assert ":h:" in " ".join(_data(chat.inline_keyboard))
+    assert "请按“联系工作人员”" in chat.text
     (logged,) = world.db.state.unanswered
     assert "13912345678" not in logged.text
 
@@ -123,4 +138,66 @@ async def test_a_scam_call_gets_a_warning_and_a_person_not_an_answer(world: Worl
     assert "这很像诈骗" in chat.text
     assert "110" in chat.text
     assert "出处" not in chat.text
-    assert ":h:" in " ".join(_data(chat.inline_keyboard))
+    assert "按“📞 联系工作人员”" in chat.text
+    await _staff_member(world)
+    await chat.say(ASK_PERSON)
+    (notice,) = world.db.state.outbox.values()
+    assert "保证金" in (notice.text or "")
+
+
+async def test_an_answer_does_not_offer_ask_a_person_and_main_menu_twice(world: World) -> None:
+    chat = await registered_retiree(world)
+    # At the main menu: its keyboard, with "Ask a person", stays under the answer.
+    assert ASK_PERSON in chat.buttons
+    for question in ("丧葬费要带什么材料", "明天天气怎么样，要不要带伞", "有人打电话让我转账交保证金"):
+        await chat.say(question)
+        assert chat.texts
+        assert ASK_PERSON not in _inline_labels(chat)
+        assert MAIN_MENU not in _inline_labels(chat)
+
+    # In the policy flow: its keyboard has both; the answer only "More".
+    await chat.say(ZH.gettext(buttons.POLICY))
+    assert [ASK_PERSON] in [list(row) for row in chat.reply_keyboard.rows]
+    assert [MAIN_MENU] in [list(row) for row in chat.reply_keyboard.rows]
+    await chat.say("丧葬费要带什么材料")
+    assert _inline_labels(chat) == [ZH.gettext(policy.MORE)]
+    await chat.press(_data(chat.inline_keyboard)[0])
+    assert "出处" in chat.text
+    assert _inline_labels(chat) == []
+
+
+async def test_a_second_press_of_ask_a_person_does_not_pass_on_an_older_question(world: World) -> None:
+    await _staff_member(world)
+    chat = await registered_retiree(world)
+    await chat.say("丧葬费要带什么材料")
+    await chat.say("退休人员每年都要认证吗")
+    await chat.say(ASK_PERSON)
+    await chat.say(ASK_PERSON)
+    (notice,) = world.db.state.outbox.values()
+    assert "每年都要认证" in (notice.text or "")
+    assert ZH.gettext(policy.TYPE_FOR_PERSON) in chat.text
+
+
+async def test_after_a_message_is_passed_on_the_keyboard_offers_a_person_again(world: World) -> None:
+    await _staff_member(world)
+    chat = await registered_retiree(world)
+    await chat.say(ASK_PERSON)
+    assert ASK_PERSON not in chat.buttons  # the message to pass on is awaited
+    await chat.say("我的养老金这个月少了两百块")
+    assert "幸福社区" in chat.text
+    assert ASK_PERSON in chat.buttons
+    assert MAIN_MENU in chat.buttons
+
+
+async def test_the_person_and_menu_buttons_of_answers_sent_before_still_work(world: World) -> None:
+    await _staff_member(world)
+    chat = await registered_retiree(world)
+    await chat.say("丧葬费要带什么材料")
+    assert chat.state is not None
+    number = chat.state.data["n"]
+    await chat.press(f"v1:pq:h:{number}")
+    (notice,) = world.db.state.outbox.values()
+    assert "丧葬费要带什么材料" in (notice.text or "")
+    await chat.press("v1:pq:menu")
+    assert chat.state is None
+    assert ZH.gettext(buttons.POLICY) in chat.buttons

@@ -28,6 +28,8 @@ def cert_contexts(nasty: str) -> dict[str, dict[str, object]]:
             "restored": True,
             "waiting": True,
             "visit": True,
+            "campaign_over": False,
+            "next_start": nasty,
         },
         "cert_family.html.j2": {"name": nasty, "start": nasty, "deadline": nasty, "suspension": nasty},
         "cert_suspended.html.j2": {"name": nasty, "suspension": nasty},
