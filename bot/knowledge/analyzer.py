@@ -162,7 +162,12 @@ class Analyzer:
             for w, s, e in self.segmenter.tokenize(run)
             if len(w) > 1 and w not in lexicon.ZH_STOPWORDS
         ]
-        self._units(spans, words, out, lambda start, end: self._question_words.asks_zh(run, start, end))
+        self._units(
+            spans,
+            words,
+            out,
+            lambda start, end, within: self._question_words.asks_zh(run, start, end, within=within),
+        )
 
     # --- English ---------------------------------------------------------------------------------
 
@@ -187,7 +192,10 @@ class Analyzer:
             and (not s.isdigit() or len(s) >= MIN_NUMBER_DIGITS)
         ]
         self._units(
-            spans, words, out, lambda start, end: self._question_words.asks_en(run, matches, start, end)
+            spans,
+            words,
+            out,
+            lambda start, end, within: self._question_words.asks_en(run, matches, start, end, within=within),
         )
 
     @staticmethod
@@ -195,13 +203,13 @@ class Analyzer:
         spans: list[tuple[int, int, frozenset[str]]],
         words: list[tuple[str, int, int]],
         out: Analysis,
-        asks: Callable[[int, int], bool],
+        asks: Callable[[int, int, bool], bool],
     ) -> None:
         absorbed: set[int] = set()
         by_concept: dict[str, set[str]] = {}
-        spans = _without_inner_frames(spans)
-        out.frames.extend(_frames(spans, asks))
-        for start, end, concepts in spans:
+        kept = _without_inner_frames(spans)
+        out.frames.extend(_frames(spans, kept, asks))
+        for start, end, concepts in kept:
             # Only words within the concept's span stand for it: "延迟退休" says more than "退休".
             inside = {i for i, (_, s, e) in enumerate(words) if start <= s and e <= end}
             absorbed |= inside
@@ -244,21 +252,31 @@ def _without_inner_frames(
 
 
 def _frames(
-    spans: list[tuple[int, int, frozenset[str]]], asks: Callable[[int, int], bool]
+    spans: list[tuple[int, int, frozenset[str]]],
+    kept: list[tuple[int, int, frozenset[str]]],
+    asks: Callable[[int, int, bool], bool],
 ) -> list[frozenset[str]]:
-    """The facets of the question frames among `spans` that ask (`asks(start, end)`), in text order;
-    overlapping frames ("在哪办" holds "在哪" and "哪办") are one."""
+    """The facets of the question frames among `spans` that ask (`asks(start, end, within)`), in text
+    order; overlapping frames ("在哪办" holds "在哪" and "哪办") are one. A frame inside a subject term (not
+    `kept`) asks only with its question word inside it: "几号" in "几号发" does, "证明" in "生存证明" does
+    not, whatever stands beside it. One inside a longer frame is that frame's ("what do i need" in "what
+    do i need to do")."""
     frames: list[tuple[int, int, frozenset[str]]] = []  # (start, end, facets)
     for start, end, concepts in sorted(spans, key=lambda span: (span[0], -span[1])):
         facets = concepts & FACETS
         if not facets:
+            continue
+        if (start, end, concepts) not in kept and (
+            not asks(start, end, True)
+            or any(s <= start and end <= e and others & FACETS for s, e, others in kept)
+        ):
             continue
         if frames and start < frames[-1][1]:
             first, last_end, last = frames[-1]
             frames[-1] = (first, max(last_end, end), last | facets)
         else:
             frames.append((start, end, facets))
-    return [facets for start, end, facets in frames if asks(start, end)]
+    return [facets for start, end, facets in frames if asks(start, end, False)]
 
 
 def _runs(text: str) -> list[tuple[str, bool]]:

@@ -2,6 +2,7 @@
 amount. A frame asks when a question word (asking.yaml) stands in it or near it: in Chinese within a
 couple of characters either side ("什么材料", "带哪些", "证件要带吗"); in English anywhere before it in its
 sentence, since English puts the question word first ("what do I bring", "what papers do we need").
+`within=True` asks for the question word inside the frame itself.
 """
 
 from __future__ import annotations
@@ -29,13 +30,18 @@ class QuestionWords:
     zh: tuple[str, ...]
     en: frozenset[str]
 
-    def asks_zh(self, run: str, start: int, end: int) -> bool:
+    def asks_zh(self, run: str, start: int, end: int, *, within: bool = False) -> bool:
         """Whether the frame at run[start:end] of a run of Chinese asks."""
-        near = run[max(0, start - ZH_REACH) : end + ZH_REACH]
+        reach = 0 if within else ZH_REACH
+        near = run[max(0, start - reach) : end + reach]
         return any(word in near for word in self.zh)
 
-    def asks_en(self, run: str, words: Sequence[re.Match[str]], start: int, end: int) -> bool:
+    def asks_en(
+        self, run: str, words: Sequence[re.Match[str]], start: int, end: int, *, within: bool = False
+    ) -> bool:
         """Whether the frame made of words[start:end] of an English run asks."""
+        if within:
+            return any(word.group(0) in self.en for word in words[start:end])
         begins = words[start].start()
         sentence = max((m.end() for m in _SENTENCE_BREAK.finditer(run, 0, begins)), default=0)
         return any(word.group(0) in self.en for word in words[:end] if word.start() >= sentence)

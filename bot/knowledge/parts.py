@@ -29,8 +29,10 @@ PART_COVERAGE = 0.75
 MAIN_COVERAGE = 0.6
 # An entry answers a kind of question when this share of its phrasings ask it that way ...
 MAIN_AGREEMENT = 0.3
-# ... and is the answer to that kind when most of them do.
+# ... and is the answer to that kind when most of them do, and it covers this much of the whole question
+# (its subject; not the words of the other part: "一共多少" in "丧葬费和抚恤费一共多少，要带什么材料").
 FRAME_AGREEMENT = 0.5
+FRAME_COVERAGE = 0.65
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +109,7 @@ class PartFinder:
             for hit in candidates:
                 if (
                     hit.index != main
-                    and hit.coverage >= PART_COVERAGE
+                    and hit.coverage >= FRAME_COVERAGE
                     and self.agreement(hit.index, kind) >= FRAME_AGREEMENT
                     and self.answers(hit, analysis)
                 ):

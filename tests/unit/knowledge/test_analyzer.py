@@ -35,8 +35,9 @@ def test_a_frame_inside_a_longer_frame_is_the_longer_one(answerer: Answerer) -> 
         ("哪个部门负责认证", [{"@where", "@who"}]),
         ("How much is the funeral grant and when is it paid?", [{"@amount"}, {"@when"}]),
         ("Where do I go for certification and what do I bring?", [{"@where"}, {"@docs"}]),
-        # A frame inside a subject term does not ask ...
+        # A frame inside a subject term does not ask, unless its question word is inside it too ...
         ("生存证明怎么开", []),
+        ("养老金几号发，在哪个银行领", [{"@when"}, {"@where"}]),
         # ... nor does one that names a thing without a question word near it.
         ("对养老金金额有疑问要去哪里查询", [{"@where"}]),
         ("I just retired last month. What do I need to do now?", [{"@steps"}]),

@@ -26,6 +26,17 @@ def test_a_chinese_frame_asks_with_a_question_word_beside_it(run: str, frame: st
     assert question_words().asks_zh(run, start, start + len(frame)) is asks
 
 
+def test_within_a_frame_only_its_own_question_word_counts() -> None:
+    words = question_words()
+    assert words.asks_zh("养老金几号发", 3, 5, within=True)
+    assert not words.asks_zh("生存证明怎么开", 2, 4, within=True)
+    assert words.asks_zh("生存证明怎么开", 2, 4)
+    run = "what proof of life do i need"
+    matches = list(_WORD.finditer(run))
+    assert not words.asks_en(run, matches, 1, 2, within=True)
+    assert words.asks_en(run, matches, 1, 2)
+
+
 @pytest.mark.parametrize(
     ("run", "frame", "asks"),
     [

@@ -31,6 +31,9 @@ def test_a_question_asking_where_and_what_to_bring_gets_both_answers(answerer: A
         # No comma: two kinds of question about one subject are two parts all the same.
         ("年审去哪里办要带什么", "zh_Hans", {"cert-where", "cert-documents"}),
         ("认证几月份办，去哪里办", "zh_Hans", {"cert-when", "cert-where"}),
+        # "几号发" is a term with its question inside; "一共多少" is the first part's, not the subject.
+        ("养老金几号发，在哪个银行领", "zh_Hans", {"pay-banks", "pay-date"}),
+        ("我爸走了，丧葬费和抚恤费一共多少，要带什么材料", "zh_Hans", {"death-what", "death-documents"}),
         ("丧葬费多少钱 要带什么材料", "zh_Hans", {"death-funeral-amount", "death-documents"}),
         ("年審在哪裏辦 要帶甚麼", "zh_Hant", {"cert-where", "cert-documents"}),
         ("喪葬費多少錢，要準備甚麼材料", "zh_Hant", {"death-funeral-amount", "death-documents"}),
