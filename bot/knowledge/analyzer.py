@@ -8,10 +8,11 @@ confidence of an answer is the share of the question's units, weighted by rarity
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from bot.knowledge import lexicon
+from bot.knowledge.asking import question_words
 from bot.knowledge.facets import FACETS
 from bot.knowledge.homophones import HomophoneMatcher
 from bot.knowledge.normalise import is_han, normalise
@@ -33,6 +34,9 @@ class Analysis:
     bigrams: list[str] = field(default_factory=list)  # Han character pairs: a net under typos and splits
     units: list[Unit] = field(default_factory=list)
     text: str = ""  # the normalised text (Simplified, lower case), typos corrected
+    # The question frames that ask (asking.py), in order, each as the facets it carries: "在哪办，要带什么"
+    # asks [{@where}, {@docs}]; one phrase carrying two facets ("哪个部门": where and who) is one frame.
+    frames: list[frozenset[str]] = field(default_factory=list)
 
     def with_concept(self, concept: str) -> Analysis:
         """This analysis with one more concept the text implies (unchanged when it has it already)."""
@@ -43,6 +47,7 @@ class Analysis:
             self.bigrams,
             [*self.units, Unit(concept, frozenset({concept}))],
             self.text,
+            self.frames,
         )
 
 
@@ -106,6 +111,7 @@ class Analyzer:
         }
         self.segmenter = Segmenter(domain_words, dictionary)
         self.homophones = HomophoneMatcher(domain_words, readings, self.segmenter.is_word)
+        self._question_words = question_words()
         self.known: dict[str, Analysis] = dict(known or {})
 
     def is_domain_word(self, token: str) -> bool:
@@ -156,12 +162,18 @@ class Analyzer:
             for w, s, e in self.segmenter.tokenize(run)
             if len(w) > 1 and w not in lexicon.ZH_STOPWORDS
         ]
-        self._units(spans, words, out)
+        self._units(
+            spans,
+            words,
+            out,
+            lambda start, end, within: self._question_words.asks_zh(run, start, end, within=within),
+        )
 
     # --- English ---------------------------------------------------------------------------------
 
     def _analyse_latin(self, run: str, out: Analysis) -> None:
-        raw = [m.group(0) for m in _LATIN.finditer(run)]
+        matches = list(_LATIN.finditer(run))
+        raw = [m.group(0) for m in matches]
         stems = [stem(w) for w in raw]
         spans: list[tuple[int, int, frozenset[str]]] = []
         for length in self._en_lengths:
@@ -179,15 +191,25 @@ class Analyzer:
             # "500" retirees per worker) or years, and are words like any other.
             and (not s.isdigit() or len(s) >= MIN_NUMBER_DIGITS)
         ]
-        self._units(spans, words, out)
+        self._units(
+            spans,
+            words,
+            out,
+            lambda start, end, within: self._question_words.asks_en(run, matches, start, end, within=within),
+        )
 
     @staticmethod
     def _units(
-        spans: list[tuple[int, int, frozenset[str]]], words: list[tuple[str, int, int]], out: Analysis
+        spans: list[tuple[int, int, frozenset[str]]],
+        words: list[tuple[str, int, int]],
+        out: Analysis,
+        asks: Callable[[int, int, bool], bool],
     ) -> None:
         absorbed: set[int] = set()
         by_concept: dict[str, set[str]] = {}
-        for start, end, concepts in _without_inner_frames(spans):
+        kept = _without_inner_frames(spans)
+        out.frames.extend(_frames(spans, kept, asks))
+        for start, end, concepts in kept:
             # Only words within the concept's span stand for it: "延迟退休" says more than "退休".
             inside = {i for i, (_, s, e) in enumerate(words) if start <= s and e <= end}
             absorbed |= inside
@@ -227,6 +249,34 @@ def _without_inner_frames(
             continue
         kept.append((start, end, concepts))
     return kept
+
+
+def _frames(
+    spans: list[tuple[int, int, frozenset[str]]],
+    kept: list[tuple[int, int, frozenset[str]]],
+    asks: Callable[[int, int, bool], bool],
+) -> list[frozenset[str]]:
+    """The facets of the question frames among `spans` that ask (`asks(start, end, within)`), in text
+    order; overlapping frames ("在哪办" holds "在哪" and "哪办") are one. A frame inside a subject term (not
+    `kept`) asks only with its question word inside it: "几号" in "几号发" does, "证明" in "生存证明" does
+    not, whatever stands beside it. One inside a longer frame is that frame's ("what do i need" in "what
+    do i need to do")."""
+    frames: list[tuple[int, int, frozenset[str]]] = []  # (start, end, facets)
+    for start, end, concepts in sorted(spans, key=lambda span: (span[0], -span[1])):
+        facets = concepts & FACETS
+        if not facets:
+            continue
+        if (start, end, concepts) not in kept and (
+            not asks(start, end, True)
+            or any(s <= start and end <= e and others & FACETS for s, e, others in kept)
+        ):
+            continue
+        if frames and start < frames[-1][1]:
+            first, last_end, last = frames[-1]
+            frames[-1] = (first, max(last_end, end), last | facets)
+        else:
+            frames.append((start, end, facets))
+    return [facets for start, end, facets in frames if asks(start, end, False)]
 
 
 def _runs(text: str) -> list[tuple[str, bool]]:

@@ -2,7 +2,8 @@
 
 The Answerer is built once (`load_answerer`: a few seconds the first time, a fraction of a second when the
 index cache has it) and then answers in a few milliseconds per question; it holds no per-user state. A
-question asking two things may get two entries' answers (`Answer.also`, see parts.py).
+question asking two things gets the second part's answer as a second short paragraph, with its source
+(`Answer.also`, see parts.py).
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from bot.knowledge.analyzer import Analysis, Analyzer
 from bot.knowledge.entry_index import PLACEHOLDER, EntryIndex
 from bot.knowledge.language import EN, ZH_HANS, ZH_HANT, detect_language
 from bot.knowledge.mentions import clause_count, mentioned_regions
-from bot.knowledge.model import MAX_ANSWER_CHARS, Entry, KnowledgeBase, Passage
+from bot.knowledge.model import Entry, KnowledgeBase, Passage
 from bot.knowledge.normalise import is_han, to_simplified, to_traditional
 from bot.knowledge.parts import PartFinder
 from bot.knowledge.ranking import Candidate, Ranker
 from bot.knowledge.retriever import Hit, IndexedDocument, Retriever
 from bot.knowledge.scope import ScopeGuard
-from bot.knowledge.subject import covers_a_subject
+from bot.knowledge.subject import covers_a_subject, is_subject
 from bot.regions import RegionProfile
 
 # Below this share of the question covered by the best entry, the bot says it does not know.
@@ -72,7 +73,7 @@ class Answer:
     has_more: bool = False
     reason: str | None = None  # why it was handed off: low-confidence, chit-chat, other-region
     alternatives: tuple[str, ...] = field(default=())  # the runner-up entry ids, for evaluation
-    also: tuple[str, ...] = ()  # another entry answering a second part of the question (shown if it fits)
+    also: tuple[str, ...] = ()  # another entry answering a second part of the question, shown beneath
 
 
 def domain_words(kb: KnowledgeBase) -> set[str]:
@@ -121,7 +122,13 @@ class Answerer:
             self.index.paraphrases,
         )
         self._parts = PartFinder(
-            self.analyzer.analyse, self._best_part, self._entry_index.coverage, self._ranker.agreement
+            analyse=self.analyzer.analyse,
+            best=self._best_part,
+            answers=self._answers,
+            coverage=self._entry_index.coverage,
+            covers=self._entry_index.covers,
+            is_subject=lambda unit: is_subject(unit, self.analyzer.is_domain_word),
+            agreement=self._ranker.agreement,
         )
         self.passages: tuple[Passage, ...] = ()
         self._passage_index = Retriever([])
@@ -173,7 +180,8 @@ class Answerer:
             :2
         ]
         if reason is None and top is not None and self._answers(top, analysis):
-            second = self._parts.second(question, top.index, {h.index for h in hits[1:SECOND_CANDIDATES]})
+            others = [h for h in hits[:SECOND_CANDIDATES] if h.index != top.index]
+            second = self._parts.second(question, analysis, top.index, others)
             return self._from_entries(
                 question,
                 language,
@@ -227,8 +235,8 @@ class Answerer:
         confidence: float,
         alternatives: tuple[str, ...],
     ) -> Answer:
-        """The first entry's answer; a second entry (another part of the question) is shown beneath it
-        when both fit the on-screen budget, and named in `also` either way."""
+        """The first entry's answer, and a second entry's (another part of the question) beneath it as a
+        paragraph of its own: each is one short answer, so the two stay well within a message."""
         texts: list[str] = []
         missing: list[tuple[str, ...]] = []
         for entry in entries:
@@ -237,17 +245,16 @@ class Answerer:
             texts.append(f"{label} {body}" if label else body)
             missing.append(unknown)
         main = entries[0]
-        shown = 2 if len(entries) > 1 and len(texts[0]) + len(texts[1]) + 2 <= MAX_ANSWER_CHARS else 1
         return Answer(
             question=question,
             language=language,
-            text="\n\n".join(texts[:shown]),
+            text="\n\n".join(texts),
             confidence=confidence,
             handoff=False,
-            sources=tuple(dict.fromkeys(self.source_ref(e, language) for e in entries[:shown])),
+            sources=tuple(dict.fromkeys(self.source_ref(e, language) for e in entries)),
             entry_id=main.id,
             label=self.region_label(main, t),
-            missing_values=tuple(dict.fromkeys(name for names in missing[:shown] for name in names)),
+            missing_values=tuple(dict.fromkeys(name for names in missing for name in names)),
             has_more=main.more is not None,
             alternatives=alternatives,
             also=tuple(e.id for e in entries[1:]),

@@ -67,7 +67,8 @@ def _library_stamp(module: str, *files: str) -> str:
 
 def cache_key(data_dir: Path, profile: Path | None = None) -> str:
     """A hash of everything the cached index is made from: the knowledge-base files, the region profile
-    (its values are indexed with the answers), our code and the libraries' files."""
+    (its values are indexed with the answers), our code, the data files beside it (the variants table
+    changes how every text is read) and the libraries' files."""
     digest = hashlib.sha256()
     digest.update(f"format {FORMAT} python {sys.version_info[:2]}\n".encode())
     for stamp in (
@@ -76,7 +77,8 @@ def cache_key(data_dir: Path, profile: Path | None = None) -> str:
         _library_stamp("opencc", "__init__.py"),
     ):
         digest.update(stamp.encode() + b"\n")
-    files = [*knowledge_files(data_dir), *([profile] if profile else []), *sorted(_CODE_DIR.glob("*.py"))]
+    code = [*sorted(_CODE_DIR.glob("*.py")), *sorted(_CODE_DIR.glob("*.yaml"))]
+    files = [*knowledge_files(data_dir), *([profile] if profile else []), *code]
     for path in files:
         digest.update(path.name.encode() + b"\0")
         try:

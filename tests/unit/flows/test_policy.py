@@ -201,3 +201,17 @@ async def test_the_person_and_menu_buttons_of_answers_sent_before_still_work(wor
     await chat.press("v1:pq:menu")
     assert chat.state is None
     assert ZH.gettext(buttons.POLICY) in chat.buttons
+
+
+async def test_a_question_asking_two_things_gets_both_answers_in_one_reply(world: World) -> None:
+    chat = await registered_retiree(world)
+    await chat.say("年审去哪里办要带什么")
+    where, papers = chat.text.split("\n\n")[:2]
+    assert "乡镇劳动保障事务所" in where
+    assert "身份证" in papers
+    assert chat.text.count("出处") == 1
+
+    await chat.say("Where do I go for certification and what do I bring?")
+    assert "township labour and social security office" in chat.text
+    assert "ID card" in chat.text
+    assert chat.text.count("Source") == 1

@@ -5,10 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import load_answerer
+from bot.knowledge import index_cache, load_answerer
 from bot.knowledge.answerer import Answerer, domain_words
 from bot.knowledge.index_cache import IndexCache, cache_key, default_cache_dir
 from bot.knowledge.loader import DATA_DIR, load_knowledge_base, read_documents
+from bot.knowledge.variants import VARIANTS_FILE
 from bot.regions import DEFAULT_PROFILE
 
 QUESTIONS = ["年审要带什么证件", "扶恤金怎么领", "How much is the funeral grant?", "明天下雨吗"]
@@ -50,6 +51,16 @@ def test_another_region_profile_is_another_key(tmp_path: Path) -> None:
     other = tmp_path / "region.yaml"
     other.write_text(DEFAULT_PROFILE.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     assert cache_key(DATA_DIR, other) != cache_key(DATA_DIR, DEFAULT_PROFILE)
+
+
+def test_an_edited_variants_table_is_another_key(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    code = tmp_path / "code"
+    shutil.copytree(index_cache._CODE_DIR, code, ignore=shutil.ignore_patterns("__pycache__", "data", "eval"))
+    monkeypatch.setattr(index_cache, "_CODE_DIR", code)
+    before = cache_key(DATA_DIR, DEFAULT_PROFILE)
+    table = code / VARIANTS_FILE.name
+    table.write_text(table.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert cache_key(DATA_DIR, DEFAULT_PROFILE) != before
 
 
 def test_load_answerer_builds_once_then_reads_the_cache(tmp_path: Path) -> None:
