@@ -6,11 +6,12 @@ import logging
 import traceback
 from collections.abc import Mapping, Sequence
 
+from bot import callbacks
 from bot.actions import Action, AnswerCallback, SendText
 from bot.domain.records import AccountRole, ConversationState, Turn
 from bot.events import Event, EventKind
-from bot.flows import buttons, certification_buttons, id_guard, menu, policy, wording
-from bot.flows.base import CALLBACK_VERSION, Flow
+from bot.flows import buttons, callback_dispatch, certification, id_guard, menu, policy, wording
+from bot.flows.base import Flow
 from bot.flows.commands import command_menu
 from bot.flows.context import Context, Prompt, join
 from bot.flows.registry import FLOWS, FlowRouter
@@ -28,7 +29,6 @@ INVITE_INVALID = N_(
 )
 WELCOME_BACK = N_("Welcome back!")
 # Telegram allows 64 bytes of callback data; anything longer is not ours.
-MAX_CALLBACK_BYTES = 64
 
 
 class BotCore:
@@ -161,7 +161,7 @@ class BotCore:
         elif event.kind is EventKind.COMMAND:
             await self._on_command(ctx)
         elif event.kind is not EventKind.TEXT:
-            if not await certification_buttons.on_media(ctx):
+            if not await certification.on_media(ctx):
                 await self._reprompt(ctx, wording.unsupported_content(ctx))
         elif ctx.pressed(buttons.MAIN_MENU):
             await self._router.show_menu(ctx)
@@ -216,23 +216,10 @@ class BotCore:
             await self._router.begin(ctx, "start")
 
     async def _on_callback(self, ctx: Context) -> None:
-        data = ctx.event.callback_data or ""
-        parts = data.split(":")
-        handled = False
-        if (
-            ctx.state is not None
-            and len(data.encode()) <= MAX_CALLBACK_BYTES
-            and len(parts) >= 2
-            and parts[0] == CALLBACK_VERSION
-        ):
-            handled = await FLOWS[ctx.state.flow].on_callback(ctx, ctx.state, parts)
-        if not handled and len(data.encode()) <= MAX_CALLBACK_BYTES and parts[0] == CALLBACK_VERSION:
-            # Answers' buttons ("More", "Ask a person", staff's "Answer") work from any step.
-            handled = await policy.on_callback(ctx, parts)
-        if not handled and len(data.encode()) <= MAX_CALLBACK_BYTES:
-            # Reminders' and staff reviews' buttons also work from any step.
-            handled = await certification_buttons.on_callback(ctx, parts)
-        if not handled:
+        # Every kind of button has one handler, whatever step the chat is at: a reminder or an answer
+        # arrives whatever the chat was doing, and a handler tied to a step checks the step itself.
+        payload = callbacks.parse(ctx.event.callback_data or "")
+        if payload is None or not await callback_dispatch.dispatch(ctx, payload):
             assert ctx.event.callback_id is not None
             ctx.actions.append(AnswerCallback(ctx.event.callback_id, ctx.label(wording.STALE_BUTTON)))
             await self._reprompt(ctx, ctx.msg(wording.STALE_BUTTON))

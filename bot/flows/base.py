@@ -12,8 +12,6 @@ from bot.flows.context import Context, Prompt
 from bot.flows.machine import END, HANDOFF, Machine
 from bot.i18n import N_
 
-CALLBACK_VERSION = "v1"
-
 PRESS_A_BUTTON = N_("Please press one of the buttons below.")
 
 
@@ -37,10 +35,6 @@ class Flow(ABC):
     @abstractmethod
     async def on_text(self, ctx: Context, state: ConversationState) -> None:
         """A text message (typed or a reply-keyboard press) at this step."""
-
-    async def on_callback(self, ctx: Context, state: ConversationState, parts: list[str]) -> bool:
-        """An inline button of this flow; False when it is not one the current step expects (stale)."""
-        return False
 
     async def begin(self, ctx: Context, lead: str | None = None) -> None:
         self.enter(ctx, self.machine.initial, {}, lead)

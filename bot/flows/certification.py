@@ -4,12 +4,14 @@ certify, a photo or short video for staff to check, a home-visit request, "I hav
 from __future__ import annotations
 
 from bot.actions import ReplyKeyboard
+from bot.callbacks import ReminderButton
 from bot.domain.certification import CertStatus, SubmissionKind
 from bot.domain.records import AccountRole, ConversationState, Retiree
 from bot.events import EventKind
 from bot.flows import buttons, menu
 from bot.flows.base import Flow
 from bot.flows.buttons import normalise_label
+from bot.flows.callback_dispatch import handles
 from bot.flows.context import Context, Prompt
 from bot.flows.machine import END, Machine
 from bot.i18n import N_
@@ -225,15 +227,14 @@ async def on_media(ctx: Context) -> bool:
     return await CertificationFlow().on_media(ctx, ctx.state)
 
 
-async def on_callback(ctx: Context, parts: list[str]) -> bool:
+@handles(ReminderButton)
+async def on_reminder_button(ctx: Context, button: ReminderButton) -> bool:
     """The buttons under a reminder (d: I have certified, h: how, v: home visit, p: send a photo), from any
     step. A family member's buttons name the retiree (an opaque record id); the retiree's own do not."""
-    if len(parts) not in (3, 4) or parts[2] not in ("d", "h", "v", "p"):
-        return False
-    if len(parts) == 4:
-        if not parts[3].isdigit() or not await service.may_act_for(ctx.uow, ctx.account, int(parts[3])):
+    if button.retiree_id is not None:
+        if not await service.may_act_for(ctx.uow, ctx.account, button.retiree_id):
             return False
-        retiree = await ctx.uow.retirees.get(int(parts[3]))
+        retiree = await ctx.uow.retirees.get(button.retiree_id)
     else:
         # The retiree's own buttons (their record comes first); a family member's always name the retiree.
         own = await service.retirees_of(ctx.uow, ctx.account)
@@ -241,7 +242,7 @@ async def on_callback(ctx: Context, parts: list[str]) -> bool:
     if retiree is None or retiree.deceased:
         return False
     flow = CertificationFlow()
-    action = parts[2]
+    action = button.action
     if action == "p":
         await flow.start_at(ctx, retiree, "photo")
     elif action == "h":

@@ -9,9 +9,11 @@ from __future__ import annotations
 import math
 
 from bot.actions import Button, EditText, InlineKeyboard
+from bot.callbacks import AnswerQuestionButton, UnansweredPage
 from bot.domain.records import AccountRole, ConversationState
 from bot.flows import buttons
-from bot.flows.base import CALLBACK_VERSION, Flow
+from bot.flows.base import Flow
+from bot.flows.callback_dispatch import handles
 from bot.flows.context import Context, Prompt
 from bot.flows.machine import END, Machine
 from bot.i18n import N_
@@ -19,7 +21,6 @@ from bot.rendering import clip
 from bot.services import questions
 
 PAGE_SIZE = 8
-LIST_TAG = "uq"
 
 STAFF_QUESTIONS = N_("❓ Unanswered questions")
 TYPE_ANSWER = N_(
@@ -60,23 +61,20 @@ class HandoffFlow(Flow):
         )
         await self.go(ctx, state, "answered", lead=ctx.msg(ANSWER_SENT if answered else ALREADY_ANSWERED))
 
-    async def on_callback(self, ctx: Context, state: ConversationState, parts: list[str]) -> bool:
-        return await on_callback(ctx, parts)
 
-
-async def on_callback(ctx: Context, parts: list[str]) -> bool:
+@handles(UnansweredPage)
+async def on_unanswered_page(ctx: Context, button: UnansweredPage) -> bool:
     if ctx.account.role is not AccountRole.STAFF:
         return False
-    if parts[1] == questions.ANSWER_BUTTON_TAG and len(parts) == 4 and parts[2] == "a" and parts[3].isdigit():
-        return await _start_answer(ctx, int(parts[3]))
-    if parts[1] == LIST_TAG and len(parts) == 3 and parts[2].isdigit():
-        await show_unanswered(ctx, int(parts[2]), edit=True)
-        return True
-    return False
+    await show_unanswered(ctx, button.page, edit=True)
+    return True
 
 
-async def _start_answer(ctx: Context, question_id: int) -> bool:
-    question = await ctx.uow.questions.get(question_id)
+@handles(AnswerQuestionButton)
+async def on_answer_question(ctx: Context, button: AnswerQuestionButton) -> bool:
+    if ctx.account.role is not AccountRole.STAFF:
+        return False
+    question = await ctx.uow.questions.get(button.question_id)
     if question is None:
         return False
     if question.answer is not None:
@@ -100,9 +98,9 @@ async def show_unanswered(ctx: Context, page: int = 0, *, edit: bool = False) ->
     text = ctx.render("unanswered_list.html.j2", items=items, page=page + 1, pages=pages)
     nav = []
     if page > 0:
-        nav.append(Button(ctx.label(PREVIOUS), f"{CALLBACK_VERSION}:{LIST_TAG}:{page - 1}"))
+        nav.append(Button(ctx.label(PREVIOUS), UnansweredPage(page - 1).pack()))
     if page + 1 < pages:
-        nav.append(Button(ctx.label(NEXT), f"{CALLBACK_VERSION}:{LIST_TAG}:{page + 1}"))
+        nav.append(Button(ctx.label(NEXT), UnansweredPage(page + 1).pack()))
     keyboard = InlineKeyboard((tuple(nav),)) if nav else None
     if edit and ctx.event.message_id is not None:
         ctx.actions.append(EditText(ctx.chat_id, ctx.event.message_id, text, keyboard))

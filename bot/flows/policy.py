@@ -14,10 +14,12 @@ import zlib
 from typing import Any
 
 from bot.actions import Button, InlineKeyboard, Keyboard
+from bot.callbacks import AnswerButton
 from bot.domain.records import AccountRole, ConversationState
 from bot.domain.resident_id import mask_id_numbers
 from bot.flows import buttons, small_talk
-from bot.flows.base import CALLBACK_VERSION, Flow
+from bot.flows.base import Flow
+from bot.flows.callback_dispatch import handles
 from bot.flows.context import Context, Prompt
 from bot.flows.machine import END, Machine
 from bot.flows.personal_questions import asks_own_certification
@@ -28,7 +30,6 @@ from bot.knowledge.model import Entry
 from bot.knowledge.provider import KnowledgeProvider
 from bot.services import questions
 
-TAG = "pq"
 RECENT = 3
 QUESTION_CHARS = 500
 
@@ -92,12 +93,12 @@ def _keyboard(ctx: Context, answer: Answer) -> InlineKeyboard | None:
         return None
     lang = _LANG_CODES.get(answer.language, "s")
     if answer.entry_id is not None:
-        data = f"{CALLBACK_VERSION}:{TAG}:m:{entry_key(answer.entry_id)}:{lang}"
+        button = AnswerButton("m", entry_key(answer.entry_id), lang)
     elif answer.passage_id is not None:
-        data = f"{CALLBACK_VERSION}:{TAG}:p:{answer.passage_id}:{lang}"
+        button = AnswerButton("p", str(answer.passage_id), lang)
     else:
         return None
-    return InlineKeyboard(((Button(ctx.label(MORE), data),),))
+    return InlineKeyboard(((Button(ctx.label(MORE), button.pack()),),))
 
 
 def _remember(ctx: Context, text: str, language: str) -> int:
@@ -177,33 +178,21 @@ class PolicyFlow(Flow):
         else:
             await answer_question(ctx, text)
 
-    async def on_callback(self, ctx: Context, state: ConversationState, parts: list[str]) -> bool:
-        return await on_callback(ctx, parts)
 
-
-async def on_callback(ctx: Context, parts: list[str]) -> bool:
-    """Buttons of answers (and of the hand-off), whatever step the chat is at now; False when stale.
-
-    Answers no longer carry "Ask a person" (h) and "Main menu" (menu) buttons; those of answers sent
-    before still work."""
-    if len(parts) < 3:
-        return False
-    if parts[1] == questions.ANSWER_BUTTON_TAG or parts[1] == "uq":
-        from bot.flows import handoff
-
-        return await handoff.on_callback(ctx, parts)
-    if parts[1] != TAG:
-        return False
-    action = parts[2]
-    if action == "menu":
+@handles(AnswerButton)
+async def on_answer_button(ctx: Context, button: AnswerButton) -> bool:
+    """An answer's button, whatever step the chat is at now; False when stale. Answers no longer carry
+    "Ask a person" (h) and "Main menu" (menu) buttons; those of answers sent before still work."""
+    language = _CODE_LANGS.get(button.lang or "", "zh_Hans")
+    if button.action == "menu" and button.ref is None:
         await ctx.router.show_menu(ctx)
         return True
-    if action == "m" and len(parts) == 5:
-        return await _more(ctx, parts[3], _CODE_LANGS.get(parts[4], "zh_Hans"))
-    if action == "p" and len(parts) == 5 and parts[3].isdigit():
-        return await _passage(ctx, int(parts[3]), _CODE_LANGS.get(parts[4], "zh_Hans"))
-    if action == "h" and len(parts) == 4 and parts[3].isdigit():
-        return await _ask_person(ctx, int(parts[3]))
+    if button.action == "m" and button.ref and button.lang:
+        return await _more(ctx, button.ref, language)
+    if button.action == "p" and button.ref and button.ref.isdigit() and button.lang:
+        return await _passage(ctx, int(button.ref), language)
+    if button.action == "h" and button.ref and button.ref.isdigit() and button.lang is None:
+        return await _ask_person(ctx, int(button.ref))
     return False
 
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 import secrets
 
 from bot.actions import AnswerCallback, Button, EditText, InlineKeyboard
+from bot.callbacks import UnlinkChoice
 from bot.domain.records import ConversationState
 from bot.flows import buttons, wording
-from bot.flows.base import CALLBACK_VERSION, Flow
+from bot.flows.base import Flow
+from bot.flows.callback_dispatch import handles
 from bot.flows.context import Context, Prompt
 from bot.flows.machine import END, Machine
 from bot.i18n import N_
@@ -24,7 +26,6 @@ UNLINKED = N_("Your account is unlinked.")
 KEPT = N_("Nothing was changed.")
 PRESS_YES_OR_NO = N_("Please press “Yes” or “No” in the message above.")
 
-CALLBACK_TAG = "ul"
 
 MACHINE = Machine(
     "settings",
@@ -62,8 +63,8 @@ class SettingsFlow(Flow):
         nonce = str(state.data["nonce"])
         keyboard = InlineKeyboard(
             (
-                (Button(ctx.label(YES_UNLINK), _callback(nonce, "y")),),
-                (Button(ctx.label(NO_KEEP), _callback(nonce, "n")),),
+                (Button(ctx.label(YES_UNLINK), UnlinkChoice(nonce, "y").pack()),),
+                (Button(ctx.label(NO_KEEP), UnlinkChoice(nonce, "n").pack()),),
             )
         )
         return Prompt(ctx.msg(CONFIRM_UNLINK), keyboard)
@@ -97,31 +98,31 @@ class SettingsFlow(Flow):
         else:
             self.not_understood(ctx, state)
 
-    async def on_callback(self, ctx: Context, state: ConversationState, parts: list[str]) -> bool:
-        if (
-            state.step != "confirm_unlink"
-            or len(parts) != 4
-            or parts[1] != CALLBACK_TAG
-            or not secrets.compare_digest(parts[2], str(state.data.get("nonce", "")))
-            or parts[3] not in ("y", "n")
-            or ctx.event.callback_id is None
-            or ctx.event.message_id is None
-        ):
-            return False
-        ctx.actions.append(AnswerCallback(ctx.event.callback_id))
-        if parts[3] == "y":
-            await accounts.unlink(ctx.uow, ctx.account, ctx.now)
-            ctx.account = (await ctx.uow.accounts.get(ctx.account.id)) or ctx.account
-            ctx.actions.append(EditText(ctx.chat_id, ctx.event.message_id, ctx.msg(UNLINKED)))
-            await self.go(ctx, state, "yes", data={})
-        else:
-            ctx.actions.append(EditText(ctx.chat_id, ctx.event.message_id, ctx.msg(KEPT)))
-            await self.go(ctx, state, "no", data={})
-        return True
 
-
-def _callback(nonce: str, choice: str) -> str:
-    return f"{CALLBACK_VERSION}:{CALLBACK_TAG}:{nonce}:{choice}"
+@handles(UnlinkChoice)
+async def on_unlink_choice(ctx: Context, button: UnlinkChoice) -> bool:
+    """Yes or no to unlinking, while that question is the chat's current step (its nonce matches)."""
+    state = ctx.state
+    if (
+        state is None
+        or state.flow != SettingsFlow.machine.flow
+        or state.step != "confirm_unlink"
+        or not secrets.compare_digest(button.nonce, str(state.data.get("nonce", "")))
+        or ctx.event.callback_id is None
+        or ctx.event.message_id is None
+    ):
+        return False
+    flow = SettingsFlow()
+    ctx.actions.append(AnswerCallback(ctx.event.callback_id))
+    if button.choice == "y":
+        await accounts.unlink(ctx.uow, ctx.account, ctx.now)
+        ctx.account = (await ctx.uow.accounts.get(ctx.account.id)) or ctx.account
+        ctx.actions.append(EditText(ctx.chat_id, ctx.event.message_id, ctx.msg(UNLINKED)))
+        await flow.go(ctx, state, "yes", data={})
+    else:
+        ctx.actions.append(EditText(ctx.chat_id, ctx.event.message_id, ctx.msg(KEPT)))
+        await flow.go(ctx, state, "no", data={})
+    return True
 
 
 async def _whoami(ctx: Context) -> str:

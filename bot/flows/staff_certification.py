@@ -5,11 +5,13 @@ an in-person certification, and exports as CSV and XLSX. Only retirees of the st
 from __future__ import annotations
 
 from bot.actions import Button, EditText, InlineKeyboard, SendDocument, SendFile
+from bot.callbacks import StaffAction, StaffCertificationButton
 from bot.domain.certification import CertList, CertMethod, CertStatus, RejectReason, Submission
 from bot.domain.certification_calendar import Mode
 from bot.domain.records import AccountRole, ConversationState
 from bot.flows import buttons
 from bot.flows.base import Flow
+from bot.flows.callback_dispatch import handles
 from bot.flows.certification import texts_for
 from bot.flows.context import Context, Prompt
 from bot.flows.machine import END, Machine
@@ -17,7 +19,7 @@ from bot.i18n import N_
 from bot.services import certification as service
 from bot.services import certification_export as export
 from bot.services.certification_lists import StaffLists, staff_lists
-from bot.services.certification_messages import METHODS, REASONS, staff_callback
+from bot.services.certification_messages import METHODS, REASONS
 from bot.tables import csv_bytes, xlsx_bytes
 
 REVIEW = N_("📷 Review photos")
@@ -145,9 +147,6 @@ class StaffCertificationFlow(Flow):
         else:
             self.not_understood(ctx, state)
 
-    async def on_callback(self, ctx: Context, state: ConversationState, parts: list[str]) -> bool:
-        return await on_callback(ctx, parts)
-
 
 # --- review -------------------------------------------------------------------------------------------
 
@@ -173,8 +172,8 @@ async def _show_submission(ctx: Context, submission: Submission) -> None:
     )
     keyboard = InlineKeyboard(
         (
-            (Button(ctx.label(APPROVE), staff_callback("a", submission.id)),),
-            (Button(ctx.label(REJECT), staff_callback("r", submission.id)),),
+            (Button(ctx.label(APPROVE), _button("a", submission.id)),),
+            (Button(ctx.label(REJECT), _button("r", submission.id)),),
         )
     )
     ctx.actions.append(SendFile(ctx.chat_id, submission.kind.value, submission.file_id, caption, keyboard))
@@ -211,7 +210,7 @@ async def _ask_reason(ctx: Context, submission_id: int) -> bool:
     if submission is None or retiree is None:
         return False
     rows = tuple(
-        (Button(ctx.label(REASONS[reason]), staff_callback("x", submission_id, code)),)
+        (Button(ctx.label(REASONS[reason]), _button("x", submission_id, code)),)
         for code, reason in REASON_CODES.items()
     )
     ctx.send(ctx.msg(WHY_REJECT, name=retiree.name), InlineKeyboard(rows))
@@ -244,14 +243,14 @@ async def show_list(ctx: Context, code: str, page: int, *, edit: bool = False) -
         ],
     )
     rows: list[tuple[Button, ...]] = [
-        (Button(f"{page * PAGE + n}. {item.name}", staff_callback("c", item.retiree_id)),)
+        (Button(f"{page * PAGE + n}. {item.name}", _button("c", item.retiree_id)),)
         for n, item in enumerate(items, 1)
     ]
     nav = []
     if page > 0:
-        nav.append(Button(ctx.label(PREVIOUS), staff_callback("l", code, page - 1)))
+        nav.append(Button(ctx.label(PREVIOUS), _button("l", code, page - 1)))
     if (page + 1) * PAGE < total:
-        nav.append(Button(ctx.label(NEXT), staff_callback("l", code, page + 1)))
+        nav.append(Button(ctx.label(NEXT), _button("l", code, page + 1)))
     if nav:
         rows.append(tuple(nav))
     keyboard = InlineKeyboard(tuple(rows)) if rows else None
@@ -282,9 +281,9 @@ async def _card(ctx: Context, retiree_id: int) -> bool:
     rows: list[tuple[Button, ...]] = []
     if status is not CertStatus.CERTIFIED:
         if status is CertStatus.SELF_REPORTED:
-            rows.append((Button(ctx.label(CONFIRM_SELF), staff_callback("m", retiree.id, "s")),))
-        rows.append((Button(ctx.label(RECORD_IN_PERSON), staff_callback("m", retiree.id, "i")),))
-        rows.append((Button(ctx.label(RECORD_VISIT), staff_callback("m", retiree.id, "h")),))
+            rows.append((Button(ctx.label(CONFIRM_SELF), _button("m", retiree.id, "s")),))
+        rows.append((Button(ctx.label(RECORD_IN_PERSON), _button("m", retiree.id, "i")),))
+        rows.append((Button(ctx.label(RECORD_VISIT), _button("m", retiree.id, "h")),))
     ctx.send("\n".join(lines), InlineKeyboard(tuple(rows)) if rows else None)
     return True
 
@@ -330,13 +329,17 @@ async def send_export(ctx: Context, *, xlsx: bool) -> None:
 # --- buttons (work from any step) ---------------------------------------------------------------------
 
 
-async def on_callback(ctx: Context, parts: list[str]) -> bool:
-    """Staff buttons: a:<sub> approve, r:<sub> reject (ask why), x:<sub>:<reason>, l:<list>:<page>,
-    c:<retiree> card, m:<retiree>:<method>. False when not ours or not allowed (shown as stale)."""
-    if ctx.account.role is not AccountRole.STAFF or len(parts) < 4:
-        return False
-    action, args = parts[2], parts[3:]
-    if not args[0].isdigit() and action != "l":
+def _button(action: StaffAction, target: object, detail: object | None = None) -> str:
+    return StaffCertificationButton(action, str(target), None if detail is None else str(detail)).pack()
+
+
+@handles(StaffCertificationButton)
+async def on_staff_button(ctx: Context, button: StaffCertificationButton) -> bool:
+    """Staff buttons: a <sub> approve, r <sub> reject (ask why), x <sub> <reason>, l <list> <page>,
+    c <retiree> card, m <retiree> <method>. False when not allowed (shown as stale)."""
+    action = button.action
+    args = [button.target] if button.detail is None else [button.target, button.detail]
+    if ctx.account.role is not AccountRole.STAFF or (not args[0].isdigit() and action != "l"):
         return False
     if action == "a" and len(args) == 1:
         return await _review(ctx, int(args[0]), True, None)

@@ -6,15 +6,13 @@ from datetime import date
 from typing import Any
 
 from bot.actions import Button, InlineKeyboard
+from bot.callbacks import ReminderAction, ReminderButton
 from bot.domain.certification import CertMethod, RejectReason
 from bot.domain.certification_calendar import Cycle
 from bot.i18n import N_, Translator
 from bot.rendering import Renderer
 from bot.services.certification_profile import CertificationProfile
 
-CALLBACK_VERSION = "v1"
-RETIREE_TAG = "cr"  # the buttons under a reminder
-STAFF_TAG = "cs"  # the buttons of the staff review and lists
 REMINDER_TEMPLATE = "cert_reminder.html.j2"
 
 I_HAVE_CERTIFIED = N_("✔ I have certified")
@@ -38,20 +36,18 @@ REASONS: dict[RejectReason, str] = {
 }
 
 
-def retiree_callback(action: str, retiree_id: int | None = None) -> str:
-    tail = f":{retiree_id}" if retiree_id is not None else ""
-    return f"{CALLBACK_VERSION}:{RETIREE_TAG}:{action}{tail}"
-
-
-def staff_callback(*parts: object) -> str:
-    return ":".join((CALLBACK_VERSION, STAFF_TAG, *(str(p) for p in parts)))
-
-
 def reminder_keyboard(t: Translator, retiree_id: int | None = None) -> InlineKeyboard:
     """One big button a row: "I have certified", "How?", "Home visit", "Send my photo"."""
-    labels = (("d", I_HAVE_CERTIFIED), ("h", HOW_TO_CERTIFY), ("v", NEED_VISIT), ("p", SEND_PHOTO))
+    labels: tuple[tuple[ReminderAction, str], ...] = (
+        ("d", I_HAVE_CERTIFIED),
+        ("h", HOW_TO_CERTIFY),
+        ("v", NEED_VISIT),
+        ("p", SEND_PHOTO),
+    )
     return InlineKeyboard(
-        tuple((Button(t.gettext(label), retiree_callback(action, retiree_id)),) for action, label in labels)
+        tuple(
+            (Button(t.gettext(label), ReminderButton(action, retiree_id).pack()),) for action, label in labels
+        )
     )
 
 

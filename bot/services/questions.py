@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.actions import Button, InlineKeyboard
+from bot.callbacks import AnswerQuestionButton
 from bot.domain.questions import Question, QuestionStatus
 from bot.domain.records import Account, MessageCategory, OrgUnit, OutboxMessage, StaffRole, UnitKind
 from bot.domain.resident_id import mask_id_numbers
@@ -24,7 +25,6 @@ from bot.services import accounts, certification_profile
 
 ANSWER = N_("✍️ Answer")
 ESCALATE_AFTER = timedelta(hours=24)
-ANSWER_BUTTON_TAG = "hq"
 LOG_LIMIT = 200
 # Runs of digits long enough to be an ID or phone number, with an ID number's final check letter.
 _NUMBERS = re.compile(r"\d[\d\s-]{5,}\d[xX]?")
@@ -83,7 +83,7 @@ def local_time(t: Translator, when: datetime) -> str:
 
 
 def answer_keyboard(label: str, question_id: int) -> InlineKeyboard:
-    return InlineKeyboard(((Button(label, f"v1:{ANSWER_BUTTON_TAG}:a:{question_id}"),),))
+    return InlineKeyboard(((Button(label, AnswerQuestionButton("a", question_id).pack()),),))
 
 
 async def asker_details(uow: UnitOfWork, question: Question) -> tuple[str, str]:

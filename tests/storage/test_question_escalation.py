@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from bot.callbacks import AnswerQuestionButton
 from bot.domain.questions import Question
 from bot.domain.records import Account, AccountRole, MessageCategory, RetireeRecord, StaffRole
 from bot.i18n import I18n
-from bot.services.questions import ANSWER_BUTTON_TAG, escalate_overdue_questions, hand_off
+from bot.services.questions import escalate_overdue_questions, hand_off
 from storage.database import Database
 from storage.models import OutboxRow
 from tests.fakes import FakeClock
@@ -110,7 +111,7 @@ async def test_after_24_hours_the_street_supervisor_gets_the_question_once(
     assert "5:00" in beijing
     assert beijing in (notice.text or "")
     assert notice.keyboard is not None
-    assert f"{ANSWER_BUTTON_TAG}:a:{question_id}" in str(notice.keyboard)
+    assert AnswerQuestionButton("a", question_id).pack() in str(notice.keyboard)
     async with database.uow() as uow:
         question = await uow.questions.get(question_id)
     assert question is not None

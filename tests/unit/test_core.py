@@ -8,10 +8,12 @@ from dataclasses import replace
 import pytest
 
 from bot.actions import AnswerCallback, SendText
+from bot.callbacks import UnlinkChoice
 from bot.core import BotCore
 from bot.domain.records import AccountRole
 from bot.events import Event, EventKind
 from bot.flows import policy, wording
+from bot.flows.callback_dispatch import HANDLERS
 from bot.flows.registry import FLOWS
 from tests.fakes import FakeClock, FakeDatabase
 from tests.unit.chat import ID_KEY, STEPS, World, at_step, shared_i18n
@@ -82,7 +84,7 @@ async def test_failure_in_a_callback_still_answers_it(world: World, monkeypatch:
     async def explode(*args: object) -> bool:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(FLOWS["settings"], "on_callback", explode)
+    monkeypatch.setitem(HANDLERS, UnlinkChoice, explode)
     await chat.press(chat.inline_keyboard.rows[0][0].callback_data)
     assert isinstance(chat.last[0], AnswerCallback)
     assert chat.texts == [ZH.gettext(wording.SOMETHING_WRONG)]
