@@ -20,6 +20,7 @@ from bot.knowledge.provider import KnowledgeProvider
 from bot.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from bot.rendering import Renderer, html_message
 from bot.services import staff_invites
+from bot.services.certification_profile import CertificationProfile
 
 log = logging.getLogger(__name__)
 
@@ -38,20 +39,20 @@ class BotCore:
         uow_factory: UnitOfWorkFactory,
         clock: Clock,
         id_hash_key: bytes,
-        default_locale: str = "zh_Hans",
-        i18n: I18n | None = None,
-        knowledge: KnowledgeProvider | None = None,
+        i18n: I18n,
+        profile: CertificationProfile,
+        knowledge: KnowledgeProvider,
     ) -> None:
         if not id_hash_key:
             raise ValueError("id_hash_key must not be empty")
         self._uow_factory = uow_factory
         self._clock = clock
         self._id_hash_key = id_hash_key
-        self._i18n = i18n or I18n(default_locale=default_locale)
-        self._default_locale = default_locale
-        self._renderer = Renderer(self._i18n)
+        self._i18n = i18n
+        self._renderer = Renderer(i18n)
         self._router = FlowRouter()
-        self._knowledge = knowledge or KnowledgeProvider()
+        self._knowledge = knowledge
+        self._profile = profile
 
     @property
     def i18n(self) -> I18n:
@@ -63,7 +64,7 @@ class BotCore:
 
     def command_menu(self) -> Mapping[str, Sequence[tuple[str, str]]]:
         """The commands to register with Telegram, per language."""
-        return command_menu(self._i18n, self._default_locale)
+        return command_menu(self._i18n, self._i18n.default_locale)
 
     async def handle(self, event: Event) -> list[Action]:
         locale = self._i18n.for_language_code(event.language_code).locale
@@ -118,6 +119,7 @@ class BotCore:
             id_hash_key=self._id_hash_key,
             state=state,
             knowledge=self._knowledge,
+            profile=self._profile,
         )
 
     async def _store_state(self, ctx: Context) -> None:

@@ -177,9 +177,10 @@ _DATES = re.compile(rb'"(POT-Creation-Date|PO-Revision-Date): [^"]*"')
 
 
 def _write(catalog: Catalog, path: Path) -> None:
-    """Write the catalog unless only its timestamps would change (no churn in version control)."""
+    """Write the catalog unless only its timestamps would change (no churn in version control). Locations
+    name the file without the line: code moving inside a file leaves the catalogs as they are."""
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=100, sort_output=True, omit_header=False)
+    write_po(buffer, catalog, width=100, sort_output=True, omit_header=False, include_lineno=False)
     content = buffer.getvalue()
     if path.exists() and _DATES.sub(b"", path.read_bytes()) == _DATES.sub(b"", content):
         return

@@ -14,10 +14,10 @@ from datetime import datetime, tzinfo
 
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.services.questions import escalation_job
 from scheduler.certification import campaign_tick, certification_digest
 from scheduler.context import JobContext
 from scheduler.housekeeping import housekeeping
+from scheduler.questions import escalation_job
 
 JobFunc = Callable[[JobContext], Awaitable[None]]
 

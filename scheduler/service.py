@@ -13,6 +13,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.config import Settings
 from bot.i18n import I18n
 from bot.ports import Clock, Messenger
+from bot.rendering import Renderer
+from bot.services.certification_profile import CertificationProfile
 from scheduler.context import JobContext
 from scheduler.delivery import ActionBuilder, Backoff, Limits, QuietHours, Sender, SenderConfig
 from scheduler.leader import Leadership, leadership_for
@@ -46,9 +48,9 @@ def sender_config(settings: Settings) -> SenderConfig:
 
 
 def build_sender(
-    settings: Settings, database: Database, messenger: Messenger, clock: Clock, i18n: I18n | None = None
+    settings: Settings, database: Database, messenger: Messenger, clock: Clock, i18n: I18n
 ) -> Sender:
-    builder = ActionBuilder(i18n or I18n(default_locale=settings.default_locale))
+    builder = ActionBuilder(i18n)
     return Sender(SqlDeliveryQueue(database.sessions), messenger, builder, clock, sender_config(settings))
 
 
@@ -104,10 +106,19 @@ class Background:
         messenger: Messenger,
         clock: Clock,
         *,
+        i18n: I18n,
+        profile: CertificationProfile,
         with_jobs: bool = True,
     ) -> None:
-        self.sender = build_sender(settings, database, messenger, clock)
-        ctx = JobContext(uow=database.uow, clock=clock, settings=settings)
+        self.sender = build_sender(settings, database, messenger, clock, i18n)
+        ctx = JobContext(
+            uow=database.uow,
+            clock=clock,
+            settings=settings,
+            i18n=i18n,
+            renderer=Renderer(i18n),
+            profile=profile,
+        )
         tz = ZoneInfo(settings.timezone)
         self.jobs = JobRunner(ctx, tz, leadership_for(database.engine)) if with_jobs else None
         self._stop = asyncio.Event()

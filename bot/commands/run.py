@@ -11,9 +11,9 @@ from bot.clock import SystemClock
 from bot.config import Settings, require_secret
 from bot.memory import settle_heap
 from handlers import create_transport
-from scheduler.service import Background
 
 from .database import open_database
+from .parts import build_background, shared_parts
 from .wiring import build_core, id_hash_key
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,8 @@ async def run(settings: Settings) -> None:
     key = id_hash_key(require_secret(settings, "ID_HASH_KEY"))
     webhook_secret = require_secret(settings, "WEBHOOK_SECRET") if settings.webhook_url else None
     database = await open_database(settings)
-    core = build_core(settings, database, key)
+    parts = shared_parts(settings)
+    core = build_core(settings, database, key, parts)
     transport = create_transport(
         settings.bot_framework, token=token, api_base=settings.telegram_api_base, core=core
     )
@@ -33,7 +34,7 @@ async def run(settings: Settings) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     # Outbox delivery and the periodic jobs run beside the updates, through the same bot connection.
-    background = Background(settings, database, transport.messenger, SystemClock())
+    background = build_background(settings, database, transport.messenger, SystemClock(), parts)
     try:
         background.start()
         await transport.set_commands(core.command_menu())

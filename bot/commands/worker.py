@@ -40,17 +40,22 @@ class NoUpdates:
 
 async def worker(settings: Settings, *, with_jobs: bool = True, drain: bool = False) -> None:
     from handlers import create_transport
-    from scheduler.service import Background
 
     from .database import open_database
+    from .parts import build_background, shared_parts
 
     token = require_secret(settings, "BOT_TOKEN")
     database = await open_database(settings)
     transport = create_transport(
         settings.bot_framework, token=token, api_base=settings.telegram_api_base, core=NoUpdates()
     )
-    background = Background(
-        settings, database, transport.messenger, SystemClock(), with_jobs=with_jobs and not drain
+    background = build_background(
+        settings,
+        database,
+        transport.messenger,
+        SystemClock(),
+        shared_parts(settings),
+        with_jobs=with_jobs and not drain,
     )
     settle_heap()
     try:

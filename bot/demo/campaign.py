@@ -9,13 +9,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.commands.parts import SharedParts
 from bot.config import Settings
 from bot.domain.certification_calendar import CertificationCalendar
 from bot.emulator import Emulator, RecordedCall
-from bot.i18n import I18n
 from bot.ports import Messenger
 from bot.rendering import Renderer
-from bot.services import certification_profile
 from bot.services.certification_campaign import Campaign
 from bot.services.certification_messages import CertificationTexts
 from scheduler.delivery import ActionBuilder, Backoff, Limits, QuietHours, Sender, SenderConfig
@@ -70,11 +69,12 @@ class DemoCampaign:
         messenger: Messenger,
         emulator: Emulator,
         clock: DemoClock,
+        parts: SharedParts,
     ) -> None:
         self._emulator = emulator
         self.clock = clock
-        i18n = I18n(default_locale=settings.default_locale)
-        self.profile = certification_profile.current()
+        i18n = parts.i18n
+        self.profile = parts.profile
         self.campaign = Campaign(database.uow, i18n, CertificationTexts(Renderer(i18n), self.profile))
         config = SenderConfig(
             limits=Limits(global_per_s=settings.delivery_rate),

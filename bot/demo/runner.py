@@ -87,10 +87,12 @@ async def run_demo(settings: Settings, data_dir: Path | None = None) -> None:
         invite_token = await seed(database, key)
         # Update ids already seen are remembered in the database, which outlives this emulator.
         async with Emulator(first_update_id=secrets.randbelow(1_000_000_000) + 100_000_000) as emulator:
+            from bot.commands.parts import shared_parts
             from bot.commands.wiring import build_core
 
             clock = DemoClock()
-            core = build_core(settings, database, key, clock=clock)
+            parts = shared_parts(settings)
+            core = build_core(settings, database, key, parts, clock=clock)
             await core.warm_up()
             transport = create_transport(
                 settings.bot_framework,
@@ -102,7 +104,7 @@ async def run_demo(settings: Settings, data_dir: Path | None = None) -> None:
             stop = asyncio.Event()
             polling = asyncio.create_task(transport.run_polling(stop))
             try:
-                campaign = DemoCampaign(settings, database, transport.messenger, emulator, clock)
+                campaign = DemoCampaign(settings, database, transport.messenger, emulator, clock, parts)
                 await _chat(emulator, invite_token, campaign)
             finally:
                 stop.set()

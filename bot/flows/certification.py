@@ -16,7 +16,6 @@ from bot.flows.context import Context, Prompt
 from bot.flows.machine import END, Machine
 from bot.i18n import N_
 from bot.services import certification as service
-from bot.services import certification_profile
 from bot.services.certification_messages import (
     HOW_TO_CERTIFY,
     I_HAVE_CERTIFIED,
@@ -69,7 +68,7 @@ MENU_ROWS = [[MY_STATUS], [SEND_PHOTO], [HOW_TO_CERTIFY, NEED_VISIT], [I_HAVE_CE
 
 
 def texts_for(ctx: Context) -> CertificationTexts:
-    return CertificationTexts(ctx.renderer, certification_profile.current())
+    return CertificationTexts(ctx.renderer, ctx.profile)
 
 
 async def status_text(ctx: Context, retiree: Retiree) -> str:

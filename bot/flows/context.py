@@ -18,6 +18,7 @@ from bot.i18n import I18n, Translator
 from bot.knowledge.provider import KnowledgeProvider
 from bot.ports import UnitOfWork
 from bot.rendering import Renderer, html_message
+from bot.services.certification_profile import CertificationProfile
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +52,9 @@ class Context:
     now: datetime
     id_hash_key: bytes
     state: ConversationState | None
+    knowledge: KnowledgeProvider  # the policy-question answerer
+    profile: CertificationProfile  # the region's rules and values in force
     actions: list[Action] = field(default_factory=list)
-    knowledge: KnowledgeProvider | None = None  # the policy-question answerer; None: the shipped default
     # The text as buttons are compared (normalise_label), worked out on first use: one update's text is
     # compared with many labels.
     _typed_label: str | None = field(default=None, repr=False)

@@ -15,7 +15,7 @@ async def report(ctx: Context) -> str:
     batches = [
         {
             "title": b.title,
-            "when": questions.local_time(ctx.t, b.created_at),
+            "when": questions.local_time(ctx.t, b.created_at, ctx.profile.calendar.tz),
             "sent": b.sent,
             "queued": b.queued + b.sending,
             "quiet": b.waiting_quiet_hours,

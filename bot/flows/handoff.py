@@ -92,7 +92,7 @@ async def show_unanswered(ctx: Context, page: int = 0, *, edit: bool = False) ->
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     items = [
-        (questions.local_time(ctx.t, item.at), item.text)
+        (questions.local_time(ctx.t, item.at, ctx.profile.calendar.tz), item.text)
         for item in await ctx.uow.questions.unanswered(page * PAGE_SIZE, PAGE_SIZE)
     ]
     text = ctx.render("unanswered_list.html.j2", items=items, page=page + 1, pages=pages)

@@ -27,7 +27,6 @@ from bot.flows.scam_warning import WARNING, looks_like_a_scam
 from bot.i18n import N_
 from bot.knowledge.answerer import Answer, Answerer, SourceRef, passage_in
 from bot.knowledge.model import Entry
-from bot.knowledge.provider import KnowledgeProvider
 from bot.services import questions
 
 RECENT = 3
@@ -69,7 +68,6 @@ MACHINE = Machine(
 
 _LANG_CODES = {"zh_Hans": "s", "zh_Hant": "t", "en": "e"}
 _CODE_LANGS = {v: k for k, v in _LANG_CODES.items()}
-_provider = KnowledgeProvider()
 
 
 def entry_key(entry_id: str) -> str:
@@ -78,7 +76,7 @@ def entry_key(entry_id: str) -> str:
 
 
 async def _answerer(ctx: Context) -> Answerer:
-    return await (ctx.knowledge or _provider).get()
+    return await ctx.knowledge.get()
 
 
 def source_line(source: SourceRef) -> str:
@@ -293,6 +291,8 @@ async def _hand_over(
     if not handed.recipients:
         ctx.send(ctx.msg(NO_STAFF), keyboard)
         return
-    await questions.notify_staff(ctx.uow, ctx.renderer, ctx.i18n, handed.question, handed.recipients)
+    await questions.notify_staff(
+        ctx.uow, ctx.renderer, ctx.i18n, handed.question, handed.recipients, ctx.profile.calendar.tz
+    )
     unit = handed.unit.name if handed.unit else ""
     ctx.send(ctx.msg(HANDED_OFF, unit=unit), keyboard)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.i18n import I18n
 from bot.knowledge.answerer import Answer, Answerer, SourceRef, domain_words
 from bot.knowledge.index_cache import IndexCache
 from bot.knowledge.loader import DATA_DIR, KnowledgeError, load_knowledge_base, read_documents
@@ -18,13 +19,16 @@ __all__ = [
     "Answerer",
     "KnowledgeError",
     "SourceRef",
-    "default_answerer",
     "load_answerer",
 ]
 
 
 def load_answerer(
-    profile_path: Path | None = None, data_dir: Path = DATA_DIR, *, cache_dir: Path | None = None
+    profile_path: Path | None = None,
+    data_dir: Path = DATA_DIR,
+    *,
+    cache_dir: Path | None = None,
+    i18n: I18n | None = None,
 ) -> Answerer:
     """The answerer over the knowledge base in `data_dir`, read from the index cache in `cache_dir`
     (default: $XDG_CACHE_HOME/retiree-bot or ./data/cache) when a previous build over the same files
@@ -34,8 +38,9 @@ def load_answerer(
     warm = cache.load()
     if warm is not None:
         kb = load_knowledge_base(data_dir, warm.documents)
-        return Answerer(kb, profile, analyzer=warm.analyzer(domain_words(kb)), index_state=warm.index_state)
+        analyzer = warm.analyzer(domain_words(kb))
+        return Answerer(kb, profile, i18n=i18n, analyzer=analyzer, index_state=warm.index_state)
     documents = read_documents(data_dir)
-    answerer = Answerer(load_knowledge_base(data_dir, documents), profile)
+    answerer = Answerer(load_knowledge_base(data_dir, documents), profile, i18n=i18n)
     cache.save(documents, answerer)
     return answerer

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.i18n import I18n
 from bot.knowledge.model import Passage
 
 if TYPE_CHECKING:
@@ -22,13 +23,13 @@ REFRESH_SECONDS = 300.0
 _built: dict[Path | None, Answerer] = {}
 
 
-def shared_answerer(profile: Path | None = None) -> Answerer:
+def shared_answerer(profile: Path | None = None, i18n: I18n | None = None) -> Answerer:
     """One answerer per region profile per process: the knowledge base never changes while it runs."""
     answerer = _built.get(profile)
     if answerer is None:
         from bot.knowledge import load_answerer
 
-        answerer = _built[profile] = load_answerer(profile)
+        answerer = _built[profile] = load_answerer(profile, i18n=i18n)
     return answerer
 
 
@@ -38,8 +39,11 @@ class KnowledgeProvider:
         profile: Path | None = None,
         passages: PassageLoader | None = None,
         refresh_seconds: float = REFRESH_SECONDS,
+        *,
+        i18n: I18n | None = None,
     ) -> None:
         self._profile = profile
+        self._i18n = i18n
         self._load_passages = passages
         self._refresh = refresh_seconds
         self._lock = asyncio.Lock()
@@ -49,7 +53,7 @@ class KnowledgeProvider:
         async with self._lock:
             answerer = _built.get(self._profile)
             if answerer is None:
-                answerer = await asyncio.to_thread(shared_answerer, self._profile)
+                answerer = await asyncio.to_thread(shared_answerer, self._profile, self._i18n)
             stale = self._loaded_at is None or time.monotonic() - self._loaded_at > self._refresh
             if self._load_passages is not None and stale:
                 self._loaded_at = time.monotonic()

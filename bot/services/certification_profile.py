@@ -1,7 +1,8 @@
 """Which certification calendar and region values are in force: the region profile's `certification:`
 section (REGION_PROFILE, the county by default).
 
-The wiring calls `use_profile(settings.region_profile)` once at start; flows and jobs ask `current()`.
+The wiring loads it once at start (`load_profile(settings.region_profile, settings.timezone)`) and passes
+it to the core, whose flows find it in their Context, and to the scheduler's jobs.
 """
 
 from __future__ import annotations
@@ -37,23 +38,3 @@ def load_profile(path: Path | None = None, time_zone: str | None = None) -> Cert
     except CalendarError as exc:
         raise CalendarError(f"{path}: {exc}") from None
     return CertificationProfile(calendar, load_region_profile(path))
-
-
-_active: list[CertificationProfile] = []
-
-
-def use_profile(path: Path | None = None, time_zone: str | None = None) -> CertificationProfile:
-    profile = load_profile(path, time_zone)
-    _active[:] = [profile]
-    return profile
-
-
-def use(profile: CertificationProfile) -> None:
-    """Put a profile in force directly (tests, the demo)."""
-    _active[:] = [profile]
-
-
-def current() -> CertificationProfile:
-    if not _active:
-        _active.append(load_profile())
-    return _active[0]

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.actions import Button, InlineKeyboard
 from bot.callbacks import AnswerQuestionButton
@@ -21,7 +21,7 @@ from bot.domain.resident_id import mask_id_numbers
 from bot.i18n import N_, I18n, Translator
 from bot.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from bot.rendering import Renderer
-from bot.services import accounts, certification_profile
+from bot.services import accounts
 
 ANSWER = N_("✍️ Answer")
 ESCALATE_AFTER = timedelta(hours=24)
@@ -77,9 +77,9 @@ async def hand_off(uow: UnitOfWork, account: Account, text: str, language: str, 
     return HandOff(question, staff, unit)
 
 
-def local_time(t: Translator, when: datetime) -> str:
+def local_time(t: Translator, when: datetime, tz: ZoneInfo) -> str:
     """`when` on the region's clock (TIMEZONE): stored times are UTC, staff read Beijing time."""
-    return t.format_datetime(when, "short", tzinfo=certification_profile.current().calendar.tz)
+    return t.format_datetime(when, "short", tzinfo=tz)
 
 
 def answer_keyboard(label: str, question_id: int) -> InlineKeyboard:
@@ -101,6 +101,7 @@ async def notify_staff(
     i18n: I18n,
     question: Question,
     recipients: Sequence[Account],
+    tz: ZoneInfo,
     *,
     escalated: bool = False,
 ) -> int:
@@ -116,7 +117,7 @@ async def notify_staff(
             community=community,
             question=question.text,
             escalated=escalated,
-            asked_at=local_time(t, question.created_at),
+            asked_at=local_time(t, question.created_at, tz),
         )
         messages.append(
             OutboxMessage(
@@ -175,14 +176,13 @@ async def escalate_overdue_questions(
     uow_factory: UnitOfWorkFactory,
     clock: Clock,
     *,
-    i18n: I18n | None = None,
-    renderer: Renderer | None = None,
+    i18n: I18n,
+    renderer: Renderer,
+    tz: ZoneInfo,
 ) -> int:
     """Questions open for 24 hours go to the supervisors of the street above their community (or further
     up when the street has none, or when the street's staff had the question from the start). Idempotent:
     each question is escalated once. Returns how many were."""
-    i18n = i18n or I18n()
-    renderer = renderer or Renderer(i18n)
     now = clock.now()
     escalated = 0
     async with uow_factory() as uow:
@@ -191,7 +191,7 @@ async def escalate_overdue_questions(
                 continue
             supervisors = await _supervisors_above(uow, question.unit_id)
             if supervisors:
-                await notify_staff(uow, renderer, i18n, question, supervisors, escalated=True)
+                await notify_staff(uow, renderer, i18n, question, supervisors, tz, escalated=True)
             await uow.questions.mark_escalated(question.id, now)
             escalated += 1
         await uow.commit()
@@ -215,8 +215,3 @@ async def _supervisors_above(uow: UnitOfWork, unit_id: int | None) -> list[Accou
         if reachable:
             return reachable
     return []
-
-
-async def escalation_job(ctx: Any) -> None:
-    """The scheduler's job (scheduler.jobs): escalate questions open for 24 hours."""
-    await escalate_overdue_questions(ctx.uow, ctx.clock)

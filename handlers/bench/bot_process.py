@@ -51,15 +51,21 @@ async def _serve(variant: str, framework: Framework, api_base: str, url: str, co
         if variant == "ours":
             from bot.clock import SystemClock
             from bot.core import BotCore
+            from bot.i18n import I18n
+            from bot.knowledge.provider import KnowledgeProvider
+            from bot.services.certification_profile import load_profile
             from storage.database import Database
 
             database = Database.from_url(url)
             closers.append(database.dispose)
+            i18n = I18n(default_locale="en")
             core = BotCore(
                 uow_factory=database.uow,
                 clock=SystemClock(),
                 id_hash_key=b"bench-only-key",
-                default_locale="en",
+                i18n=i18n,
+                profile=load_profile(),
+                knowledge=KnowledgeProvider(i18n=i18n),
             )
         else:
             core = _TransportOnlyCore()

@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy import select, text
 
 from bot.clock import SystemClock
-from bot.config import Settings
 from bot.domain.records import DeliveryReport, MessageCategory, OutboxMessage, OutboxStatus
 from bot.emulator.testing import assert_no_violations, running_emulator
 from scheduler.context import JobContext
@@ -26,6 +25,7 @@ from storage.database import Database
 from storage.models import OutboxRow
 from storage.repositories.delivery_queue import SqlDeliveryQueue
 from tests.integration.delivery_support import delivered, make_sender, sending_transport
+from tests.parts import job_context
 
 pytestmark = pytest.mark.postgres
 
@@ -151,7 +151,7 @@ async def test_a_late_report_from_a_worker_that_lost_its_rows_changes_nothing(pg
 
 
 def _runner(database: Database, job: Job) -> JobRunner:
-    ctx = JobContext(uow=database.uow, clock=SystemClock(), settings=Settings(_env_file=None))
+    ctx = job_context(database.uow, SystemClock())
     return JobRunner(ctx, SHANGHAI, AdvisoryLockLeader(database.engine), (job,))
 
 

@@ -22,7 +22,6 @@ from bot.domain.resident_id import ResidentId
 from bot.emulator import Emulator
 from bot.i18n import I18n
 from bot.rendering import Renderer
-from bot.services import certification_profile
 from bot.services.certification_campaign import Campaign
 from bot.services.certification_messages import CertificationTexts
 from bot.services.roster_import import import_roster, import_units
@@ -32,7 +31,8 @@ from storage.database import Database
 from storage.models import OutboxRow
 from tests.fakes import FakeClock
 from tests.integration.conftest import ID_HASH_KEY, SAMPLES, TOKEN
-from tests.integration.delivery_support import make_sender, postgres_database, shared_i18n
+from tests.integration.delivery_support import make_sender, postgres_database
+from tests.parts import county_profile, shared_i18n, shared_knowledge
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 QUIET = QuietHours(time(20, 0), time(8, 30))
@@ -161,9 +161,15 @@ async def campaign_bot(
     framework: str, emu: Emulator, database: Database, clock: FakeClock, i18n: I18n | None = None
 ) -> AsyncIterator[CampaignBot]:
     i18n = i18n or shared_i18n()
-    profile = certification_profile.load_profile()
-    certification_profile.use(profile)
-    core = BotCore(uow_factory=database.uow, clock=clock, id_hash_key=ID_HASH_KEY, i18n=i18n)
+    profile = county_profile()
+    core = BotCore(
+        uow_factory=database.uow,
+        clock=clock,
+        id_hash_key=ID_HASH_KEY,
+        i18n=i18n,
+        profile=profile,
+        knowledge=shared_knowledge(),
+    )
     transport = create_transport(framework, token=TOKEN, api_base=emu.base_url, core=core, poll_timeout=1)
     stop = asyncio.Event()
     task = asyncio.create_task(transport.run_polling(stop))

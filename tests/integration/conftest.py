@@ -23,6 +23,7 @@ from bot.services.roster_import import import_roster, import_units
 from handlers import Transport, create_transport
 from storage.database import Database
 from storage.migrate import upgrade
+from tests.parts import county_profile, shared_i18n, shared_knowledge
 
 TOKEN = "123456:AAIntegrationTestTokenXXXXXXXX"
 ID_HASH_KEY = b"integration-test-id-hash-key"
@@ -115,7 +116,14 @@ async def database(tmp_path: Path, template_db: Path) -> AsyncIterator[Database]
 
 
 def make_core(database: Database, clock: MovableClock) -> BotCore:
-    return BotCore(uow_factory=database.uow, clock=clock, id_hash_key=ID_HASH_KEY, default_locale="zh_Hans")
+    return BotCore(
+        uow_factory=database.uow,
+        clock=clock,
+        id_hash_key=ID_HASH_KEY,
+        i18n=shared_i18n(),
+        profile=county_profile(),
+        knowledge=shared_knowledge(),
+    )
 
 
 def free_port() -> int:

@@ -16,7 +16,6 @@ from bot.actions import Action
 from bot.domain.records import Account, MessageCategory, OutboxMessage
 from bot.emulator import Emulator
 from bot.events import Event
-from bot.i18n import I18n
 from bot.ports import Clock
 from handlers import Transport, create_transport
 from scheduler.delivery import ActionBuilder, Sender, SenderConfig
@@ -24,16 +23,10 @@ from storage.database import Database
 from storage.migrate import upgrade
 from storage.repositories.delivery_queue import SqlDeliveryQueue
 from tests.db import conftest as pg
+from tests.parts import shared_i18n
 
 TOKEN = "123456:AADeliveryTestTokenXXXXXXXXXXX"
 KEY = re.compile(r"\[(m-[\w:-]+)\]")
-_I18N: list[I18n] = []
-
-
-def shared_i18n() -> I18n:
-    if not _I18N:
-        _I18N.append(I18n())
-    return _I18N[0]
 
 
 class NoCore:

@@ -4,7 +4,6 @@ an export uploaded as a document (sendDocument), with the same Bot API calls fro
 from __future__ import annotations
 
 from bot.domain.records import AccountRole, StaffRole
-from bot.services import certification_profile
 from tests.integration.certification_support import id_hash, roster
 from tests.integration.conftest import BotApp
 
@@ -14,7 +13,6 @@ STREET = "21010101"
 
 
 async def _people(app: BotApp) -> None:
-    certification_profile.use(certification_profile.load_profile())
     name = "王秀英"
     async with app.database.uow() as uow:
         street = await uow.units.get_by_code(STREET)

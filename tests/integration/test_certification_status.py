@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.flows import buttons
-from bot.services import certification_profile
 from tests.integration.chat import en, joined
 from tests.integration.conftest import BotApp
 from tests.integration.test_conversations import register
@@ -19,7 +18,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 async def test_a_retiree_registering_after_the_campaign_ended_is_told_when_the_next_window_opens(
     bot_app: BotApp,
 ) -> None:
-    certification_profile.use(certification_profile.load_profile())  # the county: April to May, August
+    # The default profile is the county's: the window April to May, suspension on 1 August.
     # 10 September 2027: the window closed on 31 May and payments of those not certified stopped on 1 August.
     bot_app.clock.offset = datetime(2027, 9, 10, 10, 0, tzinfo=SHANGHAI) - datetime.now(UTC)
     await register(bot_app, USER)

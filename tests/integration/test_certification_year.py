@@ -18,7 +18,6 @@ from bot.domain.records import AccountRole, OutboxStatus, StaffRole
 from bot.emulator import Emulator
 from bot.rendering import Renderer
 from bot.services.certification_import import import_file
-from bot.services.certification_profile import current
 from storage.database import Database
 from storage.models import AuditLogRow, OutboxRow
 from tests.fakes import FakeClock
@@ -31,7 +30,7 @@ from tests.integration.certification_support import (
     local,
     roster,
 )
-from tests.integration.delivery_support import shared_i18n
+from tests.parts import county_profile, shared_i18n
 
 FRAMEWORKS = ["aiogram", "ptb"]
 YEAR = 2027
@@ -145,7 +144,7 @@ class Year:
             path,
             self.bot.database.uow,
             b"integration-test-id-hash-key",
-            current().calendar,
+            county_profile().calendar,
             self.bot.clock.now(),
         )
         assert (result.rows, result.ids, result.certified) == (2, 1, 1)
@@ -169,7 +168,7 @@ class Year:
         }
         reminder_days = {
             r.astimezone(SHANGHAI).date()
-            for r in current().calendar.current_cycle(local(YEAR, 3, 1)).reminders
+            for r in county_profile().calendar.current_cycle(local(YEAR, 3, 1)).reminders
         }
         day = date(YEAR, 2, 27)
         while day <= date(YEAR, 9, 12):

@@ -12,7 +12,8 @@ from bot.clock import SystemClock
 from bot.domain.records import MessageCategory, OutboxMessage
 from scheduler.delivery import ActionBuilder, Backoff, Limits, QuietHours, Sender, SenderConfig
 from storage.repositories.delivery_queue import SqlDeliveryQueue
-from tests.integration.delivery_support import shared_i18n, sqlite_database
+from tests.integration.delivery_support import sqlite_database
+from tests.parts import shared_i18n
 
 
 class SlowMessenger:

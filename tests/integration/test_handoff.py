@@ -11,6 +11,7 @@ from bot.domain.records import StaffRole
 from bot.emulator import BotMessage
 from bot.flows import buttons, handoff, policy
 from bot.i18n import I18n
+from bot.rendering import Renderer
 from bot.services.questions import ANSWER, escalate_overdue_questions
 from bot.services.staff_invites import create_invite
 from scheduler.delivery import ActionBuilder, QuietHours, Sender, SenderConfig
@@ -19,6 +20,7 @@ from tests.integration.chat import RETIREE_COMMUNITY, RETIREE_ID, RETIREE_NAME, 
 from tests.integration.conftest import BotApp
 from tests.integration.test_conversations import USER, register
 from tests.integration.test_policy import loaded_answerer
+from tests.parts import county_profile, shared_i18n
 
 STAFF = 3001
 SUPERVISOR = 3002
@@ -100,9 +102,9 @@ async def test_a_question_unanswered_for_a_day_goes_to_the_street_supervisor(bot
     supervisor_before = len(bot_app.emu.messages(SUPERVISOR))
 
     bot_app.clock.offset += timedelta(hours=23)
-    assert await escalate_overdue_questions(bot_app.database.uow, bot_app.clock) == 0
+    assert await _escalate(bot_app) == 0
     bot_app.clock.offset += timedelta(hours=2)
-    assert await escalate_overdue_questions(bot_app.database.uow, bot_app.clock) == 1
+    assert await _escalate(bot_app) == 1
     await deliver_outbox(bot_app)
 
     (escalated,) = bot_app.emu.messages(SUPERVISOR)[supervisor_before:]
@@ -174,3 +176,14 @@ async def test_a_second_press_of_the_big_button_does_not_pass_on_an_older_questi
     await deliver_outbox(bot_app)
     (notice,) = [m for m in bot_app.emu.messages(STAFF) if RETIREE_NAME in m.text]
     assert QUESTION in notice.text
+
+
+async def _escalate(bot_app: BotApp) -> int:
+    i18n = shared_i18n()
+    return await escalate_overdue_questions(
+        bot_app.database.uow,
+        bot_app.clock,
+        i18n=i18n,
+        renderer=Renderer(i18n),
+        tz=county_profile().calendar.tz,
+    )

@@ -5,19 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.config import Settings
 from bot.domain.certification import CertMethod
 from scheduler.certification import campaign_tick, certification_digest
 from scheduler.context import JobContext
 from scheduler.jobs import JOBS
 from tests.fakes import FakeClock, FakeDatabase
+from tests.parts import job_context
 from tests.storage.certification_contract import build_world
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def _context(db: FakeDatabase, moment: datetime) -> JobContext:
-    return JobContext(uow=db.uow, clock=FakeClock(moment), settings=Settings(_env_file=None))
+    return job_context(db.uow, FakeClock(moment))
 
 
 def test_the_campaign_and_the_digest_are_in_the_registry() -> None:

@@ -3,19 +3,19 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.config import Settings
 from scheduler.context import JobContext
 from scheduler.housekeeping import housekeeping
 from scheduler.jobs import JOBS, Job, job_table
 from scheduler.leader import AlwaysLeader
 from scheduler.service import JobRunner
 from tests.fakes import FakeClock, FakeDatabase
+from tests.parts import job_context
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def _context(db: FakeDatabase, clock: FakeClock) -> JobContext:
-    return JobContext(uow=db.uow, clock=clock, settings=Settings(_env_file=None))
+    return job_context(db.uow, clock)
 
 
 def test_every_job_is_registered_once_with_a_working_schedule() -> None:

@@ -12,10 +12,12 @@ from bot.callbacks import AnswerQuestionButton
 from bot.domain.questions import Question
 from bot.domain.records import Account, AccountRole, MessageCategory, RetireeRecord, StaffRole
 from bot.i18n import I18n
+from bot.rendering import Renderer
 from bot.services.questions import escalate_overdue_questions, hand_off
 from storage.database import Database
 from storage.models import OutboxRow
 from tests.fakes import FakeClock
+from tests.parts import county_profile
 
 ASKED = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 QUESTION = "我想把养老金转到女儿那边的银行卡"
@@ -78,7 +80,8 @@ async def outbox(database: Database) -> list[OutboxRow]:
 
 
 async def escalate(database: Database, clock: FakeClock) -> int:
-    return await escalate_overdue_questions(database.uow, clock, i18n=I18N)
+    tz = county_profile().calendar.tz
+    return await escalate_overdue_questions(database.uow, clock, i18n=I18N, renderer=Renderer(I18N), tz=tz)
 
 
 async def test_after_24_hours_the_street_supervisor_gets_the_question_once(

@@ -11,20 +11,12 @@ from bot.core import BotCore
 from bot.domain.records import Account, ConversationState, RetireeRecord
 from bot.domain.resident_id import ResidentId
 from bot.events import Event, EventKind
-from bot.i18n import I18n
+from bot.services.certification_profile import CertificationProfile
 from tests.fakes import FakeClock, FakeDatabase
+from tests.parts import county_profile, shared_i18n, shared_knowledge
 
 ID_KEY = b"unit-test-key"
 _update_ids = itertools.count(1)
-_I18N: I18n | None = None
-
-
-def shared_i18n() -> I18n:
-    """Catalogs are compiled once per test run: they do not change between tests."""
-    global _I18N
-    if _I18N is None:
-        _I18N = I18n()
-    return _I18N
 
 
 def make_id(born: date = date(1950, 5, 17), sequence: int = 123, region: str = "210102") -> ResidentId:
@@ -34,10 +26,18 @@ def make_id(born: date = date(1950, 5, 17), sequence: int = 123, region: str = "
 class World:
     """The database, the clock and the core: what several chats share."""
 
-    def __init__(self) -> None:
+    def __init__(self, profile: CertificationProfile | None = None) -> None:
         self.db = FakeDatabase()
         self.clock = FakeClock()
-        self.core = BotCore(uow_factory=self.db.uow, clock=self.clock, id_hash_key=ID_KEY, i18n=shared_i18n())
+        self.profile = profile or county_profile()
+        self.core = BotCore(
+            uow_factory=self.db.uow,
+            clock=self.clock,
+            id_hash_key=ID_KEY,
+            i18n=shared_i18n(),
+            profile=self.profile,
+            knowledge=shared_knowledge(),
+        )
         self.community = self.db.add_unit("C001", "幸福社区")
 
     def add_retiree(self, name: str, resident_id: ResidentId, *, deceased: bool = False) -> int:

@@ -15,8 +15,10 @@ from bot.events import Event, EventKind
 from bot.flows import policy, wording
 from bot.flows.callback_dispatch import HANDLERS
 from bot.flows.registry import FLOWS
+from bot.i18n import I18n
 from tests.fakes import FakeClock, FakeDatabase
-from tests.unit.chat import ID_KEY, STEPS, World, at_step, shared_i18n
+from tests.parts import county_profile, shared_i18n, shared_knowledge
+from tests.unit.chat import ID_KEY, STEPS, World, at_step
 
 ZH = shared_i18n().translator("zh_Hans")
 MEDIA = [
@@ -199,13 +201,27 @@ async def test_state_of_a_removed_flow_is_dropped(world: World) -> None:
 def test_empty_hash_key_is_refused() -> None:
     db = FakeDatabase()
     with pytest.raises(ValueError, match="id_hash_key"):
-        BotCore(uow_factory=db.uow, clock=FakeClock(), id_hash_key=b"")
+        BotCore(
+            uow_factory=db.uow,
+            clock=FakeClock(),
+            id_hash_key=b"",
+            i18n=shared_i18n(),
+            profile=county_profile(),
+            knowledge=shared_knowledge(),
+        )
 
 
-async def test_core_builds_its_own_catalogs_when_none_given(caplog: pytest.LogCaptureFixture) -> None:
+async def test_the_default_locale_is_the_one_of_the_catalogs_given(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.ERROR)
     db = FakeDatabase()
-    core = BotCore(uow_factory=db.uow, clock=FakeClock(), id_hash_key=ID_KEY, default_locale="zh_Hant")
+    core = BotCore(
+        uow_factory=db.uow,
+        clock=FakeClock(),
+        id_hash_key=ID_KEY,
+        i18n=I18n(default_locale="zh_Hant"),
+        profile=county_profile(),
+        knowledge=shared_knowledge(),
+    )
     actions = await core.handle(_event(language_code=None))
     assert any(isinstance(a, SendText) and "請選擇語言" in a.text for a in actions)
     assert core.i18n.default_locale == "zh_Hant"

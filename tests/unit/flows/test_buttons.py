@@ -7,7 +7,8 @@ import pytest
 from bot.actions import InlineKeyboard, ReplyKeyboard, SendText
 from bot.flows import buttons
 from bot.i18n import LOCALES
-from tests.unit.chat import STEPS, World, at_step, shared_i18n
+from tests.parts import shared_i18n
+from tests.unit.chat import STEPS, World, at_step
 
 
 @pytest.mark.parametrize("locale", LOCALES)

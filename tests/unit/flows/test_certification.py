@@ -13,16 +13,8 @@ from bot.events import EventKind
 from bot.flows import buttons, wording
 from bot.flows.certification import CHOOSE_RETIREE, MY_STATUS, NOBODY, SOMEONE_ELSE
 from bot.services.certification_messages import HOW_TO_CERTIFY, I_HAVE_CERTIFIED, NEED_VISIT, SEND_PHOTO
-from tests.unit.chat import (
-    ROSTER_ID,
-    ROSTER_NAME,
-    Chat,
-    World,
-    at_step,
-    make_id,
-    registered_retiree,
-    shared_i18n,
-)
+from tests.parts import shared_i18n
+from tests.unit.chat import ROSTER_ID, ROSTER_NAME, Chat, World, at_step, make_id, registered_retiree
 
 ZH = shared_i18n().translator("zh_Hans")
 CYCLE = "2025"  # the fake clock starts on 1 March 2025

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from bot.domain.records import MessageCategory, OutboxMessage, OutboxStatus
 from bot.flows import deliveries
-from tests.unit.chat import ROSTER_ID, ROSTER_NAME, World, at_step, registered_retiree, shared_i18n
+from tests.parts import shared_i18n
+from tests.unit.chat import ROSTER_ID, ROSTER_NAME, World, at_step, registered_retiree
 
 ZH = shared_i18n().translator("zh_Hans")
 BUTTON = ZH.gettext(deliveries.STAFF_DELIVERIES)

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from bot.domain.records import AccountRole
 from bot.flows import identify
-from tests.unit.chat import ROSTER_ID, World, at_step, make_id, shared_i18n
+from tests.parts import shared_i18n
+from tests.unit.chat import ROSTER_ID, World, at_step, make_id
 
 ZH = shared_i18n().translator("zh_Hans")
 

@@ -11,7 +11,8 @@ from bot.actions import Action, DeleteMessage, InlineKeyboard, SendText
 from bot.domain.records import StaffRole
 from bot.flows import buttons, handoff, id_guard, identify
 from bot.services.staff_invites import create_invite
-from tests.unit.chat import ROSTER_ID, STEPS, Chat, World, at_step, make_id, registered_retiree, shared_i18n
+from tests.parts import shared_i18n
+from tests.unit.chat import ROSTER_ID, STEPS, Chat, World, at_step, make_id, registered_retiree
 
 ZH = shared_i18n().translator("zh_Hans")
 NOTE = ZH.gettext(identify.DELETED)

@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from bot.flows import buttons, menu
-from tests.unit.chat import World, at_step, shared_i18n
+from tests.parts import shared_i18n
+from tests.unit.chat import World, at_step
 
 ZH = shared_i18n().translator("zh_Hans")
 PREPARED = ZH.gettext("This service is being prepared. For now, please contact your community office.")

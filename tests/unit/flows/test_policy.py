@@ -4,7 +4,8 @@ from bot.actions import InlineKeyboard, SendText
 from bot.domain.records import StaffRole
 from bot.flows import buttons, policy
 from bot.services.staff_invites import create_invite
-from tests.unit.chat import Chat, World, registered_retiree, shared_i18n
+from tests.parts import shared_i18n
+from tests.unit.chat import Chat, World, registered_retiree
 
 ZH = shared_i18n().translator("zh_Hans")
 ASK_PERSON = ZH.gettext(buttons.ASK_PERSON)

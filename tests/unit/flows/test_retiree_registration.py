@@ -8,16 +8,8 @@ import pytest
 from bot.domain.records import AccountRole
 from bot.domain.resident_id import InvalidReason, check_character
 from bot.flows import identify
-from tests.unit.chat import (
-    ROSTER_ID,
-    ROSTER_NAME,
-    Chat,
-    World,
-    at_step,
-    make_id,
-    registered_retiree,
-    shared_i18n,
-)
+from tests.parts import shared_i18n
+from tests.unit.chat import ROSTER_ID, ROSTER_NAME, Chat, World, at_step, make_id, registered_retiree
 
 ZH = shared_i18n().translator("zh_Hans")
 

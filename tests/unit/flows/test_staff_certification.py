@@ -4,10 +4,8 @@ retirees of their own unit subtree, and every action in the audit log."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from datetime import date
 
-import pytest
 from openpyxl import load_workbook
 
 from bot.actions import EditText, InlineKeyboard, SendDocument, SendFile
@@ -26,7 +24,8 @@ from bot.flows.staff_certification import (
 from bot.regions import PROFILES_DIR
 from bot.services import certification_profile
 from bot.services.certification_messages import I_HAVE_CERTIFIED, SEND_PHOTO
-from tests.unit.chat import ROSTER_NAME, Chat, World, at_step, make_id, registered_retiree, shared_i18n
+from tests.parts import shared_i18n
+from tests.unit.chat import ROSTER_NAME, Chat, World, at_step, make_id, registered_retiree
 
 ZH = shared_i18n().translator("zh_Hans")
 CYCLE = "2025"
@@ -183,16 +182,8 @@ async def test_retirees_cannot_press_staff_buttons(world: World) -> None:
     assert next(iter(world.db.state.submissions.values())).status.value == "waiting"
 
 
-@pytest.fixture
-def rolling_mode() -> Iterator[None]:
-    before = certification_profile.current()
-    certification_profile.use(certification_profile.load_profile(PROFILES_DIR / "rolling-example.yaml"))
-    yield
-    certification_profile.use(before)
-
-
-@pytest.mark.usefixtures("rolling_mode")
-async def test_in_rolling_mode_staff_see_who_is_due_now(world: World) -> None:
+async def test_in_rolling_mode_staff_see_who_is_due_now() -> None:
+    world = World(certification_profile.load_profile(PROFILES_DIR / "rolling-example.yaml"))
     # The roster's retiree is due by 31 May (reminders from 1 April); this one by 31 March (from 30 January).
     world.add_retiree("李四", make_id(date(1950, 3, 2), sequence=7))
     staff = await staff_tools(world)

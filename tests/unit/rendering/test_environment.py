@@ -13,7 +13,7 @@ from bot.domain.delivery import UnreachableAccount
 from bot.i18n import LOCALES, Translator
 from bot.rendering import Renderer, clip, html_message
 from bot.rendering.environment import TEMPLATES_DIR
-from tests.unit.chat import shared_i18n
+from tests.parts import shared_i18n
 from tests.unit.rendering.cert_contexts import cert_contexts
 
 TELEGRAM_TAGS = re.compile(r"</?(b|i|u|s|code|pre|blockquote)>|<a href=\"[^\"<>]*\">|</a>")

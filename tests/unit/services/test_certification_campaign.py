@@ -17,8 +17,8 @@ from bot.services.certification_campaign import Campaign
 from bot.services.certification_messages import REMINDER_TEMPLATE, CertificationTexts
 from bot.services.certification_profile import load_profile
 from tests.fakes import FakeDatabase
+from tests.parts import shared_i18n
 from tests.storage.certification_contract import build_world
-from tests.unit.chat import shared_i18n
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -9,7 +9,8 @@ from bot.regions import PROFILES_DIR
 from bot.services.certification_digest import send_digests
 from bot.services.certification_lists import staff_lists
 from bot.services.certification_profile import load_profile
-from tests.unit.chat import World, at_step, make_id, shared_i18n
+from tests.parts import shared_i18n
+from tests.unit.chat import World, at_step, make_id
 
 PROFILE = load_profile(PROFILES_DIR / "rolling-example.yaml")
 ROLLING = PROFILE.calendar

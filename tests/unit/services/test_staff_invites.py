@@ -7,7 +7,8 @@ import pytest
 
 from bot.domain.records import AccountRole, StaffRole
 from bot.services.staff_invites import UnknownUnit, create_invite, hash_token, invite_link, redeem_invite
-from tests.unit.chat import World, shared_i18n
+from tests.parts import shared_i18n
+from tests.unit.chat import World
 
 ZH = shared_i18n().translator("zh_Hans")
 INVALID = "这个邀请链接无效"
