@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from bot.ports import Messenger
+from bot.ports import DeliveryError, Messenger
 
 # Only these reach the core; asking Telegram for nothing else saves traffic and keeps both frameworks'
 # getUpdates/setWebhook calls identical.
@@ -16,6 +18,35 @@ ALLOWED_UPDATES = ("message", "callback_query")
 
 Commands = Mapping[str, Sequence[tuple[str, str]]]
 """Per Telegram language code ("" for the default list shown to everyone else): (command, description)."""
+
+
+class InvalidToken(DeliveryError):
+    """401 or 404 for the bot's own calls, or a token of the wrong form: Telegram does not know this token."""
+
+
+@dataclass(frozen=True, slots=True)
+class BotIdentity:
+    """What getMe says about the bot."""
+
+    id: int
+    username: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookStatus:
+    """What getWebhookInfo says: where Telegram sends updates ("" when it keeps them for getUpdates)."""
+
+    url: str
+    pending_update_count: int
+    last_error_date: datetime | None = None
+    last_error_message: str | None = None
+
+
+def utc(moment: datetime | None) -> datetime | None:
+    """A Bot API date as an aware UTC datetime (the frameworks give aware or naive UTC ones)."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 class Transport(Protocol):
@@ -33,6 +64,15 @@ class Transport(Protocol):
         ...
 
     async def set_commands(self, commands: Commands) -> None: ...
+
+    async def bot_identity(self) -> BotIdentity:
+        """getMe. Raises InvalidToken when Telegram does not know the token, TransientError when it cannot be
+        reached, another DeliveryError for any other refusal."""
+        ...
+
+    async def webhook_status(self) -> WebhookStatus:
+        """getWebhookInfo; raises like bot_identity."""
+        ...
 
     async def join(self) -> None:
         """Wait until every update received so far has been handled and its replies sent."""

@@ -6,17 +6,28 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from telegram import BotCommand, Update
-from telegram.error import TelegramError
+from telegram.error import InvalidToken as PtbInvalidToken
+from telegram.error import NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
+from bot.ports import DeliveryError, RateLimited, TransientError
 from handlers.pipeline import DEFAULT_CORE_CONCURRENCY, Core, UpdatePipeline
 from handlers.ptb_adapter.convert import to_event
-from handlers.ptb_adapter.messenger import PtbMessenger
-from handlers.transport_base import ALLOWED_UPDATES, Commands, webhook_path
+from handlers.ptb_adapter.messenger import PtbMessenger, retry_seconds
+from handlers.transport_base import (
+    ALLOWED_UPDATES,
+    BotIdentity,
+    Commands,
+    InvalidToken,
+    WebhookStatus,
+    utc,
+    webhook_path,
+)
 from handlers.webhook_server import WebhookServer
 
 log = logging.getLogger(__name__)
@@ -98,6 +109,21 @@ class PtbTransport:
                 language_code=language or None,
             )
 
+    async def bot_identity(self) -> BotIdentity:
+        with _neutral_errors("getMe"):
+            me = await self.application.bot.get_me()
+        return BotIdentity(id=me.id, username=me.username)
+
+    async def webhook_status(self) -> WebhookStatus:
+        with _neutral_errors("getWebhookInfo"):
+            info = await self.application.bot.get_webhook_info()
+        return WebhookStatus(
+            url=info.url,
+            pending_update_count=info.pending_update_count,
+            last_error_date=utc(info.last_error_date),
+            last_error_message=info.last_error_message,
+        )
+
     async def join(self) -> None:
         await self._pipeline.join()
 
@@ -107,3 +133,19 @@ class PtbTransport:
         # A transport used only to send (the delivery worker) was never initialised, and shutdown() then
         # leaves the bot's HTTP pool open; closing it twice is harmless.
         await self.application.bot.request.shutdown()
+
+
+@contextmanager
+def _neutral_errors(method: str) -> Iterator[None]:
+    """The bot's own calls (getMe, getWebhookInfo) fail in neutral terms; PTB reports 401 and 404 as
+    InvalidToken."""
+    try:
+        yield
+    except PtbInvalidToken as exc:
+        raise InvalidToken(method, exc.message) from exc
+    except RetryAfter as exc:
+        raise RateLimited(method, exc.message, retry_seconds(exc)) from exc
+    except NetworkError as exc:
+        raise TransientError(method, exc.message) from exc
+    except TelegramError as exc:
+        raise DeliveryError(method, exc.message) from exc
