@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import make_url, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from storage.database import Database, create_engine_from_url, normalise_url
 
@@ -81,3 +81,12 @@ async def test_a_failed_statement_does_not_carry_its_values_into_logs() -> None:
         await engine.dispose()
     assert "13800138000" not in str(failed.value)
     assert "hidden due to hide_parameters" in str(failed.value)
+
+
+async def test_ping_reaches_the_database_or_raises(tmp_path: Path) -> None:
+    async with Database.from_url(f"sqlite:///{tmp_path / 'db.sqlite3'}") as database:
+        await database.ping()
+    async with Database.from_url(f"sqlite:///{tmp_path / 'a-folder'}") as folder:
+        (tmp_path / "a-folder").mkdir(exist_ok=True)
+        with pytest.raises(OperationalError):
+            await folder.ping()
