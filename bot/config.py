@@ -170,9 +170,7 @@ def missing_secrets(settings: Settings) -> tuple[SettingProblem, ...]:
     """The secrets `retiree-bot run` cannot start without that are not set (WEBHOOK_SECRET with a webhook)."""
     names = ["BOT_TOKEN", "ID_HASH_KEY"] + (["WEBHOOK_SECRET"] if settings.webhook_url else [])
     return tuple(
-        SettingProblem(name, "is not set; see .env.example")
-        for name in names
-        if not _secret_value(settings, name).strip()
+        SettingProblem(name, "is not set") for name in names if not _secret_value(settings, name).strip()
     )
 
 
