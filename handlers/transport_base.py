@@ -4,7 +4,7 @@ path, and the command list format."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -18,6 +18,9 @@ ALLOWED_UPDATES = ("message", "callback_query")
 
 Commands = Mapping[str, Sequence[tuple[str, str]]]
 """Per Telegram language code ("" for the default list shown to everyone else): (command, description)."""
+
+HealthCheck = Callable[[], Awaitable[Mapping[str, str]]]
+"""The state of each part an instance depends on, e.g. {"database": "ok"}; anything but "ok" is unhealthy."""
 
 
 class InvalidToken(DeliveryError):
@@ -59,8 +62,18 @@ class Transport(Protocol):
         """Fetch updates with getUpdates until `stop` is set, then finish what was fetched."""
         ...
 
-    async def run_webhook(self, *, url: str, secret: str, host: str, port: int, stop: asyncio.Event) -> None:
-        """Serve webhook calls on host:port (the path of `url`) until `stop` is set."""
+    async def run_webhook(
+        self,
+        *,
+        url: str,
+        secret: str,
+        host: str,
+        port: int,
+        stop: asyncio.Event,
+        health: HealthCheck | None = None,
+    ) -> None:
+        """Serve webhook calls on host:port (the path of `url`) until `stop` is set; with `health`, answer
+        GET /healthz too (200 when every part it names is "ok", 503 otherwise)."""
         ...
 
     async def set_commands(self, commands: Commands) -> None: ...

@@ -13,7 +13,7 @@ from bot.memory import settle_heap
 from handlers import create_transport
 from scheduler.service import Background
 
-from .database import open_database
+from .database import database_health, open_database
 from .wiring import build_core, id_hash_key
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,12 @@ async def run(settings: Settings) -> None:
                 "serving webhook %s on %s:%d (%s)", settings.webhook_url, host, port, settings.bot_framework
             )
             await transport.run_webhook(
-                url=settings.webhook_url, secret=webhook_secret, host=host, port=port, stop=stop
+                url=settings.webhook_url,
+                secret=webhook_secret,
+                host=host,
+                port=port,
+                stop=stop,
+                health=database_health(database),
             )
         else:
             log.info("polling %s (%s)", settings.telegram_api_base, settings.bot_framework)

@@ -31,6 +31,7 @@ from handlers.transport_base import (
     ALLOWED_UPDATES,
     BotIdentity,
     Commands,
+    HealthCheck,
     InvalidToken,
     WebhookStatus,
     utc,
@@ -78,9 +79,18 @@ class AiogramTransport:
         finally:
             await self._pipeline.join()
 
-    async def run_webhook(self, *, url: str, secret: str, host: str, port: int, stop: asyncio.Event) -> None:
+    async def run_webhook(
+        self,
+        *,
+        url: str,
+        secret: str,
+        host: str,
+        port: int,
+        stop: asyncio.Event,
+        health: HealthCheck | None = None,
+    ) -> None:
         await self._identify()
-        server = WebhookServer(path=webhook_path(url), secret=secret, sink=self._feed)
+        server = WebhookServer(path=webhook_path(url), secret=secret, sink=self._feed, health=health)
         await server.start(host, port)
         try:
             await self.bot.set_webhook(url=url, secret_token=secret, allowed_updates=list(ALLOWED_UPDATES))

@@ -23,6 +23,7 @@ from handlers.transport_base import (
     ALLOWED_UPDATES,
     BotIdentity,
     Commands,
+    HealthCheck,
     InvalidToken,
     WebhookStatus,
     utc,
@@ -82,11 +83,20 @@ class PtbTransport:
             await app.stop()
             await self._pipeline.join()
 
-    async def run_webhook(self, *, url: str, secret: str, host: str, port: int, stop: asyncio.Event) -> None:
+    async def run_webhook(
+        self,
+        *,
+        url: str,
+        secret: str,
+        host: str,
+        port: int,
+        stop: asyncio.Event,
+        health: HealthCheck | None = None,
+    ) -> None:
         app = self.application
         await app.initialize()
         await app.start()
-        server = WebhookServer(path=webhook_path(url), secret=secret, sink=self._feed)
+        server = WebhookServer(path=webhook_path(url), secret=secret, sink=self._feed, health=health)
         await server.start(host, port)
         try:
             await app.bot.set_webhook(url=url, secret_token=secret, allowed_updates=list(ALLOWED_UPDATES))
