@@ -50,7 +50,12 @@ async def worker(settings: Settings, *, with_jobs: bool = True, drain: bool = Fa
         settings.bot_framework, token=token, api_base=settings.telegram_api_base, core=NoUpdates()
     )
     background = Background(
-        settings, database, transport.messenger, SystemClock(), with_jobs=with_jobs and not drain
+        settings,
+        database,
+        transport.messenger,
+        SystemClock(),
+        with_jobs=with_jobs and not drain,
+        role="worker",
     )
     settle_heap()
     try:

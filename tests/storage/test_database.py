@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
 from sqlalchemy import make_url, text
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 
 from storage.database import Database, create_engine_from_url, normalise_url
 
@@ -86,7 +87,9 @@ async def test_a_failed_statement_does_not_carry_its_values_into_logs() -> None:
 async def test_ping_reaches_the_database_or_raises(tmp_path: Path) -> None:
     async with Database.from_url(f"sqlite:///{tmp_path / 'db.sqlite3'}") as database:
         await database.ping()
-    async with Database.from_url(f"sqlite:///{tmp_path / 'a-folder'}") as folder:
-        (tmp_path / "a-folder").mkdir(exist_ok=True)
-        with pytest.raises(OperationalError):
-            await folder.ping()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    async with Database.from_url(f"postgresql://nobody@127.0.0.1:{closed}/nothing") as unreachable:
+        with pytest.raises(ConnectionRefusedError):
+            await unreachable.ping()
