@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,8 +26,10 @@ from bot.knowledge import KnowledgeError, load_answerer
 from bot.regions import DEFAULT_PROFILE, RegionError
 from bot.services.certification_profile import load_profile
 from handlers import BotIdentity, DeliveryError, InvalidToken, TransientError, Transport, WebhookStatus
+from scheduler.heartbeat import STALE_AFTER
 from storage import migrate
 from storage.database import Database, normalise_url
+from storage.repositories.instances import Instance, SqlInstances
 from storage.schema import HEAD_REVISION, schema_revision
 
 DATABASE_TIMEOUT_S = 5.0
@@ -214,6 +217,50 @@ async def check_migrations(database: Database) -> Result:
         return fail("migrations", detail, upgrade)
     detail = f"at {revision}, which this version does not know (a newer version migrated it?)"
     return fail("migrations", detail, "run the version that migrated it, or downgrade the database with it")
+
+
+async def check_instances(database: Database, now: datetime) -> Result:
+    """Which `run` and `worker` processes are alive (their heartbeat), and whether one runs the jobs."""
+    try:
+        instances = await asyncio.wait_for(SqlInstances(database.sessions).all(), DATABASE_TIMEOUT_S)
+    except Exception as exc:
+        return fail("instances", f"cannot read them ({describe(exc)})", "see the database line")
+    live = [instance for instance in instances if now - instance.seen_at <= STALE_AFTER]
+    dead = [instance for instance in instances if now - instance.seen_at > STALE_AFTER]
+    start = "start `retiree-bot run` (or `worker`): it sends the outbox and runs the periodic jobs"
+    if not instances:
+        return ok("instances", f"none running; {start}")
+    gone = (
+        f"{_named(dead[0])} stopped reporting {_ago(now - dead[0].seen_at)} without a clean stop"
+        if dead
+        else ""
+    )
+    if not live:
+        return fail("instances", f"none running: {gone}", f"look at its log, then {start}")
+    detail = _listing(live, now) + (f"; {gone}" if gone else "")
+    if not any(instance.runs_jobs for instance in live):
+        advice = "run `retiree-bot run`, or a `retiree-bot worker` without --no-jobs"
+        return fail("instances", f"{detail}; none of them runs the periodic jobs", advice)
+    return ok("instances", detail)
+
+
+def _named(instance: Instance) -> str:
+    return f"{instance.role} on {instance.host} (pid {instance.pid})"
+
+
+def _listing(live: Sequence[Instance], now: datetime) -> str:
+    if len(live) > 3:
+        roles = Counter(instance.role for instance in live)
+        jobs = sum(instance.runs_jobs for instance in live)
+        counts = ", ".join(f"{count} {role}" for role, count in sorted(roles.items()))
+        return f"{len(live)} running ({counts}; {jobs} may run the periodic jobs)"
+    return ", ".join(_one(instance, now) for instance in live)
+
+
+def _one(instance: Instance, now: datetime) -> str:
+    work = "sends and runs the jobs" if instance.runs_jobs else "sends only"
+    seen = _ago(now - instance.seen_at)
+    return f"{instance.role} on {instance.host} (pid {instance.pid}, {work}, seen {seen})"
 
 
 # ------------------------------------------------------------------------------------- region and knowledge

@@ -18,6 +18,7 @@ from .checks import (
     Result,
     Status,
     check_database,
+    check_instances,
     check_knowledge,
     check_migrations,
     check_region_profile,
@@ -64,9 +65,15 @@ async def diagnose(settings: Settings, problems: Sequence[SettingProblem]) -> As
     yield database_result
     if database is None:
         yield skip("migrations", "no database, see above")
+        yield skip("instances", "no database, see above")
     else:
         try:
-            yield await _guarded("migrations", check_migrations(database))
+            migrations = await _guarded("migrations", check_migrations(database))
+            yield migrations
+            if migrations.status is Status.OK:
+                yield await _guarded("instances", check_instances(database, SystemClock().now()))
+            else:
+                yield skip("instances", "the schema is not this version's, see above")
         finally:
             await database.dispose()
 

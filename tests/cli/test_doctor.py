@@ -4,10 +4,13 @@ one line per check, exit status 1 on any problem, and never a secret in what it 
 from __future__ import annotations
 
 import asyncio
+import signal
 import socket
 import sys
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
@@ -15,6 +18,8 @@ import pytest
 
 from bot.emulator import Emulator
 from bot.emulator.testing import running_emulator
+from storage.database import Database
+from storage.repositories.instances import Instance, SqlInstances
 from storage.schema import HEAD_REVISION
 
 from .conftest import CliRunner, cli_environment
@@ -94,6 +99,7 @@ async def test_a_ready_installation_passes_every_check(
         "ok   settings",
         "ok   database",
         "ok   migrations",
+        "ok   instances",
         "ok   region profile",
         "ok   knowledge base",
         "ok   token",
@@ -102,6 +108,7 @@ async def test_a_ready_installation_passes_every_check(
     assert f"@{emulator.bot_username}" in done.line("token")
     assert HEAD_REVISION in done.line("migrations")
     assert "`run` polls" in done.line("webhook")
+    assert "none running; start `retiree-bot run`" in done.line("instances")
     assert [call.method for call in emulator.calls] == ["getMe", "getWebhookInfo"]
 
 
@@ -264,3 +271,83 @@ async def test_a_webhook_at_webhook_url_is_ok(tmp_path: Path, cache_dir: Path, m
     assert done.returncode == 0, "\n".join(done.lines)
     assert "Telegram sends updates to WEBHOOK_URL" in done.line("webhook")
     assert f"webhook {hook}" in done.line("settings")
+
+
+async def _instances(tmp_path: Path) -> list[Instance]:
+    async with Database.from_url(f"sqlite:///{tmp_path / 'bot.sqlite3'}") as database:
+        return list(await SqlInstances(database.sessions).all())
+
+
+async def _record(tmp_path: Path, *instances: Instance) -> None:
+    async with Database.from_url(f"sqlite:///{tmp_path / 'bot.sqlite3'}") as database:
+        for instance in instances:
+            await SqlInstances(database.sessions).beat(instance)
+
+
+def _instance(name: str, seen_ago: timedelta, *, runs_jobs: bool = True) -> Instance:
+    now = datetime.now(UTC)
+    return Instance(name, "worker", f"host-{name}", 4242, runs_jobs, now - timedelta(days=1), now - seen_ago)
+
+
+async def test_a_running_worker_is_seen_until_it_stops(
+    tmp_path: Path, cache_dir: Path, migrated: None
+) -> None:
+    async with running_emulator() as emulator:
+        worker = await asyncio.create_subprocess_exec(
+            *(sys.executable, "-m", "bot.cli", "worker"),
+            cwd=tmp_path,
+            env=cli_environment(tmp_path, _telegram(emulator)),
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while not await _instances(tmp_path):
+                assert worker.returncode is None, "the worker stopped"
+                assert time.monotonic() < deadline, "the worker never beat"
+                await asyncio.sleep(0.1)
+            done = await doctor(tmp_path, cache_dir, _telegram(emulator))
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(worker.communicate(), timeout=30)
+
+    assert done.returncode == 0, "\n".join(done.lines)
+    assert (
+        f"worker on {socket.gethostname()[:64]} (pid {worker.pid}, sends and runs the jobs, seen"
+        in done.line("instances")
+    )
+    assert worker.returncode == 0
+    assert await _instances(tmp_path) == [], "a clean stop removes the instance"
+
+
+async def test_an_instance_that_stopped_reporting_is_reported(
+    tmp_path: Path, cache_dir: Path, migrated: None
+) -> None:
+    await _record(tmp_path, _instance("a", timedelta(minutes=10)))
+    async with running_emulator() as emulator:
+        done = await doctor(tmp_path, cache_dir, _telegram(emulator))
+
+    assert done.failed() == ["instances"]
+    line = done.line("instances")
+    assert (
+        "none running: worker on host-a (pid 4242) stopped reporting 10 min ago without a clean stop" in line
+    )
+    assert "look at its log" in line
+
+
+async def test_instances_that_leave_the_jobs_to_nobody_are_reported(
+    tmp_path: Path, cache_dir: Path, migrated: None
+) -> None:
+    await _record(
+        tmp_path,
+        _instance("a", timedelta(seconds=5), runs_jobs=False),
+        _instance("b", timedelta(hours=3)),
+    )
+    async with running_emulator() as emulator:
+        done = await doctor(tmp_path, cache_dir, _telegram(emulator))
+
+    assert done.failed() == ["instances"]
+    line = done.line("instances")
+    assert "worker on host-a (pid 4242, sends only, seen " in line
+    assert "worker on host-b (pid 4242) stopped reporting 3 h ago" in line
+    assert "none of them runs the periodic jobs" in line
