@@ -29,6 +29,9 @@ def build_parser(*, with_knowledge: bool = True) -> argparse.ArgumentParser:
         "--drain", action="store_true", help="send what is due, print a JSON summary (with peak memory), exit"
     )
     commands.add_parser("jobs", help="list the periodic jobs with their next run times")
+    commands.add_parser(
+        "doctor", help="check settings, database, schema, region profile, knowledge base, token, webhook"
+    )
 
     demo = commands.add_parser("demo", help="talk to the bot in this terminal: no token, no network")
     demo.add_argument("--data-dir", type=Path, default=None, help="folder for the demo's files")
@@ -80,6 +83,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The worker runs for days: it should not hold the knowledge base's word lists (tens of MB) it never uses.
     args = build_parser(with_knowledge=arguments[:1] != ["worker"]).parse_args(arguments)
     try:
+        if args.command == "doctor":
+            # Before the settings are loaded: doctor reports every bad one instead of stopping at the first.
+            from bot.commands.doctor import doctor
+
+            return asyncio.run(doctor())
         settings = load_settings()
         logging.basicConfig(
             level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"

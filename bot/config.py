@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import time
 from enum import StrEnum
 from pathlib import Path
@@ -121,18 +122,66 @@ class SettingsError(Exception):
     """A bad or missing setting, described in one line that names it."""
 
 
+@dataclass(frozen=True, slots=True)
+class SettingProblem:
+    """One bad or missing setting: its variable name and what is wrong, never its value."""
+
+    name: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.message}"
+
+
 def load_settings(**overrides: object) -> Settings:
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
-        first = exc.errors()[0]
-        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
-        raise SettingsError(f"{name}: {first['msg']}") from None
+        raise SettingsError(str(_problems(exc)[0])) from None
+
+
+def load_settings_leniently(**overrides: object) -> tuple[Settings, tuple[SettingProblem, ...]]:
+    """Every bad setting at once (for `retiree-bot doctor`), and settings in which each of them is replaced
+    by its default, so that checks not depending on them can still run."""
+    try:
+        return Settings(**overrides), ()  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = _problems(exc)
+    fields = Settings.model_fields
+    defaults = {
+        name: fields[name].get_default(call_default_factory=True)
+        for name in {problem.name.lower() for problem in problems}
+        if name in fields
+    }
+    return Settings(**{**overrides, **defaults}), problems
+
+
+def _problems(error: ValidationError) -> tuple[SettingProblem, ...]:
+    problems = []
+    for detail in error.errors():
+        name = str(detail["loc"][0]).upper() if detail["loc"] else "settings"
+        # pydantic puts "Value error, " before the messages our validators raise.
+        message = detail["msg"].removeprefix("Value error, ")
+        problems.append(SettingProblem(name, message))
+    return tuple(problems)
+
+
+def missing_secrets(settings: Settings) -> tuple[SettingProblem, ...]:
+    """The secrets `retiree-bot run` cannot start without that are not set (WEBHOOK_SECRET with a webhook)."""
+    names = ["BOT_TOKEN", "ID_HASH_KEY"] + (["WEBHOOK_SECRET"] if settings.webhook_url else [])
+    return tuple(
+        SettingProblem(name, "is not set") for name in names if not _secret_value(settings, name).strip()
+    )
+
+
+def _secret_value(settings: Settings, name: str) -> str:
+    value: SecretStr | None = getattr(settings, name.lower())
+    return "" if value is None else value.get_secret_value()
 
 
 def require_secret(settings: Settings, name: str) -> str:
     """The value of a secret setting that a command cannot run without."""
-    value = getattr(settings, name.lower())
-    if value is None or not value.get_secret_value().strip():
+    value = _secret_value(settings, name)
+    if not value.strip():
         raise SettingsError(f"{name} is not set; see .env.example")
-    return str(value.get_secret_value())
+    return value

@@ -10,17 +10,29 @@ from bot.config import Framework
 from bot.ports import DeliveryError, RateLimited, RecipientBlocked, TransientError
 from handlers.log_privacy import protect_third_party_logs
 from handlers.pipeline import DEFAULT_CORE_CONCURRENCY, Core
-from handlers.transport_base import ALLOWED_UPDATES, Commands, Transport
+from handlers.transport_base import (
+    ALLOWED_UPDATES,
+    BotIdentity,
+    Commands,
+    HealthCheck,
+    InvalidToken,
+    Transport,
+    WebhookStatus,
+)
 
 __all__ = [
     "ALLOWED_UPDATES",
+    "BotIdentity",
     "Commands",
     "Core",
     "DeliveryError",
+    "HealthCheck",
+    "InvalidToken",
     "RateLimited",
     "RecipientBlocked",
     "TransientError",
     "Transport",
+    "WebhookStatus",
     "create_transport",
 ]
 
@@ -41,6 +53,10 @@ def create_transport(
     default on SQLite, raise it towards the pool size on PostgreSQL.
     """
     framework = Framework(framework)
+    if not _well_formed(token):
+        # aiogram refuses such a token when it builds its Bot, python-telegram-bot only at its first call (a
+        # 404 from Telegram): here both frameworks refuse it alike, before any call.
+        raise InvalidToken("getMe", "the token is not of the form 123456789:ABC...")
     protect_third_party_logs()
     if framework is Framework.AIOGRAM:
         from handlers.aiogram_adapter.transport import AiogramTransport
@@ -63,3 +79,8 @@ def create_transport(
             core_concurrency=core_concurrency,
         )
     raise ValueError(f"unknown framework {framework!r}")
+
+
+def _well_formed(token: str) -> bool:
+    bot_id, colon, secret = token.partition(":")
+    return bool(colon) and bot_id.isdigit() and bool(secret) and not any(c.isspace() for c in token)

@@ -1,5 +1,5 @@
 """A small aiohttp server receiving Telegram webhook calls, shared by both adapters so they check the
-secret and answer the same way."""
+secret and answer the same way. It also answers `GET /healthz` for the load balancer or monitoring."""
 
 from __future__ import annotations
 
@@ -11,21 +11,29 @@ from typing import Any
 
 from aiohttp import web
 
+from handlers.transport_base import HealthCheck
+
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+HEALTH_PATH = "/healthz"
 
 UpdateSink = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 class WebhookServer:
-    def __init__(self, *, path: str, secret: str, sink: UpdateSink) -> None:
+    def __init__(
+        self, *, path: str, secret: str, sink: UpdateSink, health: HealthCheck | None = None
+    ) -> None:
         if not secret:
             raise ValueError("a webhook needs a secret token")
         self._secret = secret.encode()
         self._sink = sink
+        self._health = health
         app = web.Application()
         app.router.add_post(path or "/", self._receive)
+        if health is not None:
+            app.router.add_get(HEALTH_PATH, self._healthz)
         self._runner = web.AppRunner(app, access_log=None)
         self._port: int | None = None
 
@@ -65,3 +73,13 @@ class WebhookServer:
             log.exception("webhook update %s could not be taken in", update["update_id"])
             return web.Response(status=500, text="not taken")
         return web.Response(status=200)
+
+    async def _healthz(self, request: web.Request) -> web.Response:
+        assert self._health is not None  # the route exists only with a health check
+        try:
+            parts = dict(await self._health())
+        except Exception:
+            log.exception("the health check failed")
+            parts = {"health check": "failed"}
+        healthy = all(state == "ok" for state in parts.values())
+        return web.json_response(parts, status=200 if healthy else 503)

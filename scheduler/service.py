@@ -17,9 +17,11 @@ from bot.rendering import Renderer
 from bot.services.certification_profile import CertificationProfile
 from scheduler.context import JobContext
 from scheduler.delivery import ActionBuilder, Backoff, Limits, QuietHours, Sender, SenderConfig
+from scheduler.heartbeat import Heartbeat
 from scheduler.leader import Leadership, leadership_for
 from storage.database import Database
 from storage.repositories.delivery_queue import SqlDeliveryQueue
+from storage.repositories.instances import SqlInstances
 
 if TYPE_CHECKING:
     from scheduler.jobs import Job
@@ -97,7 +99,8 @@ class JobRunner:
 
 
 class Background:
-    """The outbox sender plus the periodic jobs, started and stopped together."""
+    """The outbox sender plus the periodic jobs, started and stopped together, and the heartbeat that tells
+    `retiree-bot doctor` this process (`role`: "run" or "worker") is alive."""
 
     def __init__(
         self,
@@ -109,6 +112,7 @@ class Background:
         i18n: I18n,
         profile: CertificationProfile,
         with_jobs: bool = True,
+        role: str = "run",
     ) -> None:
         self.sender = build_sender(settings, database, messenger, clock, i18n)
         ctx = JobContext(
@@ -121,11 +125,21 @@ class Background:
         )
         tz = ZoneInfo(settings.timezone)
         self.jobs = JobRunner(ctx, tz, leadership_for(database.engine)) if with_jobs else None
+        self.heartbeat = Heartbeat(
+            SqlInstances(database.sessions),
+            clock,
+            instance_id=self.sender.worker_id,
+            role=role,
+            runs_jobs=with_jobs,
+        )
         self._stop = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self.sender.run(self._stop), name="outbox-sender")
+        self._tasks = [
+            asyncio.create_task(self.sender.run(self._stop), name="outbox-sender"),
+            asyncio.create_task(self.heartbeat.run(self._stop), name="heartbeat"),
+        ]
         if self.jobs is not None:
             self.jobs.start()
 
@@ -133,6 +147,6 @@ class Background:
         self._stop.set()
         if self.jobs is not None:
             await self.jobs.stop()
-        if self._task is not None:
+        for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+                await task

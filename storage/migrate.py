@@ -33,6 +33,11 @@ def head_revision() -> str:
     return head
 
 
+def revisions() -> list[str]:
+    """Every revision this code ships, newest first."""
+    return [script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()]
+
+
 async def _run(url: str | URL, operation: str, revision: str) -> None:
     config = alembic_config()
     engine = create_engine_from_url(url, foreign_keys=False)

@@ -5,11 +5,19 @@ Kept apart from wiring.py, which builds the bot core: the worker opens the datab
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+
 from bot.config import Settings
 from storage.database import Database
 from storage.schema import HEAD_REVISION, schema_revision
 
 from . import CommandError
+
+log = logging.getLogger(__name__)
+
+HEALTH_TIMEOUT_S = 5.0
 
 
 async def open_database(settings: Settings, *, require_current_schema: bool = True) -> Database:
@@ -23,3 +31,18 @@ async def open_database(settings: Settings, *, require_current_schema: bool = Tr
                 "run `retiree-bot db upgrade` first"
             )
     return database
+
+
+def database_health(database: Database) -> Callable[[], Awaitable[Mapping[str, str]]]:
+    """The health check `run` answers GET /healthz with: {"database": "ok"}, or "unreachable" when a ping
+    fails or takes over HEALTH_TIMEOUT_S."""
+
+    async def health() -> Mapping[str, str]:
+        try:
+            await asyncio.wait_for(database.ping(), HEALTH_TIMEOUT_S)
+        except Exception as exc:
+            log.warning("health check: the database does not answer (%s)", type(exc).__name__)
+            return {"database": "unreachable"}
+        return {"database": "ok"}
+
+    return health

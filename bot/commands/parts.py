@@ -35,8 +35,17 @@ def build_background(
     parts: SharedParts,
     *,
     with_jobs: bool = True,
+    role: str = "run",
 ) -> Background:
-    """The outbox sender, and the periodic jobs unless `with_jobs` is False."""
+    """The outbox sender, and the periodic jobs unless `with_jobs` is False; `role` names the process
+    ("run" or "worker") in the heartbeat doctor reads."""
     return Background(
-        settings, database, messenger, clock, i18n=parts.i18n, profile=parts.profile, with_jobs=with_jobs
+        settings,
+        database,
+        messenger,
+        clock,
+        i18n=parts.i18n,
+        profile=parts.profile,
+        with_jobs=with_jobs,
+        role=role,
     )

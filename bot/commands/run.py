@@ -12,7 +12,7 @@ from bot.config import Settings, require_secret
 from bot.memory import settle_heap
 from handlers import create_transport
 
-from .database import open_database
+from .database import database_health, open_database
 from .parts import build_background, shared_parts
 from .wiring import build_core, id_hash_key
 
@@ -46,7 +46,12 @@ async def run(settings: Settings) -> None:
                 "serving webhook %s on %s:%d (%s)", settings.webhook_url, host, port, settings.bot_framework
             )
             await transport.run_webhook(
-                url=settings.webhook_url, secret=webhook_secret, host=host, port=port, stop=stop
+                url=settings.webhook_url,
+                secret=webhook_secret,
+                host=host,
+                port=port,
+                stop=stop,
+                health=database_health(database),
             )
         else:
             log.info("polling %s (%s)", settings.telegram_api_base, settings.bot_framework)

@@ -56,6 +56,7 @@ async def worker(settings: Settings, *, with_jobs: bool = True, drain: bool = Fa
         SystemClock(),
         shared_parts(settings),
         with_jobs=with_jobs and not drain,
+        role="worker",
     )
     settle_heap()
     try:

@@ -5,20 +5,38 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
 from aiogram.types import BotCommand, Update
 
+from bot.ports import DeliveryError, RateLimited, TransientError
 from handlers.aiogram_adapter.convert import to_event
 from handlers.aiogram_adapter.messenger import AiogramMessenger
 from handlers.aiogram_adapter.polling import poll
 from handlers.pipeline import DEFAULT_CORE_CONCURRENCY, Core, UpdatePipeline
-from handlers.transport_base import ALLOWED_UPDATES, Commands, webhook_path
+from handlers.transport_base import (
+    ALLOWED_UPDATES,
+    BotIdentity,
+    Commands,
+    HealthCheck,
+    InvalidToken,
+    WebhookStatus,
+    utc,
+    webhook_path,
+)
 from handlers.webhook_server import WebhookServer
 
 log = logging.getLogger(__name__)
@@ -61,9 +79,18 @@ class AiogramTransport:
         finally:
             await self._pipeline.join()
 
-    async def run_webhook(self, *, url: str, secret: str, host: str, port: int, stop: asyncio.Event) -> None:
+    async def run_webhook(
+        self,
+        *,
+        url: str,
+        secret: str,
+        host: str,
+        port: int,
+        stop: asyncio.Event,
+        health: HealthCheck | None = None,
+    ) -> None:
         await self._identify()
-        server = WebhookServer(path=webhook_path(url), secret=secret, sink=self._feed)
+        server = WebhookServer(path=webhook_path(url), secret=secret, sink=self._feed, health=health)
         await server.start(host, port)
         try:
             await self.bot.set_webhook(url=url, secret_token=secret, allowed_updates=list(ALLOWED_UPDATES))
@@ -84,9 +111,39 @@ class AiogramTransport:
                 language_code=language or None,
             )
 
+    async def bot_identity(self) -> BotIdentity:
+        with _neutral_errors("getMe"):
+            me = await self.bot.get_me()
+        return BotIdentity(id=me.id, username=me.username)
+
+    async def webhook_status(self) -> WebhookStatus:
+        with _neutral_errors("getWebhookInfo"):
+            info = await self.bot.get_webhook_info()
+        return WebhookStatus(
+            url=info.url,
+            pending_update_count=info.pending_update_count,
+            last_error_date=utc(info.last_error_date),
+            last_error_message=info.last_error_message,
+        )
+
     async def join(self) -> None:
         await self._pipeline.join()
 
     async def close(self) -> None:
         await self._pipeline.close()
         await self.bot.session.close()
+
+
+@contextmanager
+def _neutral_errors(method: str) -> Iterator[None]:
+    """The bot's own calls (getMe, getWebhookInfo) fail in neutral terms; a 401 or 404 means a bad token."""
+    try:
+        yield
+    except (TelegramUnauthorizedError, TelegramNotFound) as exc:
+        raise InvalidToken(method, exc.message) from exc
+    except TelegramRetryAfter as exc:
+        raise RateLimited(method, exc.message, float(exc.retry_after)) from exc
+    except (TelegramNetworkError, TelegramServerError) as exc:
+        raise TransientError(method, exc.message) from exc
+    except TelegramAPIError as exc:
+        raise DeliveryError(method, exc.message) from exc

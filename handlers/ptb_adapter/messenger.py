@@ -68,7 +68,7 @@ def _inline(keyboard: InlineKeyboard) -> InlineKeyboardMarkup:
     )
 
 
-def _seconds(exc: RetryAfter) -> float:
+def retry_seconds(exc: RetryAfter) -> float:
     # PTB 22 warns when reading retry_after as an int; either form is fine for us.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -85,7 +85,7 @@ class PtbMessenger:
         try:
             return await self._call(action)
         except RetryAfter as exc:
-            raise RateLimited(method, exc.message, _seconds(exc)) from exc
+            raise RateLimited(method, exc.message, retry_seconds(exc)) from exc
         except Forbidden as exc:
             raise RecipientBlocked(method, exc.message) from exc
         except BadRequest as exc:

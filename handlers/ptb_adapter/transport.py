@@ -6,17 +6,29 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from telegram import BotCommand, Update
-from telegram.error import TelegramError
+from telegram.error import InvalidToken as PtbInvalidToken
+from telegram.error import NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
+from bot.ports import DeliveryError, RateLimited, TransientError
 from handlers.pipeline import DEFAULT_CORE_CONCURRENCY, Core, UpdatePipeline
 from handlers.ptb_adapter.convert import to_event
-from handlers.ptb_adapter.messenger import PtbMessenger
-from handlers.transport_base import ALLOWED_UPDATES, Commands, webhook_path
+from handlers.ptb_adapter.messenger import PtbMessenger, retry_seconds
+from handlers.transport_base import (
+    ALLOWED_UPDATES,
+    BotIdentity,
+    Commands,
+    HealthCheck,
+    InvalidToken,
+    WebhookStatus,
+    utc,
+    webhook_path,
+)
 from handlers.webhook_server import WebhookServer
 
 log = logging.getLogger(__name__)
@@ -71,11 +83,20 @@ class PtbTransport:
             await app.stop()
             await self._pipeline.join()
 
-    async def run_webhook(self, *, url: str, secret: str, host: str, port: int, stop: asyncio.Event) -> None:
+    async def run_webhook(
+        self,
+        *,
+        url: str,
+        secret: str,
+        host: str,
+        port: int,
+        stop: asyncio.Event,
+        health: HealthCheck | None = None,
+    ) -> None:
         app = self.application
         await app.initialize()
         await app.start()
-        server = WebhookServer(path=webhook_path(url), secret=secret, sink=self._feed)
+        server = WebhookServer(path=webhook_path(url), secret=secret, sink=self._feed, health=health)
         await server.start(host, port)
         try:
             await app.bot.set_webhook(url=url, secret_token=secret, allowed_updates=list(ALLOWED_UPDATES))
@@ -98,6 +119,21 @@ class PtbTransport:
                 language_code=language or None,
             )
 
+    async def bot_identity(self) -> BotIdentity:
+        with _neutral_errors("getMe"):
+            me = await self.application.bot.get_me()
+        return BotIdentity(id=me.id, username=me.username)
+
+    async def webhook_status(self) -> WebhookStatus:
+        with _neutral_errors("getWebhookInfo"):
+            info = await self.application.bot.get_webhook_info()
+        return WebhookStatus(
+            url=info.url,
+            pending_update_count=info.pending_update_count,
+            last_error_date=utc(info.last_error_date),
+            last_error_message=info.last_error_message,
+        )
+
     async def join(self) -> None:
         await self._pipeline.join()
 
@@ -107,3 +143,19 @@ class PtbTransport:
         # A transport used only to send (the delivery worker) was never initialised, and shutdown() then
         # leaves the bot's HTTP pool open; closing it twice is harmless.
         await self.application.bot.request.shutdown()
+
+
+@contextmanager
+def _neutral_errors(method: str) -> Iterator[None]:
+    """The bot's own calls (getMe, getWebhookInfo) fail in neutral terms; PTB reports 401 and 404 as
+    InvalidToken."""
+    try:
+        yield
+    except PtbInvalidToken as exc:
+        raise InvalidToken(method, exc.message) from exc
+    except RetryAfter as exc:
+        raise RateLimited(method, exc.message, retry_seconds(exc)) from exc
+    except NetworkError as exc:
+        raise TransientError(method, exc.message) from exc
+    except TelegramError as exc:
+        raise DeliveryError(method, exc.message) from exc

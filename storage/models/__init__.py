@@ -3,6 +3,7 @@ storage/migrations must describe exactly Base.metadata (a test checks), so every
 
 from storage.models.base import NAMING_CONVENTION, Base, Timestamps, one_of, utcnow
 from storage.models.certification import CertificationRow, CertificationSubmissionRow
+from storage.models.instances import InstanceRow
 from storage.models.outbox import OutboxBatchRow, OutboxRow
 from storage.models.people import (
     AccountRow,
@@ -26,6 +27,7 @@ __all__ = [
     "CertificationSubmissionRow",
     "ConversationStateRow",
     "FamilyLinkRow",
+    "InstanceRow",
     "KbPassageRow",
     "LoginAttemptRow",
     "OrgUnitRow",

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from bot.emulator import Emulator
@@ -24,6 +25,14 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+async def healthz(port: int) -> tuple[int, object]:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(f"http://127.0.0.1:{port}/healthz") as response,
+    ):
+        return response.status, await response.json()
 
 
 def _migrate(tmp_path: Path) -> None:
@@ -82,6 +91,7 @@ async def test_run_serves_users_and_stops_on_sigterm(tmp_path: Path, framework: 
                 assert webhook is not None
                 assert webhook.url == f"http://127.0.0.1:{port}/telegram"
                 assert webhook.secret_token == "s3cret-token"
+                assert await healthz(port) == (200, {"database": "ok"})
             else:
                 assert webhook is None
         finally:

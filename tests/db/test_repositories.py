@@ -10,6 +10,7 @@ import pytest
 from bot.domain.records import RetireeRecord, StaffRole, UnitKind
 from bot.domain.resident_id import ResidentId
 from storage.database import Database
+from tests.storage.instances_contract import check_instances
 from tests.storage.turn_contract import check_open_turn
 
 pytestmark = pytest.mark.postgres
@@ -94,3 +95,7 @@ async def test_times_come_back_aware(pg_database: Database) -> None:
 
 async def test_open_turn(pg_database: Database) -> None:
     await check_open_turn(pg_database)
+
+
+async def test_the_instances_contract_on_postgres(pg_database: Database) -> None:
+    await check_instances(pg_database)

@@ -6,15 +6,27 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import socket
 from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime
 
 import pytest
 
 from bot.actions import Action, SendText
 from bot.emulator import Emulator
+from bot.emulator.bots import WebhookConfig
+from bot.emulator.testing import running_emulator
 from bot.events import Event
-from handlers import RecipientBlocked, create_transport
+from handlers import (
+    BotIdentity,
+    InvalidToken,
+    RecipientBlocked,
+    TransientError,
+    WebhookStatus,
+    create_transport,
+)
 from handlers.pipeline import Core
+from handlers.transport_base import Transport
 from tests.integration.conftest import FRAMEWORKS, TOKEN, BotApp
 
 
@@ -93,3 +105,55 @@ async def test_polling_carries_on_after_telegram_fails_a_fetch(emulator: Emulato
     assert [m.text for m in emulator.messages(7201)] == ["still there?"]
     failed = [c for c in emulator.calls if c.method == "getUpdates" and not c.ok]
     assert len(failed) == 2
+
+
+@contextlib.asynccontextmanager
+async def probing(api_base: str, framework: str, token: str = TOKEN) -> AsyncIterator[Transport]:
+    transport = create_transport(framework, token=token, api_base=api_base, core=Echo())
+    try:
+        yield transport
+    finally:
+        await transport.close()
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+async def test_the_bot_learns_who_it_is_and_where_its_updates_go(emulator: Emulator, framework: str) -> None:
+    bot_id = int(TOKEN.partition(":")[0])
+    failed_at = datetime(2027, 3, 1, 9, 30, tzinfo=UTC)
+    async with probing(emulator.base_url, framework) as transport:
+        assert await transport.bot_identity() == BotIdentity(bot_id, emulator.bot_username)
+        assert await transport.webhook_status() == WebhookStatus(url="", pending_update_count=0)
+
+        await emulator.send_text(7301, "waiting")
+        emulator.bot(bot_id).webhook = WebhookConfig(
+            url="http://127.0.0.1:9/hook",
+            last_error_date=int(failed_at.timestamp()),
+            last_error_message="Connection refused",
+        )
+        status = await transport.webhook_status()
+
+    assert status == WebhookStatus("http://127.0.0.1:9/hook", 1, failed_at, "Connection refused")
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+@pytest.mark.parametrize("token", ["123456:short", "not-a-token", "123456:has space inside it XXXXX"])
+async def test_a_token_telegram_does_not_know_is_an_invalid_token(framework: str, token: str) -> None:
+    async with running_emulator() as emulator:
+        with pytest.raises(InvalidToken):
+            async with probing(emulator.base_url, framework, token) as transport:
+                await transport.bot_identity()
+
+    # Refused by the server when well-formed, before any call when not.
+    assert [(v.method, v.description) for v in emulator.violations] == (
+        [("getMe", "Unauthorized")] if token == "123456:short" else []
+    )
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+async def test_an_unreachable_bot_api_is_a_transient_error(framework: str) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    async with probing(closed, framework) as transport:
+        with pytest.raises(TransientError):
+            await transport.bot_identity()

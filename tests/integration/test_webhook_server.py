@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import aiohttp
@@ -93,3 +94,61 @@ async def test_the_given_port_is_used() -> None:
         assert webhook.port == port
     finally:
         await webhook.stop()
+
+
+async def _get(port: int, path: str) -> tuple[int, Any]:
+    async with aiohttp.ClientSession() as session, session.get(f"http://127.0.0.1:{port}{path}") as response:
+        body = await response.json() if response.content_type == "application/json" else None
+        return response.status, body
+
+
+async def _healthy() -> Mapping[str, str]:
+    return {"database": "ok"}
+
+
+async def _unhealthy() -> Mapping[str, str]:
+    return {"database": "unreachable"}
+
+
+async def _broken() -> Mapping[str, str]:
+    raise RuntimeError("the check itself failed")
+
+
+@pytest.fixture
+async def serving() -> AsyncIterator[Any]:
+    servers: list[WebhookServer] = []
+
+    async def start(health: Any) -> int:
+        async def sink(_: dict[str, Any]) -> None:
+            return None
+
+        webhook = WebhookServer(path="/hook", secret="s3cret", sink=sink, health=health)
+        await webhook.start("127.0.0.1", 0)
+        servers.append(webhook)
+        return webhook.port
+
+    yield start
+    for webhook in servers:
+        await webhook.stop()
+
+
+@pytest.mark.parametrize(
+    ("health", "status", "body"),
+    [
+        (_healthy, 200, {"database": "ok"}),
+        (_unhealthy, 503, {"database": "unreachable"}),
+        (_broken, 503, {"health check": "failed"}),
+    ],
+)
+async def test_healthz_answers_with_each_part_and_503_unless_all_are_ok(
+    serving: Any, health: Any, status: int, body: dict[str, str]
+) -> None:
+    port = await serving(health)
+
+    assert await _get(port, "/healthz") == (status, body)
+
+
+async def test_healthz_is_served_only_with_a_health_check(server: Any) -> None:
+    webhook, _ = server
+
+    assert (await _get(webhook.port, "/healthz"))[0] == 404

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,14 @@ async def test_a_failed_statement_does_not_carry_its_values_into_logs() -> None:
         await engine.dispose()
     assert "13800138000" not in str(failed.value)
     assert "hidden due to hide_parameters" in str(failed.value)
+
+
+async def test_ping_reaches_the_database_or_raises(tmp_path: Path) -> None:
+    async with Database.from_url(f"sqlite:///{tmp_path / 'db.sqlite3'}") as database:
+        await database.ping()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    async with Database.from_url(f"postgresql://nobody@127.0.0.1:{closed}/nothing") as unreachable:
+        with pytest.raises(ConnectionRefusedError):
+            await unreachable.ping()

@@ -8,7 +8,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
 from storage.database import Database, create_engine_from_url
-from storage.migrate import MIGRATIONS_DIR, current, downgrade, head_revision, upgrade
+from storage.migrate import MIGRATIONS_DIR, current, downgrade, head_revision, revisions, upgrade
 from storage.models import Base
 from storage.schema import HEAD_REVISION, schema_revision
 
@@ -24,6 +24,8 @@ def _tables(connection: Connection) -> set[str]:
 
 async def test_the_expected_revision_is_the_newest_migration_and_read_without_alembic(tmp_path: Path) -> None:
     assert head_revision() == HEAD_REVISION
+    assert revisions()[0] == HEAD_REVISION
+    assert revisions()[-1] == "0001_initial"
     url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     async with Database.from_url(url) as database:
         assert await schema_revision(database) is None

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Framework, SettingsError, load_settings, require_secret
+from bot.config import (
+    Framework,
+    SettingsError,
+    load_settings,
+    load_settings_leniently,
+    missing_secrets,
+    require_secret,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -87,3 +94,28 @@ def test_secrets_do_not_show_in_the_settings_repr(monkeypatch: pytest.MonkeyPatc
     settings = load_settings()
     assert "very-secret" not in repr(settings)
     assert require_secret(settings, "BOT_TOKEN") == "123:very-secret-token-value"
+
+
+def test_every_bad_setting_is_named_and_replaced_by_its_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_FRAMEWORK", "telethon")
+    monkeypatch.setenv("TIMEZONE", "Mars/Base")
+    monkeypatch.setenv("DEFAULT_LOCALE", "en")
+
+    settings, problems = load_settings_leniently()
+
+    assert [problem.name for problem in problems] == ["BOT_FRAMEWORK", "TIMEZONE"]
+    assert str(problems[1]) == "TIMEZONE: unknown time zone 'Mars/Base'"
+    assert (settings.bot_framework, settings.timezone) == (Framework.AIOGRAM, "Asia/Shanghai")
+    assert settings.default_locale == "en", "good settings are kept"
+
+
+def test_good_settings_leave_no_problem() -> None:
+    assert load_settings_leniently()[1] == ()
+
+
+def test_missing_secrets_are_those_run_needs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_TOKEN", "123:abc")
+    assert [problem.name for problem in missing_secrets(load_settings())] == ["ID_HASH_KEY"]
+    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.org/telegram")
+    monkeypatch.setenv("ID_HASH_KEY", " ")
+    assert [problem.name for problem in missing_secrets(load_settings())] == ["ID_HASH_KEY", "WEBHOOK_SECRET"]
