@@ -13,6 +13,7 @@ from typing import NoReturn
 
 import asyncpg
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from storage.database import Database
@@ -72,3 +73,16 @@ async def pg_database(pg_url: str) -> AsyncIterator[Database]:
         yield database
     finally:
         await database.dispose()
+
+
+async def lock_waiters(database: Database) -> int:
+    """How many sessions on this database are waiting, right now, for a lock another one holds: what a
+    lock holder waits for before letting go, to be sure the others really met its lock."""
+    async with database.engine.connect() as connection:
+        waiting = await connection.scalar(
+            text(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+        )
+    return int(waiting or 0)

@@ -10,8 +10,10 @@ import pytest
 
 from storage.database import Database
 from storage.models import Base
+from tests.db.conftest import lock_waiters
 from tests.storage.repositories import test_passages, test_questions
 from tests.storage.repositories.test_questions import NOW, people
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.postgres
 
@@ -41,10 +43,14 @@ async def test_two_staff_answering_at_once_have_one_winner(pg_database: Database
         question = await uow.questions.add(p.asker, p.retiree, p.community, "q", "zh_Hans", NOW)
         await uow.commit()
 
+    async def other_queued() -> bool:
+        return await lock_waiters(pg_database) == 1
+
     async def answer(staff: int, text: str) -> bool:
         async with pg_database.uow() as uow:
             won = await uow.questions.answer(question.id, staff, text, NOW + timedelta(hours=1))
-            await asyncio.sleep(0.05)  # hold the row lock while the other tries
+            if won:
+                await wait_until(other_queued)  # the winner holds the row lock until the other waits for it
             await uow.commit()
             return won
 
