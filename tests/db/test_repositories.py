@@ -100,4 +100,4 @@ async def test_times_come_back_aware(pg_database: Database) -> None:
 
 
 async def test_open_turn(pg_database: Database) -> None:
-    await check_open_turn(pg_database)
+    await check_open_turn(pg_database.uow)
