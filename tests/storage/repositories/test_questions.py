@@ -131,6 +131,16 @@ async def overdue_lists_open_unescalated_questions_asked_before(uow_factory: Uni
     assert marked.status is QuestionStatus.OPEN
 
 
+async def escalating_an_unknown_question_changes_nothing(uow_factory: UnitOfWorkFactory) -> None:
+    p = await people(uow_factory)
+    async with uow_factory() as uow:
+        question = await uow.questions.add(p.asker, p.retiree, p.community, "q", "zh_Hans", NOW)
+        await uow.questions.mark_escalated(question.id + 1000, NOW)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert [q.id for q in await uow.questions.overdue(NOW + timedelta(days=1))] == [question.id]
+
+
 async def staff_of_a_unit_by_role_not_of_units_below(uow_factory: UnitOfWorkFactory) -> None:
     p = await people(uow_factory)
     async with uow_factory() as uow:
@@ -190,6 +200,7 @@ CONTRACT: tuple[Check, ...] = (
     add_question_and_read_it_back,
     a_question_is_answered_once,
     overdue_lists_open_unescalated_questions_asked_before,
+    escalating_an_unknown_question_changes_nothing,
     staff_of_a_unit_by_role_not_of_units_below,
     unanswered_log_newest_first_in_pages,
     nothing_is_kept_without_a_commit,
