@@ -234,6 +234,8 @@ class FakeAccounts(_Repo):
     async def get_or_create(self, telegram_user_id: int, chat_id: int, locale: str) -> Account:
         existing = await self.get_by_telegram_user(telegram_user_id)
         if existing is not None:
+            if existing.chat_id != chat_id:  # the user now writes from another chat: replies go there
+                existing = self.s.accounts[existing.id] = replace(existing, chat_id=chat_id)
             return existing
         account = Account(self.s.new_id(), telegram_user_id, chat_id, locale, AccountRole.NEW, None)
         self.s.accounts[account.id] = account
@@ -479,7 +481,9 @@ class FakeQuestions(_Repo):
         ]
 
     async def mark_escalated(self, question_id: int, at: datetime) -> None:
-        self.s.questions[question_id] = replace(self.s.questions[question_id], escalated_at=at)
+        question = self.s.questions.get(question_id)
+        if question is not None:  # an unknown question: nothing happens, as in the database
+            self.s.questions[question_id] = replace(question, escalated_at=at)
 
     async def staff_of(
         self, unit_id: int, roles: Sequence[StaffRole] = tuple(StaffRole)

@@ -15,10 +15,11 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 Now = Callable[[], float]
+Sleep = Callable[[float], Awaitable[None]]
 
 
 class Window:
@@ -62,9 +63,11 @@ class Limits:
 class SendLimiter:
     """`async with limiter.slot(chat_id):` around each sending call; `pause(seconds)` after a 429."""
 
-    def __init__(self, limits: Limits, now: Now = time.monotonic) -> None:
+    def __init__(self, limits: Limits, now: Now = time.monotonic, sleep: Sleep = asyncio.sleep) -> None:
+        """`now` and `sleep` must keep the same time: a test passes a clock it moves by hand."""
         self.limits = limits
         self._now = now
+        self._sleep = sleep
         # A fractional global rate (e.g. 0.5/s in a test) is a window of 1 call per 1/rate seconds.
         if limits.global_per_s >= 1:
             self._global = Window(int(limits.global_per_s), 1.0)
@@ -102,7 +105,7 @@ class SendLimiter:
             while True:
                 now = self._now()
                 if now < self._paused_until:
-                    await asyncio.sleep(self._paused_until - now)
+                    await self._sleep(self._paused_until - now)
                     continue
                 wait = self._global.wait(now)
                 if wait == 0.0:
@@ -111,7 +114,7 @@ class SendLimiter:
                     self._changed.clear()
                     await self._changed.wait()
                 else:
-                    await asyncio.sleep(wait)
+                    await self._sleep(wait)
             windows.append(self._global)
             for window in windows:
                 window.take()
@@ -125,7 +128,7 @@ class SendLimiter:
                 return
             timed = [w for w in waits if w]
             if timed:
-                await asyncio.sleep(max(timed))
+                await self._sleep(max(timed))
             else:
                 self._changed.clear()
                 await self._changed.wait()

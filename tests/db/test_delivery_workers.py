@@ -5,7 +5,7 @@ ticks, until it stops and another takes over."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -19,13 +19,14 @@ from bot.emulator.testing import assert_no_violations, running_emulator
 from scheduler.context import JobContext
 from scheduler.delivery import Backoff, Limits, QuietHours, Sender, SenderConfig
 from scheduler.jobs import Job
-from scheduler.leader import AdvisoryLockLeader
+from scheduler.leader import AdvisoryLockLeader, Leadership
 from scheduler.service import JobRunner
 from storage.database import Database
 from storage.models import OutboxRow
 from storage.repositories.delivery_queue import SqlDeliveryQueue
 from tests.integration.delivery_support import delivered, make_sender, sending_transport
 from tests.parts import job_context
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.postgres
 
@@ -150,19 +151,26 @@ async def test_a_late_report_from_a_worker_that_lost_its_rows_changes_nothing(pg
 # --------------------------------------------------------------------------------- leader
 
 
-def _runner(database: Database, job: Job) -> JobRunner:
+class RecordedLeadership:
+    """The advisory-lock leadership, remembering each answer it gave: proof that a scheduler really fired
+    and was turned away, where the absence of its job's runs alone could also mean it never fired."""
+
+    def __init__(self, inner: Leadership) -> None:
+        self.inner = inner
+        self.answers: list[bool] = []
+
+    async def is_leader(self) -> bool:
+        answer = await self.inner.is_leader()
+        self.answers.append(answer)
+        return answer
+
+    async def resign(self) -> None:
+        await self.inner.resign()
+
+
+def _runner(database: Database, leadership: Leadership, job: Job) -> JobRunner:
     ctx = job_context(database.uow, SystemClock())
-    return JobRunner(ctx, SHANGHAI, AdvisoryLockLeader(database.engine), (job,))
-
-
-async def _eventually(condition: Callable[[], bool], timeout: float = 10.0) -> bool:  # noqa: ASYNC109
-    """Whether `condition` came true within `timeout` seconds: a busy machine may fire a job late."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            return False
-        await asyncio.sleep(0.05)
-    return True
+    return JobRunner(ctx, SHANGHAI, leadership, (job,))
 
 
 async def test_only_the_lock_holder_ticks_and_another_takes_over_when_it_stops(pg_url: str) -> None:
@@ -176,7 +184,9 @@ async def test_only_the_lock_holder_ticks_and_another_takes_over_when_it_stops(p
 
     async with databases(pg_url, 2) as (first_db, second_db):
         first_job, second_job = job_for("first"), job_for("second")
-        first, second = _runner(first_db, first_job), _runner(second_db, second_job)
+        first_lead = RecordedLeadership(AdvisoryLockLeader(first_db.engine))
+        second_lead = RecordedLeadership(AdvisoryLockLeader(second_db.engine))
+        first, second = _runner(first_db, first_lead, first_job), _runner(second_db, second_lead, second_job)
         # Ticks called by hand: whoever asks first leads, the other is turned away every time.
         assert await first.tick(first_job)
         for _ in range(3):
@@ -186,15 +196,20 @@ async def test_only_the_lock_holder_ticks_and_another_takes_over_when_it_stops(p
 
         # The real schedulers, both firing every second: only the leader's job runs.
         ran.clear()
+        second_lead.answers.clear()
         first.start()
         second.start()
         try:
-            assert await _eventually(lambda: bool(ran)), "the leader never ticked"
-            await asyncio.sleep(2.2)  # both schedulers fire twice more
+            # A busy machine may fire a job late: wait for the ticks themselves, not for a time.
+            await wait_until(
+                lambda: len(ran) >= 2 and second_lead.answers.count(False) >= 2,
+                message="the leader ticked twice while the other was turned away twice",
+            )
             assert set(ran) == {"first"}, ran
+            assert True not in second_lead.answers
             await first.stop()  # resigns: the lock is released
             ran.clear()
-            assert await _eventually(lambda: bool(ran)), "nobody took over"
+            await wait_until(lambda: bool(ran), message="nobody took over")
             assert set(ran) == {"second"}, ran
         finally:
             await first.stop()
@@ -214,12 +229,7 @@ async def test_a_leader_whose_process_died_is_replaced(pg_url: str) -> None:
                     "WHERE locktype = 'advisory' AND pid <> pg_backend_pid()"
                 )
             )
-        for _ in range(50):
-            if await second.is_leader():
-                break
-            await asyncio.sleep(0.1)
-        else:
-            pytest.fail("the second instance never took the lead")
+        await wait_until(second.is_leader, message="the second instance never took the lead")
         # The old leader notices its connection is gone and does not believe it still leads.
         assert not await first.is_leader()
         await first.resign()

@@ -12,7 +12,7 @@ import pytest
 from bot.domain.records import MessageCategory, OutboxMessage
 from storage.database import Database
 from storage.repositories.outbox import BULK_THRESHOLD
-from tests.db.test_questions import wiped
+from tests.db.conftest import wiped
 from tests.storage.repositories import test_outbox
 
 pytestmark = pytest.mark.postgres

@@ -9,25 +9,17 @@ from datetime import timedelta
 import pytest
 
 from storage.database import Database
-from storage.models import Base
+from tests.db.conftest import lock_waiters, wiped
 from tests.storage.repositories import test_passages, test_questions
 from tests.storage.repositories.test_questions import NOW, people
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.postgres
 
 
-async def wiped(database: Database) -> Database:
-    """The database emptied (schema kept): a fresh migrated server database costs over a second."""
-    async with database.session() as session:
-        for table in reversed(Base.metadata.sorted_tables):
-            await session.execute(table.delete())
-        await session.commit()
-    return database
-
-
 async def test_question_repository_on_postgres(pg_database: Database) -> None:
     for check in test_questions.CONTRACT:
-        await check(await wiped(pg_database))
+        await check((await wiped(pg_database)).uow)
 
 
 async def test_passage_repository_on_postgres(pg_database: Database) -> None:
@@ -36,15 +28,19 @@ async def test_passage_repository_on_postgres(pg_database: Database) -> None:
 
 
 async def test_two_staff_answering_at_once_have_one_winner(pg_database: Database) -> None:
-    p = await people(pg_database)
+    p = await people(pg_database.uow)
     async with pg_database.uow() as uow:
         question = await uow.questions.add(p.asker, p.retiree, p.community, "q", "zh_Hans", NOW)
         await uow.commit()
 
+    async def other_queued() -> bool:
+        return await lock_waiters(pg_database) == 1
+
     async def answer(staff: int, text: str) -> bool:
         async with pg_database.uow() as uow:
             won = await uow.questions.answer(question.id, staff, text, NOW + timedelta(hours=1))
-            await asyncio.sleep(0.05)  # hold the row lock while the other tries
+            if won:
+                await wait_until(other_queued)  # the winner holds the row lock until the other waits for it
             await uow.commit()
             return won
 

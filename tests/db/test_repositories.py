@@ -10,8 +10,10 @@ import pytest
 from bot.domain.records import RetireeRecord, StaffRole, UnitKind
 from bot.domain.resident_id import ResidentId
 from storage.database import Database
+from tests.db.conftest import lock_waiters
 from tests.storage.instances_contract import check_instances
 from tests.storage.turn_contract import check_open_turn
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.postgres
 
@@ -55,10 +57,15 @@ async def test_tree_queries(pg_database: Database) -> None:
 
 
 async def test_concurrent_claims_of_one_update_have_one_winner(pg_database: Database) -> None:
+    async def others_queued() -> bool:
+        return await lock_waiters(pg_database) == 3
+
     async def claim() -> bool:
         async with pg_database.uow() as uow:
             won = await uow.updates.claim(777, NOW)
-            await asyncio.sleep(0.05)
+            if won:
+                # The winner holds its new row uncommitted until the three others wait on it.
+                await wait_until(others_queued)
             await uow.commit()
             return won
 
@@ -94,7 +101,7 @@ async def test_times_come_back_aware(pg_database: Database) -> None:
 
 
 async def test_open_turn(pg_database: Database) -> None:
-    await check_open_turn(pg_database)
+    await check_open_turn(pg_database.uow)
 
 
 async def test_the_instances_contract_on_postgres(pg_database: Database) -> None:

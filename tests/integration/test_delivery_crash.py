@@ -23,6 +23,7 @@ from bot.emulator import Emulator
 from bot.emulator.testing import running_emulator
 from storage.models import OutboxRow
 from tests.integration.delivery_support import TOKEN, delivered, sqlite_database
+from tests.waiting import wait_until
 
 MESSAGES = 5000
 BATCH = 100
@@ -61,14 +62,6 @@ async def _start_worker(env: dict[str, str], cwd: Path, log: BinaryIO) -> asynci
     )
 
 
-async def _wait_until(predicate: object, timeout: float) -> None:  # noqa: ASYNC109
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not predicate():  # type: ignore[operator]
-        if asyncio.get_running_loop().time() > deadline:
-            raise TimeoutError("condition not met in time")
-        await asyncio.sleep(0.1)
-
-
 @pytest.mark.timeout(180)
 async def test_kill_9_mid_batch_loses_nothing_and_repeats_at_most_the_batch(tmp_path: Path) -> None:
     with contextlib.ExitStack() as stack:
@@ -99,7 +92,7 @@ async def _scenario(tmp_path: Path, stack: contextlib.ExitStack) -> None:
         log = stack.enter_context((tmp_path / "worker.log").open("ab"))
         first = await _start_worker(env, tmp_path, log)
         try:
-            await _wait_until(lambda: len(emu.calls) >= MESSAGES // 3 or first.returncode is not None, 60)
+            await wait_until(lambda: len(emu.calls) >= MESSAGES // 3 or first.returncode is not None, 60)
         finally:
             if first.returncode is None:
                 first.send_signal(signal.SIGKILL)
@@ -110,7 +103,7 @@ async def _scenario(tmp_path: Path, stack: contextlib.ExitStack) -> None:
 
         second = await _start_worker(env, tmp_path, log)
         try:
-            await _wait_until(
+            await wait_until(
                 # Counting calls is cheap; only then look at which messages they were.
                 lambda: (
                     (len(emu.calls) >= MESSAGES and len(delivered(emu)) >= MESSAGES)
@@ -118,7 +111,7 @@ async def _scenario(tmp_path: Path, stack: contextlib.ExitStack) -> None:
                 ),
                 timeout=90,
             )
-            await asyncio.sleep(0.5)  # let the restarted worker record its last results
+            # No pause for the last results: a stopping worker finishes its sends and records them all.
         finally:
             if second.returncode is None:
                 second.send_signal(signal.SIGTERM)

@@ -24,7 +24,7 @@ class SlowMessenger:
         self.sent: Counter[str] = Counter()
 
     async def execute(self, action: Action) -> int | None:
-        await asyncio.sleep(self.delay)
+        await asyncio.sleep(self.delay)  # the slow send is the situation under test, not a wait for it
         assert isinstance(action, SendText)
         self.sent[action.text] += 1
         return sum(self.sent.values())

@@ -5,10 +5,14 @@ import random
 from collections.abc import Awaitable, Callable
 
 from handlers.ordering import ChatSequencer
+from tests.waiting import wait_until
+
+SEED = 20250301
 
 
 async def test_one_chat_runs_in_submission_order_while_chats_overlap() -> None:
     sequencer = ChatSequencer()
+    pauses = random.Random(SEED)
     seen: dict[int, list[int]] = {1: [], 2: []}
     running = 0
     most_running = 0
@@ -18,7 +22,8 @@ async def test_one_chat_runs_in_submission_order_while_chats_overlap() -> None:
             nonlocal running, most_running
             running += 1
             most_running = max(most_running, running)
-            await asyncio.sleep(random.uniform(0, 0.003))
+            # Random lengths of work (not a wait for anything), so that jobs run out of order would show.
+            await asyncio.sleep(pauses.uniform(0, 0.003))
             seen[chat].append(n)
             running -= 1
 
@@ -60,7 +65,8 @@ async def test_submit_waits_while_the_pending_limit_is_reached() -> None:
 
     await asyncio.wait_for(sequencer.submit(1, blocked), 1)
     second = asyncio.create_task(sequencer.submit(2, blocked))
-    await asyncio.sleep(0.01)
+    # Counting the job is the last thing submit does before it waits for room.
+    await wait_until(lambda: sequencer.pending == 2)
     assert not second.done()
 
     gate.set()

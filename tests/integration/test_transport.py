@@ -31,10 +31,14 @@ from tests.integration.conftest import FRAMEWORKS, TOKEN, BotApp
 
 
 class SlowEcho:
-    """Answers each text after a random pause, so that unordered handling would show."""
+    """Answers each text after a random pause, so that unordered handling would show. The pauses are the
+    workload, not a wait for anything; seeded, so a failure comes back with the same pauses."""
+
+    def __init__(self, seed: int = 20250301) -> None:
+        self._random = random.Random(seed)
 
     async def handle(self, event: Event) -> Sequence[Action]:
-        await asyncio.sleep(random.uniform(0, 0.02))
+        await asyncio.sleep(self._random.uniform(0, 0.02))
         return [SendText(event.chat_id, event.text)]
 
 

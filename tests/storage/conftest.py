@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from bot.domain.records import UnitKind
 from storage.database import Database
 from storage.migrate import upgrade
+from storage.sqlite_driver import OneTripConnection
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 ID_HASH_KEY = b"test-id-hash-key"
@@ -65,3 +67,28 @@ async def tree(database: Database) -> dict[str, int]:
             assert unit is not None
             ids[code] = unit.id
         return ids
+
+
+@dataclass
+class WriteLockQueue:
+    waiting: int = 0
+
+
+@pytest.fixture
+def write_lock_queue(monkeypatch: pytest.MonkeyPatch) -> WriteLockQueue:
+    """How many transactions of this process are queued behind another's hold on the database file right
+    now: what a test waits for before letting the holder go, to be sure the others really had to queue."""
+    queue = WriteLockQueue()
+    take = OneTripConnection.take_write_lock
+
+    async def counting(self: OneTripConnection) -> None:
+        # A free lock is taken without yielding to the loop, so only a transaction that really waits is
+        # ever seen counted.
+        queue.waiting += 1
+        try:
+            await take(self)
+        finally:
+            queue.waiting -= 1
+
+    monkeypatch.setattr(OneTripConnection, "take_write_lock", counting)
+    return queue

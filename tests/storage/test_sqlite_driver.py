@@ -17,16 +17,26 @@ from sqlalchemy.exc import OperationalError
 
 from storage.database import Database
 from storage.sqlite_driver import OneTripConnection, dbapi
+from tests.storage.conftest import WriteLockQueue
+from tests.waiting import wait_until
+
+
+class Trips(list[str]):
+    """The name of every function sent to an aiosqlite worker thread; `sent` is set at each one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent = asyncio.Event()
 
 
 @pytest.fixture
-def trips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The name of every function sent to an aiosqlite worker thread."""
-    sent: list[str] = []
+def trips(monkeypatch: pytest.MonkeyPatch) -> Trips:
+    sent = Trips()
     original: Any = aiosqlite.Connection._execute
 
     async def counting(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
         sent.append(getattr(fn, "__name__", repr(fn)))
+        sent.sent.set()
         return await original(self, fn, *args, **kwargs)
 
     monkeypatch.setattr(aiosqlite.Connection, "_execute", counting)
@@ -40,7 +50,7 @@ async def _warm(database: Database) -> None:
 
 
 async def test_a_select_runs_on_the_loops_thread_and_returns_its_rows(
-    database: Database, trips: list[str]
+    database: Database, trips: Trips
 ) -> None:
     await _warm(database)
     async with database.engine.connect() as connection:
@@ -51,7 +61,7 @@ async def test_a_select_runs_on_the_loops_thread_and_returns_its_rows(
         assert [tuple(row) for row in result] == [(1, "x"), (2, "y")]
 
 
-async def test_a_many_row_statement_goes_to_the_worker_thread(database: Database, trips: list[str]) -> None:
+async def test_a_many_row_statement_goes_to_the_worker_thread(database: Database, trips: Trips) -> None:
     await _warm(database)
     trips.clear()
     async with database.uow() as uow:
@@ -77,7 +87,7 @@ async def test_counters_of_writes(database: Database) -> None:
         assert [tuple(row) for row in returned] == [(4, "d")]
 
 
-async def test_a_free_write_lock_is_taken_on_the_loops_thread(database: Database, trips: list[str]) -> None:
+async def test_a_free_write_lock_is_taken_on_the_loops_thread(database: Database, trips: Trips) -> None:
     await _warm(database)
     trips.clear()
     async with database.uow() as uow:
@@ -92,13 +102,12 @@ async def test_a_free_write_lock_is_taken_on_the_loops_thread(database: Database
 
 
 async def test_another_process_lock_is_waited_for_off_the_loop(
-    database: Database, sqlite_path: Path, trips: list[str]
+    database: Database, sqlite_path: Path, trips: Trips
 ) -> None:
     await _warm(database)
     other = sqlite3.connect(sqlite_path, isolation_level=None)  # stands in for another process
     other.execute("BEGIN IMMEDIATE")
     trips.clear()
-    ticks = 0
 
     async def claim() -> None:
         async with database.uow() as uow:
@@ -106,19 +115,17 @@ async def test_another_process_lock_is_waited_for_off_the_loop(
             await uow.commit()
 
     waiting = asyncio.create_task(claim())
-    for _ in range(10):
-        await asyncio.sleep(0.01)
-        ticks += 1  # the loop keeps running while the transaction waits for the lock
+    # The BEGIN went to the worker thread, and this task runs on: the loop is free while it waits there.
+    await wait_until(lambda: bool(trips))
     assert not waiting.done()
     other.execute("COMMIT")
     other.close()
     await waiting
-    assert ticks == 10
     # BEGIN and the claim in one trip; the rest of the transaction ran on the loop's thread.
     assert trips == ["_run"]
 
 
-async def test_an_empty_transaction_costs_no_trip(database: Database, trips: list[str]) -> None:
+async def test_an_empty_transaction_costs_no_trip(database: Database, trips: Trips) -> None:
     await _warm(database)
     trips.clear()
     async with database.uow() as uow:
@@ -145,7 +152,9 @@ async def test_a_failed_statement_raises_the_usual_error(database: Database) -> 
         assert (await connection.execute(text("SELECT 2"))).scalar() == 2
 
 
-async def test_transactions_of_one_process_queue_for_the_file(database: Database) -> None:
+async def test_transactions_of_one_process_queue_for_the_file(
+    database: Database, write_lock_queue: WriteLockQueue
+) -> None:
     order: list[str] = []
     first_holds = asyncio.Event()
 
@@ -153,7 +162,7 @@ async def test_transactions_of_one_process_queue_for_the_file(database: Database
         async with database.uow() as uow:
             await uow.updates.claim(1, datetime.now(UTC))
             first_holds.set()
-            await asyncio.sleep(0.2)
+            await wait_until(lambda: write_lock_queue.waiting == 1)
             order.append("first commits")
             await uow.commit()
 
@@ -180,7 +189,11 @@ async def test_waiting_too_long_for_the_file_fails_like_sqlite(sqlite_url: str) 
             assert await after.updates.claim(2, datetime.now(UTC))
 
 
-async def test_a_cancelled_statement_leaves_the_pool_usable(database: Database) -> None:
+async def test_a_cancelled_statement_leaves_the_pool_usable(database: Database, trips: Trips) -> None:
+    await _warm(database)
+    trips.clear()
+    trips.sent.clear()
+
     async def slow() -> None:
         async with database.uow() as uow:
             # A many-row statement: it runs on the worker thread, where a caller can leave it behind.
@@ -190,7 +203,8 @@ async def test_a_cancelled_statement_leaves_the_pool_usable(database: Database) 
             )
 
     task = asyncio.create_task(slow())
-    await asyncio.sleep(0.05)
+    await asyncio.wait_for(trips.sent.wait(), 10)
+    assert trips == ["_run"]
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task

@@ -8,6 +8,8 @@ from bot.domain.records import UnitKind
 from bot.ports import UnitOfWork
 from storage.database import Database
 from storage.models import OrgUnitRow
+from tests.storage.conftest import WriteLockQueue
+from tests.waiting import wait_until
 
 
 def _is_a_unit_of_work(uow: UnitOfWork) -> UnitOfWork:
@@ -68,14 +70,20 @@ async def test_repositories_are_unusable_outside_the_block(database: Database) -
         await uow.commit()
 
 
-async def test_two_units_of_work_wait_for_each_other_instead_of_failing(database: Database) -> None:
-    """SQLite: both write; BEGIN IMMEDIATE plus busy_timeout serialises them rather than raising 'locked'."""
+async def test_two_units_of_work_wait_for_each_other_instead_of_failing(
+    database: Database, write_lock_queue: WriteLockQueue
+) -> None:
+    """SQLite: all write; the write lock serialises them rather than raising 'locked'."""
 
     async def add(code: str) -> None:
         async with database.uow() as uow:
             await uow.units.upsert(code, code, UnitKind.CITY, None)
-            await asyncio.sleep(0.05)
+            # The first to write holds on until the four others are queued behind it.
+            await wait_until(lambda: write_lock_queue.waiting + len(done) >= 4)
             await uow.commit()
+        done.append(code)
+
+    done: list[str] = []
 
     await asyncio.gather(*(add(f"C{n}") for n in range(5)))
     for n in range(5):

@@ -62,6 +62,7 @@ class Chat:
         self.user_id = user_id
         self.language_code = language_code
         self.last: list[Action] = []
+        self.last_message_id: int | None = None  # of the user's last message (or the pressed button's)
         self._message_ids = itertools.count(10)
 
     async def _event(self, **fields: object) -> list[Action]:
@@ -73,6 +74,7 @@ class Chat:
             first_name="Test",
             **fields,  # type: ignore[arg-type]
         )
+        self.last_message_id = event.message_id
         self.last = await self.world.core.handle(event)
         return self.last
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
+from collections.abc import Callable
+
+import pytest
 
 from bot.emulator import Emulator
 
@@ -99,12 +102,21 @@ async def test_faults_limits_and_blocks_over_http(api: RawApi, emu: Emulator) ->
     assert stats["limit_breaches"] == 1
 
 
-async def test_calls_long_poll(api: RawApi, emu: Emulator) -> None:
+async def test_calls_long_poll(api: RawApi, emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
     await emu.send_text(USER, "hi")
-    waiting = asyncio.create_task(api.control("calls", since=0, wait=3))
-    await asyncio.sleep(0.05)
+    polling = asyncio.Event()
+    wait_for = emu.wait_for
+
+    async def spied(predicate: Callable[[], bool], timeout: float = 5.0) -> None:  # noqa: ASYNC109
+        polling.set()
+        await wait_for(predicate, timeout)
+
+    monkeypatch.setattr(emu, "wait_for", spied)
+    waiting = asyncio.create_task(api.control("calls", since=0, wait=30))
+    await asyncio.wait_for(polling.wait(), 10)  # the request is in, waiting for a call
     await api("sendMessage", chat_id=USER, text="late")
-    result = (await waiting)["result"]
+    # Far sooner than the request's own 30 s: only the call can have ended it.
+    result = (await asyncio.wait_for(waiting, 10))["result"]
     assert [c["params"]["text"] for c in result] == ["late"]
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from bot.emulator import Emulator, SpecNotFoundError
 from bot.emulator.testing import assert_no_violations, running_emulator
+from tests.waiting import wait_until
 
 from .conftest import USER, RawApi
 
@@ -179,7 +180,7 @@ async def test_async_with_and_stop_while_polling() -> None:
         async with aiohttp.ClientSession() as session:
             api = RawApi(emu, session)
             poll = asyncio.create_task(api("getUpdates", timeout=30))
-            await asyncio.sleep(0.05)
+            await wait_until(lambda: emu.poll_count == 1)  # the poll is in, waiting for an update
             await asyncio.wait_for(emu.stop(), 3)
             assert (await poll)["result"] == []
 

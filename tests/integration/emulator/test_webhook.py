@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -10,6 +9,7 @@ import pytest
 from aiohttp import web
 
 from bot.emulator import Emulator
+from tests.waiting import wait_until
 
 from .conftest import USER, RawApi
 
@@ -73,7 +73,11 @@ async def test_failed_deliveries_are_retried(api: RawApi, emu: Emulator, receive
 async def test_pending_updates_survive_a_webhook_switch(api: RawApi, emu: Emulator) -> None:
     await api("setWebhook", url="http://127.0.0.1:9/nobody-listens")
     update_id = await emu.send_text(USER, "kept")
-    await asyncio.sleep(0.05)
+
+    async def delivery_failed() -> bool:
+        return "last_error_message" in (await api("getWebhookInfo"))["result"]
+
+    await wait_until(delivery_failed)  # the update was tried at the dead webhook, and kept
     await api("deleteWebhook")
     assert [u["update_id"] for u in (await api("getUpdates"))["result"]] == [update_id]
 

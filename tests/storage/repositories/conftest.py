@@ -5,7 +5,17 @@ from datetime import date
 import pytest
 
 from bot.domain.records import RetireeRecord
+from bot.ports import UnitOfWorkFactory
 from storage.database import Database
+from tests.fakes import FakeDatabase
+
+
+@pytest.fixture(params=["sqlite", "fake"])
+def uow_factory(request: pytest.FixtureRequest, database: Database) -> UnitOfWorkFactory:
+    """A contract's store: the real repositories on SQLite, then the fakes the unit tests use."""
+    if request.param == "fake":
+        return FakeDatabase().uow
+    return database.uow
 
 
 @pytest.fixture

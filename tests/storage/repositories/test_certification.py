@@ -7,8 +7,6 @@ from collections.abc import Callable
 import pytest
 
 from bot.ports import UnitOfWorkFactory
-from storage.database import Database
-from tests.fakes import FakeDatabase
 from tests.storage import certification_contract as contract
 
 CHECKS: list[Callable[..., object]] = [
@@ -20,13 +18,6 @@ CHECKS: list[Callable[..., object]] = [
     contract.check_a_retiree_looking_after_a_spouse,
     contract.check_standings,
 ]
-
-
-@pytest.fixture(params=["sqlite", "fake"])
-def uow_factory(request: pytest.FixtureRequest, database: Database) -> UnitOfWorkFactory:
-    if request.param == "fake":
-        return FakeDatabase().uow
-    return database.uow
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)

@@ -1,3 +1,6 @@
+"""The conversation state repository contract (tests/storage/conversations_contract.py) on SQLite and the
+fake, and what the SQL repository writes (or does not)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -7,27 +10,9 @@ import pytest
 from sqlalchemy import event
 
 from bot.domain.records import ConversationState
+from bot.ports import UnitOfWorkFactory
 from storage.database import Database
-
-
-async def test_save_load_overwrite_clear(database: Database) -> None:
-    async with database.uow() as uow:
-        assert await uow.conversations.load(1, 2) is None
-        await uow.conversations.save(1, 2, ConversationState("register", "ask_name", {"tries": 1, "x": [1]}))
-        await uow.conversations.save(1, 3, ConversationState("other", "start"))
-        await uow.commit()
-    async with database.uow() as uow:
-        state = await uow.conversations.load(1, 2)
-        assert state == ConversationState("register", "ask_name", {"tries": 1, "x": [1]})
-        assert state is not None
-        state.data["tries"] = 2
-        await uow.conversations.save(1, 2, ConversationState("register", "ask_id", state.data))
-        assert await uow.conversations.load(1, 2) == ConversationState(
-            "register", "ask_id", {"tries": 2, "x": [1]}
-        )
-        await uow.conversations.clear(1, 2)
-        assert await uow.conversations.load(1, 2) is None
-        assert await uow.conversations.load(1, 3) == ConversationState("other", "start")
+from tests.storage import conversations_contract as contract
 
 
 @pytest.fixture
@@ -67,20 +52,6 @@ async def test_saving_the_loaded_state_unchanged_writes_nothing(
     assert writes == []
 
 
-async def test_a_loaded_state_changed_in_place_is_saved(database: Database) -> None:
-    async with database.uow() as uow:
-        await uow.conversations.save(1, 2, ConversationState("register", "ask_name", {"tries": 1}))
-        await uow.commit()
-    async with database.uow() as uow:
-        state = await uow.conversations.load(1, 2)
-        assert state is not None
-        state.data["tries"] = 2
-        await uow.conversations.save(1, 2, state)
-        await uow.commit()
-    async with database.uow() as uow:
-        assert await uow.conversations.load(1, 2) == ConversationState("register", "ask_name", {"tries": 2})
-
-
 async def test_what_was_seen_is_forgotten_after_a_rollback(database: Database, writes: list[str]) -> None:
     async with database.uow() as uow:
         assert await uow.conversations.load(1, 2) is None
@@ -93,3 +64,8 @@ async def test_what_was_seen_is_forgotten_after_a_rollback(database: Database, w
     async with database.uow() as uow:
         assert await uow.conversations.load(1, 2) is None
     assert writes == ["INSERT", "DELETE"]
+
+
+@pytest.mark.parametrize("check", contract.CONTRACT, ids=lambda check: check.__name__)
+async def test_contract(uow_factory: UnitOfWorkFactory, check: contract.Check) -> None:
+    await check(uow_factory)

@@ -1,39 +1,15 @@
+"""The family link repository contract (tests/storage/family_contract.py) on SQLite and the fake, and the
+migration that cleaned up links left behind."""
+
 from __future__ import annotations
 
+import pytest
+
 from bot.domain.records import AccountRole, FamilyLink
+from bot.ports import UnitOfWorkFactory
 from storage.database import Database
 from storage.migrate import downgrade, upgrade
-
-
-async def test_link_creates_then_updates_the_relation(database: Database, people: dict[str, int]) -> None:
-    a1, r1, r2 = people["a1"], people["r1"], people["r2"]
-    async with database.uow() as uow:
-        await uow.family.link(a1, r1, "son")
-        assert await uow.family.for_account(a1) == [FamilyLink(a1, r1, "son")]
-        await uow.family.link(a1, r1, "daughter")
-        await uow.family.link(a1, r2, "son")
-        await uow.commit()
-    async with database.uow() as uow:
-        assert await uow.family.for_account(a1) == [FamilyLink(a1, r1, "daughter"), FamilyLink(a1, r2, "son")]
-        assert await uow.family.for_retiree(r1) == [FamilyLink(a1, r1, "daughter")]
-        assert await uow.family.for_account(people["a2"]) == []
-
-
-async def test_remove_for_account_removes_that_accounts_links_only(
-    database: Database, people: dict[str, int]
-) -> None:
-    a1, a2, r1, r2 = people["a1"], people["a2"], people["r1"], people["r2"]
-    async with database.uow() as uow:
-        await uow.family.link(a1, r1, "son")
-        await uow.family.link(a1, r2, "son")
-        await uow.family.link(a2, r1, "daughter")
-        await uow.commit()
-    async with database.uow() as uow:
-        await uow.family.remove_for_account(a1)
-        await uow.commit()
-    async with database.uow() as uow:
-        assert await uow.family.for_account(a1) == []
-        assert await uow.family.for_retiree(r1) == [FamilyLink(a2, r1, "daughter")]
+from tests.storage import family_contract as contract
 
 
 async def test_upgrade_removes_the_links_earlier_unlinks_left_behind(
@@ -51,3 +27,8 @@ async def test_upgrade_removes_the_links_earlier_unlinks_left_behind(
     async with database.uow() as uow:
         assert await uow.family.for_account(a1) == []
         assert await uow.family.for_account(a2) == [FamilyLink(a2, r1, "daughter")]
+
+
+@pytest.mark.parametrize("check", contract.CONTRACT, ids=lambda check: check.__name__)
+async def test_contract(uow_factory: UnitOfWorkFactory, check: contract.Check) -> None:
+    await check(uow_factory)

@@ -1,5 +1,5 @@
-"""SqlQuestionRepository on SQLite built by the real migrations. The checks are a contract (plain async
-functions of a Database) that tests/db/test_questions.py runs on PostgreSQL as well."""
+"""The question repository contract: plain async functions of a unit-of-work factory, run here on SQLite
+built by the real migrations and on the fake, and by tests/db/test_questions.py on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from bot.domain.questions import QuestionStatus
 from bot.domain.records import AccountRole, RetireeRecord, StaffRole, UnitKind
-from storage.database import Database
+from bot.ports import UnitOfWorkFactory
 
 NOW = datetime(2025, 3, 3, 9, 30, tzinfo=UTC)
 SHANGHAI = timezone(timedelta(hours=8))
@@ -28,9 +28,9 @@ class People:
     other_staff: int  # staff of the other community
 
 
-async def people(database: Database) -> People:
+async def people(uow_factory: UnitOfWorkFactory) -> People:
     """Street S over communities A and B; a retiree of A who asks; staff of A, B and a supervisor of S."""
-    async with database.uow() as uow:
+    async with uow_factory() as uow:
         await uow.units.upsert("C", "City", UnitKind.CITY, None)
         await uow.units.upsert("S", "Street", UnitKind.STREET, "C")
         await uow.units.upsert("A", "Community A", UnitKind.COMMUNITY, "S")
@@ -59,12 +59,12 @@ async def people(database: Database) -> People:
     return People(street.id, a.id, retiree.id, asker.id, *ids)
 
 
-async def add_question_and_read_it_back(database: Database) -> None:
-    p = await people(database)
-    async with database.uow() as uow:
+async def add_question_and_read_it_back(uow_factory: UnitOfWorkFactory) -> None:
+    p = await people(uow_factory)
+    async with uow_factory() as uow:
         added = await uow.questions.add(p.asker, p.retiree, p.community, "丧葬费怎么领", "zh_Hans", NOW)
         await uow.commit()
-    async with database.uow() as uow:
+    async with uow_factory() as uow:
         found = await uow.questions.get(added.id)
         assert await uow.questions.get(added.id + 1000) is None
     assert found == added
@@ -76,21 +76,21 @@ async def add_question_and_read_it_back(database: Database) -> None:
     assert (found.answer, found.answered_at, found.answered_by_account_id, found.escalated_at) == (None,) * 4
 
 
-async def a_question_is_answered_once(database: Database) -> None:
-    p = await people(database)
-    async with database.uow() as uow:
+async def a_question_is_answered_once(uow_factory: UnitOfWorkFactory) -> None:
+    p = await people(uow_factory)
+    async with uow_factory() as uow:
         question = await uow.questions.add(p.asker, p.retiree, p.community, "q", "zh_Hans", NOW)
         await uow.commit()
-    async with database.uow() as uow:
+    async with uow_factory() as uow:
         assert await uow.questions.answer(question.id, p.staff, "first", NOW + timedelta(hours=1)) is True
         await uow.commit()
-    async with database.uow() as uow:
+    async with uow_factory() as uow:
         assert (
             await uow.questions.answer(question.id, p.supervisor, "second", NOW + timedelta(hours=2)) is False
         )
         assert await uow.questions.answer(question.id + 1000, p.staff, "none", NOW) is False
         await uow.commit()
-    async with database.uow() as uow:
+    async with uow_factory() as uow:
         answered = await uow.questions.get(question.id)
     assert answered is not None
     assert answered.status is QuestionStatus.ANSWERED
@@ -98,9 +98,9 @@ async def a_question_is_answered_once(database: Database) -> None:
     assert answered.answered_at == NOW + timedelta(hours=1)
 
 
-async def overdue_lists_open_unescalated_questions_asked_before(database: Database) -> None:
-    p = await people(database)
-    async with database.uow() as uow:
+async def overdue_lists_open_unescalated_questions_asked_before(uow_factory: UnitOfWorkFactory) -> None:
+    p = await people(uow_factory)
+    async with uow_factory() as uow:
         old = await uow.questions.add(p.asker, p.retiree, p.community, "old", "zh_Hans", NOW)
         answered = await uow.questions.add(p.asker, p.retiree, p.community, "answered", "zh_Hans", NOW)
         escalated = await uow.questions.add(p.asker, p.retiree, p.community, "escalated", "zh_Hans", NOW)
@@ -115,7 +115,7 @@ async def overdue_lists_open_unescalated_questions_asked_before(database: Databa
         await uow.questions.mark_escalated(escalated.id, NOW)
         await uow.questions.mark_escalated(recent.id + 1000, NOW)  # unknown: nothing happens
         await uow.commit()
-    async with database.uow() as uow:
+    async with uow_factory() as uow:
         overdue = await uow.questions.overdue(NOW + timedelta(hours=24))
         assert [q.id for q in overdue] == [old.id, local.id]
         assert overdue[1].created_at == NOW + timedelta(hours=23)
@@ -123,7 +123,7 @@ async def overdue_lists_open_unescalated_questions_asked_before(database: Databa
         assert [q.id for q in await uow.questions.overdue(NOW)] == []
         await uow.questions.mark_escalated(old.id, NOW + timedelta(hours=24))
         await uow.commit()
-    async with database.uow() as uow:
+    async with uow_factory() as uow:
         assert [q.id for q in await uow.questions.overdue(NOW + timedelta(days=3))] == [local.id, recent.id]
         marked = await uow.questions.get(old.id)
     assert marked is not None
@@ -131,9 +131,19 @@ async def overdue_lists_open_unescalated_questions_asked_before(database: Databa
     assert marked.status is QuestionStatus.OPEN
 
 
-async def staff_of_a_unit_by_role_not_of_units_below(database: Database) -> None:
-    p = await people(database)
-    async with database.uow() as uow:
+async def escalating_an_unknown_question_changes_nothing(uow_factory: UnitOfWorkFactory) -> None:
+    p = await people(uow_factory)
+    async with uow_factory() as uow:
+        question = await uow.questions.add(p.asker, p.retiree, p.community, "q", "zh_Hans", NOW)
+        await uow.questions.mark_escalated(question.id + 1000, NOW)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert [q.id for q in await uow.questions.overdue(NOW + timedelta(days=1))] == [question.id]
+
+
+async def staff_of_a_unit_by_role_not_of_units_below(uow_factory: UnitOfWorkFactory) -> None:
+    p = await people(uow_factory)
+    async with uow_factory() as uow:
         community_staff = await uow.questions.staff_of(p.community)
         street_staff = await uow.questions.staff_of(p.street)
         supervisors = await uow.questions.staff_of(p.street, (StaffRole.SUPERVISOR, StaffRole.ADMIN))
@@ -146,8 +156,8 @@ async def staff_of_a_unit_by_role_not_of_units_below(database: Database) -> None
     assert only_staff_role == []
 
 
-async def unanswered_log_newest_first_in_pages(database: Database) -> None:
-    async with database.uow() as uow:
+async def unanswered_log_newest_first_in_pages(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
         assert await uow.questions.count_unanswered() == 0
         assert await uow.questions.unanswered(0, 10) == []
         for minute in range(5):
@@ -158,7 +168,7 @@ async def unanswered_log_newest_first_in_pages(database: Database) -> None:
         await uow.questions.log_unanswered("same-1", "en", "scope", 0.0, NOW + timedelta(minutes=9))
         await uow.questions.log_unanswered("same-2", "en", "scope", 0.0, NOW + timedelta(minutes=9))
         await uow.commit()
-    async with database.uow() as uow:
+    async with uow_factory() as uow:
         assert await uow.questions.count_unanswered() == 7
         first = await uow.questions.unanswered(0, 3)
         second = await uow.questions.unanswered(3, 3)
@@ -175,21 +185,22 @@ async def unanswered_log_newest_first_in_pages(database: Database) -> None:
     )
 
 
-async def nothing_is_kept_without_a_commit(database: Database) -> None:
-    p = await people(database)
-    async with database.uow() as uow:
+async def nothing_is_kept_without_a_commit(uow_factory: UnitOfWorkFactory) -> None:
+    p = await people(uow_factory)
+    async with uow_factory() as uow:
         question = await uow.questions.add(p.asker, p.retiree, p.community, "q", "zh_Hans", NOW)
         await uow.questions.log_unanswered("q", "zh_Hans", "low", 0.1, NOW)
-    async with database.uow() as uow:
+    async with uow_factory() as uow:
         assert await uow.questions.get(question.id) is None
         assert await uow.questions.count_unanswered() == 0
 
 
-Check = Callable[[Database], Awaitable[None]]
+Check = Callable[[UnitOfWorkFactory], Awaitable[None]]
 CONTRACT: tuple[Check, ...] = (
     add_question_and_read_it_back,
     a_question_is_answered_once,
     overdue_lists_open_unescalated_questions_asked_before,
+    escalating_an_unknown_question_changes_nothing,
     staff_of_a_unit_by_role_not_of_units_below,
     unanswered_log_newest_first_in_pages,
     nothing_is_kept_without_a_commit,
@@ -197,5 +208,5 @@ CONTRACT: tuple[Check, ...] = (
 
 
 @pytest.mark.parametrize("check", CONTRACT, ids=lambda check: check.__name__)
-async def test_question_repository_on_sqlite(database: Database, check: Check) -> None:
-    await check(database)
+async def test_question_repository_contract(uow_factory: UnitOfWorkFactory, check: Check) -> None:
+    await check(uow_factory)

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from storage.database import Database
+from bot.ports import UnitOfWorkFactory
 from tests.storage.turn_contract import check_open_turn
 
 
-async def test_open_turn(database: Database) -> None:
-    await check_open_turn(database)
+async def test_open_turn(uow_factory: UnitOfWorkFactory) -> None:
+    await check_open_turn(uow_factory)

@@ -13,7 +13,7 @@ async def test_happy_path_links_the_family_member(world: World) -> None:
     assert "儿子" in chat.buttons
     assert "⬅ 返回" in chat.buttons
     assert "📞 联系工作人员" in chat.buttons
-    assert chat.deleted
+    assert chat.deleted == [chat.last_message_id]  # the message that carried the number
     await chat.say("儿子")
     assert chat.state is None
     assert chat.account.role is AccountRole.FAMILY

@@ -20,15 +20,13 @@ def zh(message: str) -> str:
 
 async def test_happy_path_binds_the_account_and_greets_by_roster_name(world: World) -> None:
     chat = await at_step(world, "retiree_registration/id_number")
-    message_id_of_id = 99
     await chat.say(ROSTER_ID.unmasked())
     assert chat.account.role is AccountRole.RETIREE
     assert chat.account.retiree_id is not None
     assert chat.state is None
     assert "欢迎您，张伟！" in chat.text
     assert "📖 政策咨询" in chat.buttons
-    assert len(chat.deleted) == 1
-    assert chat.deleted[0] != message_id_of_id
+    assert chat.deleted == [chat.last_message_id]  # the message that carried the number
     assert [e["action"] for e in world.db.state.audit] == ["retiree.bound"]
 
 
@@ -76,7 +74,7 @@ async def test_each_invalid_id_gets_its_own_message_and_costs_no_attempt(
     assert not any(other in chat.text for other in others)
     assert chat.state is not None
     assert chat.state.step == "id_number"
-    assert chat.deleted, "the message with the number must be deleted"
+    assert chat.deleted == [chat.last_message_id], "the message with the number must be deleted"
     assert world.db.state.failures == []
 
 
@@ -144,7 +142,7 @@ async def test_lock_is_checked_at_the_id_step_too(world: World) -> None:
     assert zh(identify.LOCKED) in chat.text
     assert zh(identify.NOT_FOUND) not in chat.text
     assert len(world.db.state.failures) == 5
-    assert chat.deleted
+    assert chat.deleted == [chat.last_message_id]
 
 
 async def test_back_goes_one_step_back(world: World) -> None:
@@ -166,7 +164,7 @@ async def test_name_step_refuses_numbers_and_deletes_a_number_typed_too_early(
     await chat.say(typed)
     assert chat.state is not None
     assert chat.state.step == "name"
-    assert bool(chat.deleted) == (len(typed) > 6)
+    assert chat.deleted == ([chat.last_message_id] if len(typed) > 6 else [])
     assert chat.state.data == {}
 
 

@@ -1,0 +1,24 @@
+"""The repository contracts on PostgreSQL, as on SQLite and the fakes (tests/storage/repositories): one
+server database per contract, emptied between its checks."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+import pytest
+
+from storage.database import Database
+from tests.db.conftest import wiped
+from tests.storage import accounts_contract, conversations_contract, family_contract
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.mark.parametrize(
+    "contract",
+    [accounts_contract, family_contract, conversations_contract],
+    ids=lambda module: module.__name__.rsplit(".", 1)[-1],
+)
+async def test_contract_on_postgres(pg_database: Database, contract: ModuleType) -> None:
+    for check in contract.CONTRACT:
+        await check((await wiped(pg_database)).uow)
