@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from enum import StrEnum
 from fractions import Fraction
 from typing import Any, ClassVar, Final
 
@@ -54,14 +55,27 @@ class DeathBenefitError(ValueError):
     """A case or a rule the estimate cannot be made from; the message fits one line."""
 
 
+class Missing(StrEnum):
+    """What an estimate lacked, so that the bot can say whom to ask: the office for what it publishes (the
+    first four, named as in the region profile), the family for what they know of the deceased."""
+
+    BASE = "base"
+    FUNERAL_FEE = "funeral_fee"
+    AVERAGE_MONTHLY_PENSION = "average_monthly_pension"
+    SURVIVOR_MONTHS = "survivor_months"
+    CONTRIBUTED = "contributed"
+    PENSION_DRAWN = "pension_drawn"
+
+
 @dataclass(frozen=True, slots=True)
 class Estimate:
-    """One rule's figures; None where a value is not known (the office is asked instead)."""
+    """One rule's figures; None where a value is not known (the office is asked instead), and why."""
 
     rule: str
     funeral_grant: Decimal | None
     survivor_months: Decimal | None  # rounded to hundredths for showing; the benefit uses the exact months
     survivor_benefit: Decimal | None
+    missing: tuple[Missing, ...] = ()
 
     @property
     def total(self) -> Decimal | None:
@@ -137,11 +151,17 @@ def national_2021(
         # Multiply before dividing: a product that ends in half a fen stays exact and rounds up.
         with localcontext(prec=40):
             benefit = to_fen(base * twelfths / 12)
+    missing = [Missing.BASE] if base is None else []
+    if contributed is None:
+        missing.append(Missing.CONTRIBUTED)
+    elif twelfths is None:
+        missing.append(Missing.PENSION_DRAWN)
     return Estimate(
         rule=NATIONAL_2021,
         funeral_grant=None if base is None else to_fen(2 * base),
         survivor_months=months,
         survivor_benefit=benefit,
+        missing=tuple(missing),
     )
 
 
@@ -152,11 +172,17 @@ def county(
     benefit = None
     if average_monthly_pension is not None and months is not None:
         benefit = to_fen(average_monthly_pension * months)
+    given = {
+        Missing.FUNERAL_FEE: funeral_fee,
+        Missing.AVERAGE_MONTHLY_PENSION: average_monthly_pension,
+        Missing.SURVIVOR_MONTHS: months,
+    }
     return Estimate(
         rule=COUNTY,
         funeral_grant=None if funeral_fee is None else to_fen(funeral_fee),
         survivor_months=None if months is None else _hundredths(months),
         survivor_benefit=benefit,
+        missing=tuple(key for key, value in given.items() if value is None),
     )
 
 

@@ -16,6 +16,7 @@ from bot.domain.death_benefits import (
     CountyRule,
     DeathBenefitError,
     Estimate,
+    Missing,
     National2021Rule,
     county,
     national_2021,
@@ -107,19 +108,17 @@ def test_the_floor_raises_no_one_and_nine_months_or_fewer_are_not_reduced(
 def test_unknown_pension_drawn_leaves_months_above_nine_unknown() -> None:
     assert survivor_months(Span(28, 9), None) is None
     estimate = national_2021(Decimal("2818.50"), Span(28, 9), None)
-    assert (estimate.funeral_grant, estimate.survivor_months, estimate.survivor_benefit, estimate.total) == (
-        Decimal("5637.00"),
-        None,
-        None,
-        None,
+    assert estimate == Estimate(
+        NATIONAL_2021, Decimal("5637.00"), None, None, missing=(Missing.PENSION_DRAWN,)
     )
+    assert estimate.total is None
 
 
 def test_without_a_published_base_only_the_months_are_known() -> None:
     estimate = national_2021(None, Span(28, 9), Span(3, 6))
-    assert estimate == Estimate(NATIONAL_2021, None, Decimal("19.25"), None)
+    assert estimate == Estimate(NATIONAL_2021, None, Decimal("19.25"), None, missing=(Missing.BASE,))
     assert estimate.total is None
-    assert national_2021(None, None) == Estimate(NATIONAL_2021, None, None, None)
+    assert national_2021(None, None).missing == (Missing.BASE, Missing.CONTRIBUTED)
 
 
 def test_the_county_formula_with_published_values() -> None:
@@ -130,13 +129,18 @@ def test_the_county_formula_with_published_values() -> None:
 
 
 def test_the_county_formula_without_published_values_knows_nothing_it_was_not_told() -> None:
-    assert county(None, None, None) == Estimate(COUNTY, None, None, None)
-    funeral_only = county(Decimal("3000"), None, Decimal("6"))
-    assert (funeral_only.funeral_grant, funeral_only.survivor_benefit, funeral_only.total) == (
-        Decimal("3000.00"),
+    assert county(None, None, None) == Estimate(
+        COUNTY,
         None,
         None,
+        None,
+        missing=(Missing.FUNERAL_FEE, Missing.AVERAGE_MONTHLY_PENSION, Missing.SURVIVOR_MONTHS),
     )
+    funeral_only = county(Decimal("3000"), None, Decimal("6"))
+    assert funeral_only == Estimate(
+        COUNTY, Decimal("3000.00"), Decimal("6.00"), None, missing=(Missing.AVERAGE_MONTHLY_PENSION,)
+    )
+    assert funeral_only.total is None
 
 
 def test_pension_drawn_runs_from_the_month_after_retiring_through_the_month_of_death() -> None:
