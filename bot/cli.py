@@ -67,9 +67,10 @@ def build_parser(*, with_knowledge: bool = True) -> argparse.ArgumentParser:
         from bot.commands.kb import add_commands
 
         add_commands(commands, bench_commands)
-    from bot.commands import cert
+    from bot.commands import cert, claims
 
     cert.add_commands(commands, bench_commands)
+    claims.add_commands(commands)
     delivery = bench_commands.add_parser(
         "delivery", help="outbox delivery rate within Telegram limits, vs aiogram-broadcaster; enqueue rate"
     )
@@ -112,9 +113,11 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         handled = await dispatch(args, settings)
         if handled is not None:
             return handled
-    from bot.commands import cert
+    from bot.commands import cert, claims
 
     handled = await cert.dispatch(args, settings)
+    if handled is None:
+        handled = await claims.dispatch(args, settings)
     if handled is not None:
         return handled
     # Imported per command so that `retiree-bot db current` does not load both Telegram frameworks.

@@ -2,7 +2,8 @@
 next, kept in a YAML file beside this module (REGION_PROFILE chooses one; the county is the default).
 
 A value is given per language, or as one text for all; null means the value is not known here, and the bot
-then says to ask the office instead of inventing it.
+then says to ask the office instead of inventing it. The `death_benefits:` section names the formula of the
+death-benefit estimate and its parameters (bot/domain/death_benefits.py), null where not published.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from bot.domain.death_benefits import DeathBenefitError, DeathBenefitRule, rule_from_mapping
 
 PROFILES_DIR = Path(__file__).resolve().parent
 DEFAULT_PROFILE = PROFILES_DIR / "county.yaml"
@@ -29,6 +32,7 @@ class RegionProfile:
     name: Mapping[str, str]
     documents: tuple[str, ...] = ()
     values: Mapping[str, Mapping[str, str] | None] = field(default_factory=dict)
+    death_benefits: DeathBenefitRule | None = None  # None: the profile names no formula
 
     def value(self, key: str, language: str) -> str | None:
         """The value in `language` (falling back to Simplified Chinese), or None when it is unknown."""
@@ -53,11 +57,16 @@ def load_region_profile(path: Path | None = None) -> RegionProfile:
     if not isinstance(values_raw, dict):
         raise RegionError(f"{path}: values must be a mapping")
     values = {str(key): _per_language(path, str(key), value) for key, value in values_raw.items()}
+    try:
+        death_benefits = rule_from_mapping(raw["death_benefits"]) if "death_benefits" in raw else None
+    except DeathBenefitError as exc:
+        raise RegionError(f"{path}: {exc}") from None
     return RegionProfile(
         id=raw["id"],
         name=_per_language(path, "name", raw.get("name")) or {"zh_Hans": raw["id"]},
         documents=tuple(documents),
         values=values,
+        death_benefits=death_benefits,
     )
 
 
