@@ -12,7 +12,7 @@ from bot.domain.records import AccountRole, ConversationState, Turn
 from bot.events import Event, EventKind
 from bot.flows import buttons, callback_dispatch, certification, id_guard, menu, policy, wording
 from bot.flows.base import Flow
-from bot.flows.commands import command_menu
+from bot.flows.command_menu import command_menu
 from bot.flows.context import Context, Prompt, join
 from bot.flows.registry import FLOWS, FlowRouter
 from bot.i18n import N_, I18n, Translator, match_locale

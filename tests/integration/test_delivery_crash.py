@@ -52,7 +52,7 @@ async def _start_worker(env: dict[str, str], cwd: Path, log: BinaryIO) -> asynci
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot.cli",
+        "bot.app.cli",
         "worker",
         "--no-jobs",
         env=env,

@@ -67,7 +67,7 @@ async def doctor(tmp_path: Path, cache_dir: Path, env: Mapping[str, str]) -> Doc
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot.cli",
+        "bot.app.cli",
         "doctor",
         cwd=tmp_path,
         env=cli_environment(tmp_path, {"XDG_CACHE_HOME": str(cache_dir), **env}),
@@ -294,7 +294,7 @@ async def test_a_running_worker_is_seen_until_it_stops(
 ) -> None:
     async with running_emulator() as emulator:
         worker = await asyncio.create_subprocess_exec(
-            *(sys.executable, "-m", "bot.cli", "worker"),
+            *(sys.executable, "-m", "bot.app.cli", "worker"),
             cwd=tmp_path,
             env=cli_environment(tmp_path, _telegram(emulator)),
             stdout=asyncio.subprocess.DEVNULL,

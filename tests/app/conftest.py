@@ -47,7 +47,7 @@ def cli(tmp_path: Path) -> CliRunner:
         *args: str, env: Mapping[str, str] = {}, stdin: str | None = None
     ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "bot.cli", *args],
+            [sys.executable, "-m", "bot.app.cli", *args],
             cwd=tmp_path,
             env=cli_environment(tmp_path, env),
             input=stdin,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.commands.checks import scrub, secrets_of, webhook_url_problem
+from bot.app.checks import scrub, secrets_of, webhook_url_problem
 from bot.config import OFFICIAL_API_BASE, Settings
 
 

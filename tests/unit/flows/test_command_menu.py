@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.flows.commands import COMMANDS, command_menu
+from bot.flows.command_menu import COMMANDS, command_menu
 from bot.i18n import I18n
 
 

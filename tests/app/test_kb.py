@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.cli import main
+from bot.app.cli import main
 from bot.knowledge.normalise import to_simplified
 from storage.database import Database
 from storage.migrate import upgrade
@@ -35,7 +35,7 @@ KEYS = {"question", "lang", "answer", "sources", "confidence", "handoff"}
 
 
 async def migrated(tmp_path: Path) -> None:
-    """The CLI's database (tests/cli/conftest.py puts it in tmp_path), at the newest schema."""
+    """The CLI's database (tests/app/conftest.py puts it in tmp_path), at the newest schema."""
     await upgrade(f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}")
 
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.commands.parts import SharedParts
+from bot.app.parts import SharedParts
 from bot.config import Settings
 from bot.domain.certification_calendar import CertificationCalendar
 from bot.emulator import Emulator, RecordedCall

@@ -115,8 +115,8 @@ async def ask(settings: Settings, question: str | None, *, as_json: bool, stdin:
 
 
 async def ingest(settings: Settings, paths: Sequence[Path]) -> int:
-    from bot.commands import CommandError
-    from bot.commands.database import open_database
+    from bot.app import CommandError
+    from bot.app.database import open_database
     from bot.knowledge.ingest import read_document
     from storage.repositories.kb_passages import SqlPassageRepository
 

@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.commands.database import database_health
+from bot.app.database import database_health
 from bot.emulator.testing import running_emulator
 from storage.database import Database
 from storage.migrate import upgrade
@@ -79,7 +79,7 @@ async def test_healthz_turns_503_when_the_database_goes_away(tmp_path: Path) -> 
                 "WEBHOOK_LISTEN": f"127.0.0.1:{port}",
             }
             process = await asyncio.create_subprocess_exec(
-                *(sys.executable, "-m", "bot.cli", "run"),
+                *(sys.executable, "-m", "bot.app.cli", "run"),
                 cwd=tmp_path,
                 env=cli_environment(tmp_path, env),
                 stdout=asyncio.subprocess.DEVNULL,

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.commands import CommandError
+from bot.app import CommandError
 from bot.config import Settings, SettingsError, load_settings
 
 log = logging.getLogger("retiree_bot")
@@ -64,10 +64,10 @@ def build_parser(*, with_knowledge: bool = True) -> argparse.ArgumentParser:
     updates.add_argument("--framework", choices=["aiogram", "ptb"], action="append", default=None)
     updates.add_argument("--json", action="store_true", help="print one JSON list")
     if with_knowledge:
-        from bot.commands.kb import add_commands
+        from bot.app.kb import add_commands
 
         add_commands(commands, bench_commands)
-    from bot.commands import cert, claims
+    from bot.app import cert, claims
 
     cert.add_commands(commands, bench_commands)
     claims.add_commands(commands)
@@ -86,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "doctor":
             # Before the settings are loaded: doctor reports every bad one instead of stopping at the first.
-            from bot.commands.doctor import doctor
+            from bot.app.doctor import doctor
 
             return asyncio.run(doctor())
         settings = load_settings()
@@ -108,12 +108,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command != "worker":
-        from bot.commands.kb import dispatch
+        from bot.app.kb import dispatch
 
         handled = await dispatch(args, settings)
         if handled is not None:
             return handled
-    from bot.commands import cert, claims
+    from bot.app import cert, claims
 
     handled = await cert.dispatch(args, settings)
     if handled is None:
@@ -122,40 +122,40 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return handled
     # Imported per command so that `retiree-bot db current` does not load both Telegram frameworks.
     if args.command == "run":
-        from bot.commands.run import run
+        from bot.app.run import run
 
         await run(settings)
     elif args.command == "worker":
-        from bot.commands.worker import worker
+        from bot.app.worker import worker
 
         await worker(settings, with_jobs=not args.no_jobs, drain=args.drain)
     elif args.command == "jobs":
-        from bot.commands import jobs
+        from bot.app import jobs
 
         print(jobs.render(jobs.list_jobs(settings)))
     elif args.command == "bench" and args.bench_command == "delivery":
-        from bot.commands.bench_delivery import bench_delivery, render
+        from bot.app.bench.delivery import bench_delivery, render
 
         figures = await bench_delivery(settings, quick=args.quick)
         print(json.dumps(figures) if args.json else render(figures))
     elif args.command == "demo":
-        from bot.demo.runner import run_demo
+        from bot.app.demo.runner import run_demo
 
         await run_demo(settings, data_dir=args.data_dir)
     elif args.command == "db":
-        from bot.commands import db
+        from bot.app import db
 
         print(await db.handle(settings, args.db_command, getattr(args, "revision", None)))
     elif args.command in ("import-units", "import-roster"):
-        from bot.commands.imports import run_import
+        from bot.app.imports import run_import
 
         return await run_import(settings, args.command, args.file)
     elif args.command == "staff-invite":
-        from bot.commands.invite import staff_invite
+        from bot.app.invite import staff_invite
 
         print(await staff_invite(settings, args.unit, args.role, args.bot_username))
     elif args.command == "bench":
-        from bot.commands.bench import bench_updates
+        from bot.app.bench.updates import bench_updates
 
         results = await bench_updates(args.updates, args.framework or ["aiogram", "ptb"])
         print(json.dumps(results, ensure_ascii=False) if args.json else _table(results))

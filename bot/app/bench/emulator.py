@@ -1,4 +1,4 @@
-"""`python -m bot.commands.bench_emulator --chats N`: the emulator in a process of its own for
+"""`python -m bot.app.bench.emulator --chats N`: the emulator in a process of its own for
 `retiree-bot bench delivery`, with N private chats already open (user ids from --first-user).
 
 In its own process the emulator does not share a CPU core and an event loop with the sender it measures.

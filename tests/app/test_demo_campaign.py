@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.demo.campaign import DemoClock, describe_clock, parse_clock
+from bot.app.demo.campaign import DemoClock, describe_clock, parse_clock
 from bot.domain.certification_calendar import CertificationCalendar
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

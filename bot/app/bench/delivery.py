@@ -99,7 +99,7 @@ async def emulator_process(chats: int) -> AsyncIterator[tuple[str, ControlClient
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot.commands.bench_emulator",
+        "bot.app.bench.emulator",
         "--first-user",
         str(FIRST_USER),
         "--chats",
@@ -118,7 +118,7 @@ async def emulator_process(chats: int) -> AsyncIterator[tuple[str, ControlClient
 
 
 async def _drain_ours(base_url: str, chats: list[int], limit: int) -> float:
-    from bot.commands.worker import NoUpdates
+    from bot.app.worker import NoUpdates
     from handlers import create_transport
 
     with tempfile.TemporaryDirectory() as folder:
@@ -234,7 +234,7 @@ async def _worker_rss(base_url: str, framework: str, count: int) -> dict[str, An
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "bot.cli",
+            "bot.app.cli",
             "worker",
             "--drain",
             env=env,

@@ -24,7 +24,7 @@ from .campaign import HELP as CAMPAIGN_HELP
 from .campaign import DemoCampaign, DemoClock
 from .terminal import HELP, ExtraCommand, Persona, TerminalChat
 
-SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+SAMPLES = Path(__file__).resolve().parents[3] / "samples"
 DEMO_TOKEN = "123456789:DEMO-retiree-bot-local-emulator-token"  # any well-formed token: the emulator is local
 DEMO_STAFF_UNIT = "21010101"  # a street office of the sample tree
 
@@ -87,8 +87,8 @@ async def run_demo(settings: Settings, data_dir: Path | None = None) -> None:
         invite_token = await seed(database, key)
         # Update ids already seen are remembered in the database, which outlives this emulator.
         async with Emulator(first_update_id=secrets.randbelow(1_000_000_000) + 100_000_000) as emulator:
-            from bot.commands.parts import shared_parts
-            from bot.commands.wiring import build_core
+            from bot.app.parts import shared_parts
+            from bot.app.wiring import build_core
 
             clock = DemoClock()
             parts = shared_parts(settings)

@@ -32,7 +32,7 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int | None:
     if args.command == "cert" and args.cert_command == "import":
         return await import_command(settings, args.file)
     if args.command == "bench" and args.bench_command == "campaign":
-        from bot.commands.bench_campaign import bench_campaign, render
+        from bot.app.bench.campaign import bench_campaign, render
 
         figures = await bench_campaign(args.retirees)
         print(json.dumps(figures) if args.json else render(figures))
@@ -41,7 +41,7 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int | None:
 
 
 async def import_command(settings: Settings, path: Path) -> int:
-    from bot.commands.database import open_database
+    from bot.app.database import open_database
     from bot.services.certification_import import import_file
     from bot.services.certification_profile import load_profile
     from bot.tables import UnreadableError

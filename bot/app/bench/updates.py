@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import CommandError
+from bot.app import CommandError
 
 
 async def bench_updates(updates: int, frameworks: list[str]) -> list[dict[str, Any]]:

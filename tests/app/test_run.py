@@ -37,7 +37,7 @@ async def healthz(port: int) -> tuple[int, object]:
 
 def _migrate(tmp_path: Path) -> None:
     subprocess.run(
-        [sys.executable, "-m", "bot.cli", "db", "upgrade"],
+        [sys.executable, "-m", "bot.app.cli", "db", "upgrade"],
         cwd=tmp_path,
         env=cli_environment(tmp_path),
         check=True,
@@ -76,7 +76,7 @@ async def test_run_serves_users_and_stops_on_sigterm(tmp_path: Path, framework: 
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "bot.cli",
+            "bot.app.cli",
             "run",
             cwd=tmp_path,
             env=cli_environment(tmp_path, extra),

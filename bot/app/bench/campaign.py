@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 import asyncpg
 from sqlalchemy.engine import make_url
 
+from bot.app import CommandError
 from bot.i18n import I18n
 from bot.memory import peak_rss_mb
 from bot.rendering import Renderer
@@ -32,8 +33,6 @@ from bot.services.certification_messages import CertificationTexts
 from bot.services.certification_profile import load_profile
 from storage.database import Database
 from storage.migrate import upgrade
-
-from . import CommandError
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 COMMUNITIES = 1000

@@ -1,0 +1,1 @@
+"""`retiree-bot bench`: benchmarks that print figures, one module per subject."""
