@@ -102,8 +102,7 @@ class Answerer:
         self.profile = profile
         self._i18n = i18n
         self.analyzer = analyzer or analyzer_for(kb)
-        own = [*profile.name.values()]
-        self._scope = ScopeGuard(own)
+        self._scope = ScopeGuard(profile.other_places_zh, profile.other_places_en)
         self._entries = kb.entries
         self._by_id = {e.id: e for e in kb.entries}
         self._position = {e.id: i for i, e in enumerate(kb.entries)}
