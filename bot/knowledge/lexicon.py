@@ -1,1648 +1,252 @@
-"""The words retirees use, mapped to shared concept tokens ("@cert" for 认证, 年审, 刷脸, proof of life ...).
+"""The words retirees use, mapped to shared concept tokens ("@cert" for 认证, 年审, 刷脸, proof of life ...),
+and the other word lists retrieval reads: typos, stop words, the words naming a document, and the cues of
+questions we do not answer. They are data (data/lexicon/*.yaml, beside the knowledge entries), read once at
+import and checked as they are read: a broken line fails naming its file and line
+("bot/knowledge/data/lexicon/concepts.yaml:21: @cert implies unknown concept '@pensoin'").
 
-A concept token is emitted beside the words themselves, in both languages, so that "年审" finds an entry
-written with "资格认证" and an English question finds what the Chinese phrasings of an entry say. Surface
-forms
-are written in Simplified Chinese (the analyser folds Traditional first) and lower-case English.
+Surface forms are written in Simplified Chinese (the analyser folds Traditional first) and lower-case
+English. The names of other places, whose rules we do not answer, belong to the region profile.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
-# concept -> (Chinese surface forms, English surface forms). A surface may belong to several concepts.
-CONCEPTS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "@cert": (
-        (
-            "认证",
-            "资格认证",
-            "生存认证",
-            "年审",
-            "年检",
-            "年度认证",
-            "资格审核",
-            "资格审查",
-            "刷脸",
-            "人脸识别",
-            "人脸认证",
-            "指纹认证",
-            "领取资格",
-            "待遇资格",
-            "资格核验",
-            "生存验证",
-            "活体认证",
-            "资格验证",
-            "生存证明",
-            "验证",
-            "核验",
-            "协助认证",
-            "养老认证",
-            "养老金认证",
-        ),
-        (
-            "certification",
-            "certify",
-            "certified",
-            "verification",
-            "verify",
-            "verified",
-            "proof of life",
-            "life certificate",
-            "annual check",
-            "annual review",
-            "yearly check",
-            "still alive",
-            "face scan",
-            "facial recognition",
-            "eligibility check",
-            "alive check",
-            "confirm i am alive",
-            "existence check",
-        ),
-    ),
-    "@pension": (
-        (
-            "养老金",
-            "退休金",
-            "退休工资",
-            "养老钱",
-            "退休费",
-            "基本养老金",
-            "养老保险待遇",
-            "养老待遇",
-            "退休待遇",
-            "工资",
-            "养老保险金",
-            "退休钱",
-        ),
-        ("pension", "retirement pay", "retirement benefit", "retirement income", "old-age benefit"),
-    ),
-    "@funeral": (
-        (
-            "丧葬费",
-            "丧葬补助金",
-            "丧葬补助",
-            "丧葬补贴",
-            "丧葬",
-            "安葬费",
-            "殡葬费",
-            "埋葬费",
-            "丧葬抚恤费",
-            "死亡待遇",
-            "丧事",
-        ),
-        ("funeral", "burial", "funeral grant", "funeral allowance", "death grant", "death benefit"),
-    ),
-    "@survivor": (
-        (
-            "抚恤金",
-            "抚恤费",
-            "抚恤",
-            "遗属津贴",
-            "遗属补助",
-            "遗属",
-            "遗孀",
-            "供养直系亲属",
-            "死亡待遇",
-            "丧葬抚恤费",
-            "遗属待遇",
-        ),
-        ("survivor", "widow", "widower", "dependant", "dependent", "bereavement", "death benefit"),
-    ),
-    "@death": (
-        (
-            "去世",
-            "死亡",
-            "过世",
-            "走了",
-            "病故",
-            "逝世",
-            "身故",
-            "离世",
-            "死了",
-            "不在了",
-            "亡故",
-            "老了",
-            "过身",
-            "死后",
-            "去世后",
-            "人没了",
-            "没了",
-            "人走了",
-            "走了以后",
-            "归西",
-        ),
-        ("die", "died", "dies", "death", "dead", "passed away", "pass away", "deceased", "funeral"),
-    ),
-    "@elsewhere": (
-        (
-            "外地",
-            "异地",
-            "随子女",
-            "跟儿女住",
-            "跟子女",
-            "投靠子女",
-            "外省",
-            "外市",
-            "不在本地",
-            "异地居住",
-            "异地安置",
-            "在外地",
-            "去外地",
-            "跟儿子",
-            "跟女儿",
-            "儿子那",
-            "女儿那",
-            "闺女那",
-            "住儿子家",
-            "住女儿家",
-            "住闺女家",
-            "外地住",
-            "回老家",
-            "居住地",
-            "常住地",
-            "搬家",
-            "搬到",
-            "搬走",
-            "住的这边",
-            "新家",
-            "原籍",
-            "候鸟",
-            "住外地",
-            "两头住",
-            "住半年",
-            "过冬",
-            "候鸟式",
-            "国外",
-            "出国",
-            "海外",
-            "在国外",
-        ),
-        (
-            "elsewhere",
-            "another city",
-            "other city",
-            "another province",
-            "out of town",
-            "living away",
-            "live away",
-            "moved away",
-            "move away",
-            "moved",
-            "relocate",
-            "relocated",
-            "moved in with",
-            "move in with",
-            "with my son",
-            "with my daughter",
-            "with my children",
-            "with my kids",
-            "different city",
-            "other province",
-            "move",
-            "moving",
-            "new home",
-            "where i live",
-            "where i now live",
-            "my son's place",
-            "my daughter's place",
-            "away from home",
-            "out of province",
-            "hometown",
-            "home town",
-            "go back home",
-            "travel back",
-            "return home",
-            "my home province",
-            "abroad",
-            "overseas",
-        ),
-    ),
-    "@bank": (
-        (
-            "银行",
-            "存折",
-            "银行卡",
-            "账户",
-            "帐户",
-            "开户",
-            "邮政银行",
-            "邮储",
-            "建行",
-            "建设银行",
-            "网点",
-            "卡",
-            "存单",
-            "折子",
-        ),
-        (
-            "bank",
-            "passbook",
-            "bank card",
-            "bank account",
-            "account",
-            "branch",
-            "bankbook",
-            "post office",
-            "postal savings",
-        ),
-    ),
-    "@payday": (
-        ("发放", "到账", "到帐", "哪天发", "几号发", "发钱", "按时", "足额", "拨付", "直发", "代发"),
-        ("paid", "payday", "pay day", "payment date", "paid out", "credited", "arrive", "arrives"),
-    ),
-    "@suspend": (
-        (
-            "停发",
-            "暂停",
-            "停了",
-            "断了",
-            "不发了",
-            "没发",
-            "没到账",
-            "扣发",
-            "停止发放",
-            "暂停发放",
-            "停掉",
-            "没到",
-            "没有发",
-            "被停",
-        ),
-        ("stopped", "stop", "suspend", "suspended", "suspension", "halted", "cut off", "not paid", "missing"),
-    ),
-    "@restore": (
-        ("恢复", "补发", "补回", "补钱", "补上", "追发", "补办", "恢复发放"),
-        ("restore", "restored", "resume", "resumed", "back pay", "arrears", "catch up", "reinstated"),
-    ),
-    "@overpay": (
-        ("冒领", "多领", "多发", "退还", "退回", "追回", "返还", "多拿", "多给", "退钱", "不退"),
-        (
-            "overpaid",
-            "overpayment",
-            "pay back",
-            "paid back",
-            "return the money",
-            "repay",
-            "refund",
-            "too much",
-            "kept receiving",
-            "keep receiving",
-            "still receiving",
-        ),
-    ),
-    "@frail": (
-        (
-            "瘫痪",
-            "瘫",
-            "卧床",
-            "卧病",
-            "躺床",
-            "躺在床",
-            "行动不便",
-            "走不动",
-            "腿脚不便",
-            "腿脚不好",
-            "下不了床",
-            "下不了楼",
-            "病重",
-            "重病",
-            "住院",
-            "年老体弱",
-            "残疾",
-            "失能",
-            "出不了门",
-            "不能出门",
-            "上门",
-            "走不了",
-            "动不了",
-            "身体不好",
-            "生病",
-            "病了",
-            "老年痴呆",
-            "瘫在床上",
-            "来家里",
-            "到家里",
-            "上家里",
-            "来我家",
-            "到我家",
-            "在医院",
-            "医院里",
-            "人在医院",
-        ),
-        (
-            "bedridden",
-            "housebound",
-            "frail",
-            "disabled",
-            "hospital",
-            "hospitalised",
-            "hospitalized",
-            "cannot walk",
-            "can't walk",
-            "cannot leave",
-            "can't leave",
-            "home visit",
-            "immobile",
-            "too ill",
-            "too sick",
-            "sick",
-            "ill",
-            "wheelchair",
-            "in bed",
-            "come to my home",
-            "come to the house",
-            "come to our home",
-            "visit me at home",
-            "visit at home",
-        ),
-    ),
-    "@docs": (
-        (
-            "带什么",
-            "带啥",
-            "材料",
-            "资料",
-            "证件",
-            "需要什么",
-            "要什么",
-            "什么证",
-            "拿什么",
-            "准备什么",
-            "准备啥",
-            "准备哪些",
-            "带哪些",
-            "要带",
-            "证明",
-        ),
-        ("documents", "document", "papers", "bring", "paperwork", "what do i need", "proof", "take with"),
-    ),
-    "@when": (
-        (
-            "什么时候",
-            "啥时候",
-            "几月",
-            "何时",
-            "哪个月",
-            "几号",
-            "截止",
-            "多久",
-            "期限",
-            "哪天",
-            "时间",
-            "月份",
-            "几月份",
-            "啥时",
-        ),
-        ("when", "what time", "which month", "deadline", "how long", "what date", "months"),
-    ),
-    "@where": (
-        (
-            "哪里",
-            "哪儿",
-            "在哪",
-            "去哪",
-            "到哪",
-            "哪个部门",
-            "找谁",
-            "什么地方",
-            "地点",
-            "地址",
-            "哪办",
-            "哪个单位",
-        ),
-        ("where", "which office", "what office", "go to"),
-    ),
-    "@amount": (
-        (
-            "多少钱",
-            "多少",
-            "金额",
-            "标准",
-            "数额",
-            "给多少",
-            "发多少",
-            "几个月",
-            "多少个月",
-            "几千",
-            "多少元",
-            "一共",
-            "总共",
-            "合计",
-            "加起来",
-            "总额",
-            "几块钱",
-        ),
-        ("how much", "amount", "how many months", "rate", "sum", "money", "how many", "in total", "total"),
-    ),
-    "@who": (
-        ("谁", "负责", "谁管", "哪个部门", "职责", "分工"),
-        ("who", "responsible", "in charge", "duties"),
-    ),
-    # Question frames beyond when/where/what papers: what follows when something is not done, what a
-    # thing is, why it is done. They tell apart entries on one subject: "没认证会怎样" is about a missed
-    # certification, "认证是怎么回事" about certification itself.
-    "@whatif": (
-        (
-            "会怎样",
-            "会怎么样",
-            "会咋样",
-            "会咋的",
-            "会如何",
-            "后果",
-            "没办",
-            "没做",
-            "没去",
-            "没有办",
-            "没有做",
-            "没认证",
-            "没年审",
-            "不认证",
-            "不年审",
-            "错过",
-            "忘了",
-            "忘记",
-            "漏了",
-            "漏办",
-            "逾期",
-            "过期",
-            "误了",
-            "耽误",
-        ),
-        (
-            "what happens",
-            "what if",
-            "what will happen",
-            "consequence",
-            "consequences",
-            "miss",
-            "missed",
-            "skip",
-            "skipped",
-            "forget",
-            "forgot",
-            "forgotten",
-            "too late",
-            "fail to",
-            "failed to",
-        ),
-    ),
-    "@steps": (
-        (
-            "手续",
-            "流程",
-            "步骤",
-            "程序",
-            "办什么",
-            "办啥",
-            "办哪些",
-            "哪些事",
-            "先办",
-            "先做",
-            "第一步",
-            "几步",
-            "要做什么",
-            "怎么办理",
-            "接下来",
-        ),
-        (
-            "steps",
-            "step",
-            "procedure",
-            "procedures",
-            "process",
-            "formalities",
-            "what to do",
-            "what do i do",
-            "what should i do",
-            "what do we do",
-            "what should we do",
-            "next",
-            "what do i need to do",
-            "what do we need to do",
-            "need to do",
-            "what now",
-        ),
-    ),
-    "@define": (
-        (
-            "什么是",
-            "什么叫",
-            "啥是",
-            "啥叫",
-            "何为",
-            "什么意思",
-            "啥意思",
-            "是指",
-            "指的是",
-            "怎么回事",
-            "咋回事",
-            "干什么的",
-            "干啥的",
-            "干嘛的",
-            "做什么用",
-            "有什么用",
-            "有啥用",
-            "含义",
-            "一回事",
-        ),
-        ("mean", "meaning", "means", "explain", "definition", "what is it for"),
-    ),
-    "@why": (
-        ("为什么", "为啥", "为何", "干嘛要", "干吗要", "凭什么", "目的", "意义", "图什么"),
-        ("why", "purpose", "what for", "reason for"),
-    ),
-    "@idcard": (("身份证", "身份证号", "身份证号码", "证号"), ("id card", "identity card", "id number")),
-    "@photo": (("照片", "相片", "一寸", "免冠", "寸照"), ("photo", "photograph", "photos", "picture")),
-    "@retire": (
-        ("退休", "退了休", "刚退休", "办退休", "退休手续", "离退休", "退下来"),
-        ("retire", "retired", "retiring", "retirement", "retiree"),
-    ),
-    "@correct": (
-        (
-            "更正",
-            "更改",
-            "修改",
-            "改正",
-            "写错",
-            "错了",
-            "不对",
-            "改名",
-            "错字",
-            "同音字",
-            "变更",
-            "换成",
-            "升级",
-            "改一下",
-            "弄错",
-        ),
-        (
-            "correct",
-            "correction",
-            "change",
-            "fix",
-            "wrong",
-            "mistake",
-            "misspelt",
-            "misspelled",
-            "typo",
-            "update",
-            "put right",
-            "error",
-        ),
-    ),
-    "@personal_data": (
-        (
-            "姓名",
-            "名字写错",
-            "出生日期",
-            "出生年月",
-            "生日",
-            "参加工作时间",
-            "工龄",
-            "个人信息",
-            "基本信息",
-            "出生",
-            "年龄",
-            "15位",
-            "18位",
-            "身份证号码",
-        ),
-        ("name", "date of birth", "birthday", "birth date", "personal data", "personal details", "born"),
-    ),
-    "@query": (
-        (
-            "查询",
-            "查",
-            "疑问",
-            "算错",
-            "核对",
-            "对不上",
-            "少了",
-            "计算",
-            "算的",
-            "怎么算",
-            "不对劲",
-            "咨询",
-            "明细",
-            "清单",
-            "偏低",
-            "比别人少",
-            "发少了",
-        ),
-        (
-            "check",
-            "query",
-            "enquire",
-            "inquire",
-            "look up",
-            "calculated",
-            "question about",
-            "ask about",
-            "details",
-            "breakdown",
-            "statement",
-        ),
-    ),
-    "@community": (
-        (
-            "社区",
-            "居委会",
-            "街道",
-            "社区工作站",
-            "劳动保障服务站",
-            "村委会",
-            "居委",
-            "服务站",
-            "劳动保障事务所",
-        ),
-        ("community", "neighbourhood", "neighborhood", "residents committee", "street office", "village"),
-    ),
-    "@social_ins": (
-        (
-            "社保局",
-            "社保",
-            "社保中心",
-            "社会保险经办机构",
-            "经办机构",
-            "人社局",
-            "社保所",
-            "社会保险",
-            "人社部门",
-            "劳动保障部门",
-        ),
-        (
-            "social insurance office",
-            "social security office",
-            "social security",
-            "social insurance",
-            "insurance office",
-            "human resources bureau",
-            "pension office",
-        ),
-    ),
-    "@party": (
-        ("党员", "党组织", "组织关系", "党支部", "党费", "入党", "党", "组织生活", "党关系"),
-        ("party member", "party membership", "communist party", "party branch", "cpc", "party"),
-    ),
-    "@employer": (
-        ("原单位", "原企业", "单位", "企业", "厂里", "公司", "老单位", "原来单位", "原工作单位", "厂子"),
-        ("employer", "former employer", "company", "work unit", "factory", "firm", "old job"),
-    ),
-    "@medical": (
-        ("医疗费", "医药费", "看病", "医疗", "看病钱", "药费"),
-        ("medical", "medical costs", "medical bills", "doctor bills"),
-    ),
-    "@housing": (
-        ("住房", "房子", "暖气", "取暖", "供暖", "取暖费", "房改", "维修", "暖气费"),
-        ("heating", "housing", "house", "flat", "repairs", "repair", "apartment"),
-    ),
-    "@archive": (
-        ("档案", "人事档案", "档案馆", "档案库", "档案袋"),
-        ("archive", "archives", "personnel file", "personnel record", "records", "dossier", "file"),
-    ),
-    "@venue": (
-        (
-            "活动场所",
-            "活动室",
-            "活动中心",
-            "场地",
-            "老年活动",
-            "棋牌",
-            "阅览室",
-            "健身",
-            "场所",
-            "活动场地",
-            "地方活动",
-            "俱乐部",
-            "活动站",
-            "老年之家",
-        ),
-        (
-            "venue",
-            "activity centre",
-            "activity center",
-            "club",
-            "clubhouse",
-            "club house",
-            "clubroom",
-            "activity room",
-            "recreation room",
-            "community centre",
-            "community center",
-            "place to meet",
-            "recreation",
-            "clubhouse facilities",
-        ),
-    ),
-    "@activity": (
-        (
-            "文体活动",
-            "文化活动",
-            "体育活动",
-            "健身活动",
-            "文体",
-            "文艺",
-            "娱乐",
-            "跳舞",
-            "唱歌",
-            "广场舞",
-            "合唱",
-            "太极",
-            "下棋",
-            "打牌",
-            "兴趣班",
-            "公益活动",
-            "志愿者",
-            "志愿服务",
-            "发挥余热",
-            "组织活动",
-            "搞活动",
-            "办活动",
-            "老年活动",
-        ),
-        (
-            "activities",
-            "activity",
-            "dance",
-            "dancing",
-            "singing",
-            "sport",
-            "sports",
-            "exercise",
-            "recreation",
-            "leisure",
-            "volunteer",
-            "volunteering",
-            "hobby",
-            "hobbies",
-        ),
-    ),
-    "@funding": (
-        ("经费", "钱从哪来", "谁出钱", "财政", "预算", "开办费", "出钱", "拨款"),
-        ("funding", "funded", "budget", "who pays", "paid for", "finance"),
-    ),
-    "@staff": (
-        (
-            "工作人员",
-            "专职",
-            "人员配备",
-            "编制",
-            "聘用",
-            "招聘",
-            "配备",
-            "配置",
-            "专职人员",
-            "几个人",
-            "招考",
-            "招来",
-            "招的",
-            "招人",
-            "录用",
-            "人手",
-        ),
-        ("staff", "staffing", "employees", "workers", "hire", "hired", "employ"),
-    ),
-    "@handover": (
-        ("移交", "交接", "转入社区", "转到社区", "纳入社区", "签协议", "协议书", "转交"),
-        ("hand over", "handover", "handed over", "transfer", "transferred", "hand-over", "hand", "handing"),
-    ),
-    "@socialised": (
-        ("社会化管理", "社会化", "属地管理", "社会化发放", "社区管理", "社会化服务"),
-        ("socialised", "socialized", "socialised management", "socialized management", "local management"),
-    ),
-    "@form": (
-        (
-            "协助认证表",
-            "认证表",
-            "表格",
-            "填表",
-            # A lone 表 is too loose (代表, 表示): only where it plainly means a form.
-            "那个表",
-            "这个表",
-            "那张表",
-            "一张表",
-            "什么表",
-            "寄表",
-            "表寄",
-            "寄来的表",
-            "寄过来的表",
-        ),
-        ("form", "paper form"),
-    ),
-    "@online": (
-        ("网上", "网络", "线上", "手机", "远程", "视频", "微信", "app"),
-        ("online", "internet", "phone", "app", "video", "smartphone", "remotely"),
-    ),
-    # The street office is one level of the work, the community another: 街道 is both a place of the
-    # community's work (@community) and a level of its own, so "街道负责什么" finds the street's duties.
-    "@street": (
-        ("街道", "街道办", "街道办事处", "街道劳动保障服务所", "劳动保障服务所"),
-        ("street office", "street", "subdistrict", "sub-district"),
-    ),
-    # Who does what at each level: a concept of its own, so "市 区 街道 社区各管什么" finds the entries
-    # that divide the work, not every entry that names the community.
-    "@division": (
-        (
-            "各管",
-            "分别管",
-            "分别负责",
-            "各自负责",
-            "各负责",
-            "分工",
-            "各级",
-            "四级",
-            "哪一级",
-            "每一级",
-            "谁管什么",
-        ),
-        ("vs", "versus", "each level", "respectively", "division of", "who does what", "which level"),
-    ),
-    # Sums asked for ("丧葬费加抚恤费一共多少"): the entries that give a total.
-    "@total": (
-        ("一共", "总共", "合计", "加起来", "加一起", "总额", "总数", "总人数", "一起多少"),
-        ("in total", "total", "altogether", "combined", "added together"),
-    ),
-    "@family": (
-        (
-            "家属",
-            "子女",
-            "儿子",
-            "女儿",
-            "闺女",
-            "老伴",
-            "配偶",
-            "亲属",
-            "家人",
-            "我妈",
-            "我爸",
-            "父亲",
-            "母亲",
-            "老爷子",
-            "老太太",
-            "老人",
-            "爸爸",
-            "妈妈",
-            "亲人",
-            "老头",
-            "家里",
-            "家里人",
-            "闺女",
-            "老妈",
-            "老爸",
-            "家父",
-            "家母",
-            "父母",
-            "阿爸",
-            "阿妈",
-        ),
-        (
-            "family",
-            "relative",
-            "son",
-            "daughter",
-            "wife",
-            "husband",
-            "mother",
-            "father",
-            "mum",
-            "mom",
-            "dad",
-            "spouse",
-            "parent",
-            "relatives",
-        ),
-    ),
-    "@proxy": (
-        (
-            "代办",
-            "委托",
-            "代理",
-            "帮忙办",
-            "代领",
-            "替他办",
-            "替她办",
-            "委托人",
-            "别人办",
-            "替我",
-            "帮我办",
-            "替老人",
-            "代替",
-            "让别人",
-            "叫别人",
-        ),
-        (
-            "on behalf",
-            "proxy",
-            "someone else",
-            "authorise",
-            "authorize",
-            "delegate",
-            "for him",
-            "for her",
-            "for me",
-            "in my place",
-            "instead of me",
-        ),
-    ),
-    "@benefit_cert": (
-        ("待遇证", "养老保险待遇证", "基本养老保险待遇证", "养老证", "退休证"),
-        ("pension certificate", "benefit certificate", "retirement certificate", "pension book"),
-    ),
-    "@death_docs": (
-        ("火化证明", "火化证", "死亡证明", "安葬证明", "死亡证", "火化"),
-        ("cremation", "death certificate", "burial certificate", "cremation certificate"),
-    ),
-    "@low_income": (
-        ("低保", "最低生活保障", "困难补助"),
-        ("subsistence", "minimum living", "poverty", "low income"),
-    ),
-    "@politics": (
-        ("阅读文件", "政治待遇", "领导干部", "参加会议", "学习"),
-        ("political", "leading cadre", "cadres", "documents to read", "meetings"),
-    ),
-    "@service": (
-        ("服务", "管理服务", "服务内容", "提供什么", "能做什么", "管什么"),
-        ("service", "services", "what do they do", "help with"),
-    ),
+import yaml
+
+from bot.knowledge.loader import DATA_DIR, YAML_LOADER, display_name
+
+LEXICON_DIR = DATA_DIR / "lexicon"
+FILES = ("concepts.yaml", "typos.yaml", "stopwords.yaml", "document_words.yaml", "scope.yaml")
+_CONCEPT = re.compile(r"^@[a-z][a-z_]*$")
+_STR = "tag:yaml.org,2002:str"
+_LANGUAGES = ("zh", "en")
+Forms = tuple[tuple[str, ...], tuple[str, ...]]  # (Chinese surface forms, English surface forms)
+# What YAML makes of a bare scalar that is not text ("yes", "on", 2004, null, 2024-03-05).
+_READ_AS = {
+    "bool": "a yes/no value",
+    "int": "a number",
+    "float": "a number",
+    "null": "null",
+    "timestamp": "a date",
 }
 
-# Misspellings that are not homophones (those the pinyin matcher finds by itself): wrong character shapes
-# and spoken forms.
-# Concepts a concept implies: certification, pay day, banks, suspension and restoration are all about the
-# pension ("where is the pension certification done" is fully answered by the entry saying where
-# certification is done); funeral and survivor payments are about a death.
-IMPLIES: Mapping[str, tuple[str, ...]] = {
-    "@cert": ("@pension",),
-    "@payday": ("@pension",),
-    "@bank": ("@pension",),
-    "@suspend": ("@pension",),
-    "@restore": ("@pension",),
-    "@overpay": ("@pension", "@death"),
-    "@funeral": ("@death",),
-    "@survivor": ("@death",),
-    "@death_docs": ("@death",),
-}
 
-# Words naming a policy document rather than its content ("江苏的暂行办法", "the 2003 scheme").
-DOCUMENT_WORDS: tuple[str, ...] = (
-    # Not 文件: retired cadres "reading documents" (看文件) is a subject of its own.
-    "办法",
-    "暂行办法",
-    "规定",
-    "意见",
-    "实施意见",
-    "通知",
-    "政策",
-    "document",
-    "scheme",
-    "rules",
-    "measures",
-    "policy",
-    "regulations",
-)
+class LexiconError(ValueError):
+    """A broken lexicon file; the message names the file and the line."""
 
-TYPOS: Mapping[str, str] = {
-    "存拆": "存折",
-    "存扎": "存折",
-    "养老经": "养老金",
-    "丧藏": "丧葬",
-    "认正": "认证",
-    "人证": "认证",
-    "年申": "年审",
-    "社报": "社保",
-    "退修": "退休",
-    "遗嘱津贴": "遗属津贴",
-    "抚血": "抚恤",
-    # Words of Taiwan and Hong Kong usage, read as the mainland words our texts use.
-    "影本": "复印件",
-    "正本": "原件",
-}
 
-# Words that carry no meaning for retrieval: particles, pronouns, politeness, question frames.
-ZH_STOPWORDS: frozenset[str] = frozenset(
-    [
-        # A verb nearly every pension question uses ("领取养老金"): it tells no entry from another.
-        "领取",
-        # Question and discourse words that say nothing about the subject ("哪些材料", "到底谁管").
-        "哪些",
-        "哪个",
-        "到底",
-        "还要",
-        "还得",
-        "那边",
-        "这边",
-        "这种",
-        "那种",
-        "问一下",
-        "告诉",
-        "一直",
-        "还有",
-        "另外",
-        "平时",
-        "具体",
-        "大概",
-        "的",
-        "了",
-        "吗",
-        "呢",
-        "啊",
-        "吧",
-        "呀",
-        "嘛",
-        "哦",
-        "哈",
-        "么",
-        "啦",
-        "喔",
-        "哇",
-        "呗",
-        "哎",
-        "喂",
-        "嗯",
-        "唉",
-        "着",
-        "过",
-        "得",
-        "地",
-        "之",
-        "其",
-        "我",
-        "你",
-        "您",
-        "他",
-        "她",
-        "它",
-        "我们",
-        "你们",
-        "他们",
-        "她们",
-        "咱",
-        "咱们",
-        "俺",
-        "自己",
-        "人家",
-        "大家",
-        "是",
-        "在",
-        "有",
-        "和",
-        "与",
-        "及",
-        "跟",
-        "给",
-        "对",
-        "把",
-        "被",
-        "就",
-        "都",
-        "也",
-        "还",
-        "又",
-        "才",
-        "再",
-        "很",
-        "太",
-        "最",
-        "更",
-        "挺",
-        "比较",
-        "非常",
-        "特别",
-        "这",
-        "那",
-        "这个",
-        "那个",
-        "这些",
-        "那些",
-        "这样",
-        "那样",
-        "这么",
-        "那么",
-        "此",
-        "该",
-        "各",
-        "每",
-        "某",
-        "一",
-        "一下",
-        "一个",
-        "个",
-        "些",
-        "点",
-        "一点",
-        "一些",
-        "一般",
-        "请问",
-        "请",
-        "问",
-        "问问",
-        "想",
-        "想问",
-        "想知道",
-        "知道",
-        "能",
-        "能不能",
-        "可以",
-        "可不可以",
-        "会",
-        "要",
-        "要不要",
-        "应该",
-        "得",
-        "必须",
-        "需要",
-        "怎么",
-        "怎样",
-        "怎么样",
-        "如何",
-        "咋",
-        "咋办",
-        "怎么办",
-        "怎么弄",
-        "咋弄",
-        "咋整",
-        "怎么搞",
-        "办",
-        "弄",
-        "做",
-        "搞",
-        "整",
-        "去",
-        "来",
-        "到",
-        "从",
-        "说",
-        "让",
-        "什么",
-        "啥",
-        "不",
-        "没",
-        "没有",
-        "是不是",
-        "有没有",
-        "对不对",
-        "行不行",
-        "好不好",
-        "能否",
-        "是否",
-        "谢谢",
-        "您好",
-        "你好",
-        "老师",
-        "麻烦",
-        "帮",
-        "帮我",
-        "帮忙",
-        "同志",
-        "领导",
-        "师傅",
-        "现在",
-        "已经",
-        "如果",
-        "但是",
-        "因为",
-        "所以",
-        "就是",
-        "还是",
-        "或者",
-        "而且",
-        "然后",
-        "那么",
-        "关于",
-        "问题",
-        "情况",
-        "事",
-        "事情",
-        "东西",
-        "时",
-        "时候",
-        "的话",
-        "上",
-        "下",
-        "里",
-        "中",
-        "内",
-        "外",
-        "前",
-        "后",
-        "多",
-        "少",
-        "大",
-        "小",
-        "好",
-        "新",
-        "老",
-        "年",
-        "月",
-        "日",
-        "号",
-        "今年",
-        "去年",
-        "明年",
-    ]
-)
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    concepts: Mapping[str, Forms]  # concept -> its forms; a form may belong to several concepts
+    implies: Mapping[str, tuple[str, ...]]  # concept -> the concepts it is always about
+    typos: Mapping[str, str]  # misspelling -> the word it stands for
+    zh_stopwords: frozenset[str]
+    en_stopwords: frozenset[str]
+    document_words: tuple[str, ...]
+    chitchat_zh: tuple[str, ...]
+    chitchat_en: tuple[str, ...]
+    off_topic_zh: tuple[str, ...]
+    off_topic_en: tuple[str, ...]
+    abroad: tuple[str, ...]
+    certification_words: tuple[str, ...]
+    residence_zh: tuple[str, ...]
+    residence_en: frozenset[str]
 
-EN_STOPWORDS: frozenset[str] = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "if",
-        "then",
-        "so",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "with",
-        "from",
-        "about",
-        "as",
-        "into",
-        "over",
-        "after",
-        "before",
-        "under",
-        "i",
-        "me",
-        "my",
-        "mine",
-        "we",
-        "us",
-        "our",
-        "you",
-        "your",
-        "he",
-        "him",
-        "his",
-        "she",
-        "her",
-        "it",
-        "its",
-        "they",
-        "them",
-        "their",
-        "this",
-        "that",
-        "these",
-        "those",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "am",
-        "do",
-        "does",
-        "did",
-        "done",
-        "have",
-        "has",
-        "had",
-        "having",
-        "can",
-        "could",
-        "will",
-        "would",
-        "shall",
-        "should",
-        "may",
-        "might",
-        "must",
-        "need",
-        "needs",
-        "please",
-        "tell",
-        "know",
-        "want",
-        "wants",
-        "like",
-        "get",
-        "got",
-        "getting",
-        "make",
-        "made",
-        "let",
-        "say",
-        "said",
-        "what",
-        "which",
-        "how",
-        "why",
-        "there",
-        "here",
-        "any",
-        "some",
-        "all",
-        "each",
-        "every",
-        "no",
-        "not",
-        "yes",
-        "also",
-        "just",
-        "only",
-        "still",
-        "very",
-        "much",
-        "more",
-        "most",
-        "one",
-        "two",
-        "own",
-        "same",
-        "other",
-        "than",
-        "too",
-        "again",
-        "once",
-        "really",
-        "ok",
-        "okay",
-        "hello",
-        "hi",
-        "thanks",
-        "thank",
-        "dear",
-        "sir",
-        "madam",
-        "mine",
-        "myself",
-        "yourself",
-        "near",
-        "new",
-        "now",
-        "last",
-        "week",
-        "month",
-        "day",
-        "today",
-        "tomorrow",
-        "yesterday",
-        "go",
-        "going",
-        "gone",
-        "come",
-        "coming",
-        "back",
-        "way",
-        "thing",
-        "things",
-        "something",
-        "anything",
-        "happen",
-        "happens",
-        "happened",
-        "already",
-        "really",
-        "let",
-        "lets",
-        "help",
-        "old",
-        "young",
-        "good",
-        "bad",
-        "big",
-        "small",
-        "long",
-        "little",
-        "right",
-        "well",
-        "ever",
-        "never",
-        "always",
-        "often",
-        "sometimes",
-        "usually",
-        "i'm",
-        "i've",
-        "i'd",
-        "don't",
-        "doesn't",
-        "can't",
-        "won't",
-        "isn't",
-        "aren't",
-        "didn't",
-        "it's",
-        "that's",
-        "what's",
-    ]
-)
 
-# A place named right after one of these is where someone lives, not whose rules they ask about.
-RESIDENCE_ZH: tuple[str, ...] = (
-    "搬到",
-    "搬去",
-    "去",
-    "到",
-    "在",
-    "住",
-    "来",
-    "回",
-    "从",
-    "跟",
-    "随",
-    "投靠",
-    "定居",
-    "居住",
-    "生活在",
-    "待在",
-)
-RESIDENCE_EN: frozenset[str] = frozenset(
-    [
-        "live",
-        "lives",
-        "living",
-        "lived",
-        "moved",
-        "move",
-        "moving",
-        "stay",
-        "stays",
-        "staying",
-        "reside",
-        "resides",
-        "residing",
-        "relocated",
-        "relocate",
-        "settled",
-        "visiting",
-    ]
-)
+def lexicon_files(directory: Path | None = None) -> list[Path]:
+    """The files the lexicon is made of (the shipped folder unless told otherwise)."""
+    folder = directory or LEXICON_DIR
+    return [folder / name for name in FILES]
 
-# Conversation that is not a question about the documents at all.
-CHITCHAT_ZH: tuple[str, ...] = (
-    "你好吗",
-    "你是谁",
-    "你叫什么",
-    "你是真人",
-    "机器人",
-    "笑话",
-    "讲个故事",
-    "聊聊天",
-    "聊天",
-    "你几岁",
-    "你多大",
-    "吃了吗",
-    "早上好",
-    "晚上好",
-    "天气",
-    "下雨",
-    "气温",
-    "股票",
-    "彩票",
-    "推荐",
-)
-CHITCHAT_EN: tuple[str, ...] = (
-    "how are you",
-    "who are you",
-    "your name",
-    "are you a robot",
-    "are you human",
-    "a joke",
-    "tell me a story",
-    "weather",
-    "good morning",
-    "good night",
-    "stocks",
-    "stock ",
-    "lottery",
-    "recommend",
-)
 
-# Neighbouring subjects our documents do not cover, which share words with them ("养老" in 养老院, "报销"
-# in medical insurance): asked about, they are handed to a person rather than answered from a near miss.
-OFF_TOPIC_ZH: tuple[str, ...] = (
-    "报销比例",
-    "报销多少",
-    "门诊",
-    "慢性病",
-    "挂号",
-    "住院报销",
-    "医保卡",
-    "公积金",
-    "所得税",
-    "个税",
-    "延迟退休",
-    "退休年龄",
-    "养老院",
-    "敬老院",
-    "高温补贴",
-    "车票",
-    "机票",
-    "火车票",
-    "高铁",
-    "微信",
-    "支付宝",
-    "淘宝",
-    "理财",
-    "买基金",
-    "基金收益",
-    "基金定投",
-    "利息",
-    "存款利率",
-    "彩票",
-    "血压",
-    "血糖",
-    "糖尿病",
-    "吃什么药",
-    "偏方",
-    "保健品",
-    "体检",
-    "超市",
-    "快递",
-    "退货",
-    "网购",
-    "高考",
-    "填志愿",
-    "报志愿",
-    "房价",
-    "过户",
-    "契税",
-    "房产税",
-    "交多少税",
-    "上调",
-    "涨幅",
-    "涨了多少",
-    "话费",
-    "充值",
-    "押金",
-    "装修",
-    "养老金涨",
-    "调整方案",
-    "涨多少",
-    "会涨",
-    "涨不涨",
-    "能涨",
-    "什么时候涨",
-    # Phone numbers and ways to reach an office: none is in our documents; a person gives the right one.
-    "电话多少",
-    "电话是多少",
-    "电话号码",
-    "联系电话",
-    "联系方式",
-    "打什么电话",
-    "联系社区",
-    "联系工作人员",
-    "找工作人员",
-)
-OFF_TOPIC_EN: tuple[str, ...] = (
-    "phone credit",
-    "top up",
-    "top-up",
-    "recharge",
-    "pension increase",
-    "pension rise",
-    "phone number",
-    "contact number",
-    "telephone number",
-    "contact details",
-    "reimbursement rate",
-    "reimbursement ratio",
-    "train ticket",
-    "flight",
-    "plane ticket",
-    "wechat",
-    "alipay",
-    "stock",
-    "shares",
-    "lottery",
-    "blood pressure",
-    "diabetes",
-    "medicine",
-    "nursing home",
-    "care home",
-    "state pension age",
-    "retirement age",
-    "income tax",
-    "tax return",
-    "housing fund",
-    "supermarket",
-    "go up",
-    "increase in",
-    "pension increase",
-    "tv series",
-    "movie",
-)
+def load_lexicon(directory: Path | None = None) -> Lexicon:
+    concepts_file, typos_file, stopwords_file, documents_file, scope_file = (
+        _File(path) for path in lexicon_files(directory)
+    )
+    concepts, implies = _concepts(concepts_file)
+    stopwords = stopwords_file.languages(stopwords_file.root, "stopwords")
+    documents = documents_file.languages(documents_file.root, "document_words")
+    scope = {
+        name: scope_file.languages(node, name)
+        for name, node in scope_file.sections(
+            scope_file.root,
+            "scope",
+            ("chitchat", "off_topic", "abroad", "certification", "residence"),
+        ).items()
+    }
+    return Lexicon(
+        concepts=concepts,
+        implies=implies,
+        typos=_typos(typos_file),
+        zh_stopwords=frozenset(stopwords["zh"]),
+        en_stopwords=frozenset(stopwords["en"]),
+        document_words=(*documents["zh"], *documents["en"]),
+        chitchat_zh=scope["chitchat"]["zh"],
+        chitchat_en=scope["chitchat"]["en"],
+        off_topic_zh=scope["off_topic"]["zh"],
+        off_topic_en=scope["off_topic"]["en"],
+        abroad=(*scope["abroad"]["zh"], *scope["abroad"]["en"]),
+        certification_words=(*scope["certification"]["zh"], *scope["certification"]["en"]),
+        residence_zh=scope["residence"]["zh"],
+        residence_en=frozenset(scope["residence"]["en"]),
+    )
 
-# Certification from abroad: our documents cover living elsewhere in China only (abroad it goes through an
-# embassy or a notary, which they never mention), so a question joining the two goes to a person. Compared
-# with normalised text, like the lists above: Simplified script covers Traditional too.
-ABROAD: tuple[str, ...] = ("出国", "国外", "海外", "境外", "abroad", "overseas")
-CERTIFICATION_WORDS: tuple[str, ...] = (
-    "认证",
-    "年审",
-    "certif",
-    "yearly check",
-    "annual check",
-    "proof of life",
-)
+
+def _concepts(file: _File) -> tuple[dict[str, Forms], dict[str, tuple[str, ...]]]:
+    concepts: dict[str, Forms] = {}
+    implied: dict[str, list[tuple[str, yaml.Node]]] = {}
+    for key, name, node in file.pairs(file.root, "concepts"):
+        if not _CONCEPT.match(name):
+            raise file.error(key, f"{name!r}: a concept is '@' and lower-case letters (\"@cert\")")
+        sections = file.sections(node, name, _LANGUAGES, optional=("implies",))
+        concepts[name] = (
+            file.words(sections["zh"], f"{name} zh"),
+            file.words(sections["en"], f"{name} en", english=True),
+        )
+        if "implies" in sections:
+            implied[name] = file.items(sections["implies"], f"{name} implies")
+    implies: dict[str, tuple[str, ...]] = {}
+    for name, items in implied.items():
+        for concept, node in items:
+            if concept not in concepts:
+                raise file.error(node, f"{name} implies unknown concept {concept!r}")
+            if concept == name:
+                raise file.error(node, f"{name} implies itself")
+        implies[name] = tuple(concept for concept, _ in items)
+    return concepts, implies
+
+
+def _typos(file: _File) -> dict[str, str]:
+    typos: dict[str, str] = {}
+    for key, typo, node in file.pairs(file.root, "typos"):
+        word = file.text(node, typo)
+        if word == typo:
+            raise file.error(key, f"{typo!r} is read as itself")
+        typos[typo] = word
+    return typos
+
+
+class _File:
+    """One lexicon file as YAML nodes, which carry their line: every error names the file and the line."""
+
+    def __init__(self, path: Path) -> None:
+        self.name = display_name(path)
+        try:
+            with path.open(encoding="utf-8") as handle:
+                root = yaml.compose(handle, Loader=YAML_LOADER)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            where = f":{mark.line + 1}" if mark is not None else ""
+            raise LexiconError(f"{self.name}{where}: {exc.problem or exc.context}") from None
+        except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise LexiconError(f"{self.name}: {exc}") from None
+        if root is None:
+            raise LexiconError(f"{self.name}: empty")
+        self.root: yaml.Node = root
+
+    def error(self, node: yaml.Node, message: str) -> LexiconError:
+        return LexiconError(f"{self.name}:{node.start_mark.line + 1}: {message}")
+
+    def text(self, node: yaml.Node, what: str) -> str:
+        """A scalar that YAML reads as text, not empty."""
+        if not isinstance(node, yaml.ScalarNode):
+            raise self.error(node, f"{what}: expected a word, found {_kind(node)}")
+        if node.tag != _STR:
+            kind = node.tag.rsplit(":", 1)[-1]
+            read_as = _READ_AS.get(kind, kind)
+            raise self.error(node, f"{what}: {node.value!r} is read as {read_as}, not a word: quote it")
+        if not node.value.strip():
+            raise self.error(node, f"{what}: an empty word")
+        return str(node.value)
+
+    def pairs(self, node: yaml.Node, what: str) -> list[tuple[yaml.Node, str, yaml.Node]]:
+        """A mapping's (key node, key, value node), each key once."""
+        if not isinstance(node, yaml.MappingNode):
+            raise self.error(node, f"{what}: expected a mapping, found {_kind(node)}")
+        seen: dict[str, int] = {}
+        found = []
+        for key, value in node.value:
+            name = self.text(key, what)
+            if name in seen:
+                raise self.error(key, f"{what}: {name!r} given twice (first on line {seen[name]})")
+            seen[name] = key.start_mark.line + 1
+            found.append((key, name, value))
+        return found
+
+    def sections(
+        self, node: yaml.Node, what: str, required: Sequence[str], optional: Sequence[str] = ()
+    ) -> dict[str, yaml.Node]:
+        """A mapping with the keys `required` (all of them) and `optional`, and no others."""
+        found: dict[str, yaml.Node] = {}
+        for key, name, value in self.pairs(node, what):
+            if name not in (*required, *optional):
+                expected = ", ".join((*required, *optional))
+                raise self.error(key, f"{what}: unknown key {name!r} (expected {expected})")
+            found[name] = value
+        missing = [name for name in required if name not in found]
+        if missing:
+            raise self.error(node, f"{what}: missing {', '.join(missing)}")
+        return found
+
+    def items(self, node: yaml.Node, what: str) -> list[tuple[str, yaml.Node]]:
+        """A list of words with their nodes, each word once."""
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.error(node, f"{what}: expected a list of words, found {_kind(node)}")
+        seen: dict[str, int] = {}
+        found = []
+        for item in node.value:
+            word = self.text(item, what)
+            if word in seen:
+                raise self.error(item, f"{what}: duplicate word {word!r} (first on line {seen[word]})")
+            seen[word] = item.start_mark.line + 1
+            found.append((word, item))
+        if not found:
+            raise self.error(node, f"{what}: an empty list")
+        return found
+
+    def words(self, node: yaml.Node, what: str, *, english: bool = False) -> tuple[str, ...]:
+        items = self.items(node, what)
+        if english:
+            for word, item in items:
+                if word != word.lower():
+                    raise self.error(item, f"{what}: {word!r}: English words are written in lower case")
+        return tuple(word for word, _ in items)
+
+    def languages(self, node: yaml.Node, what: str) -> dict[str, tuple[str, ...]]:
+        """A mapping of zh and en word lists."""
+        sections = self.sections(node, what, _LANGUAGES)
+        return {
+            "zh": self.words(sections["zh"], f"{what} zh"),
+            "en": self.words(sections["en"], f"{what} en", english=True),
+        }
+
+
+def _kind(node: yaml.Node) -> str:
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    return repr(node.value)
+
+
+LEXICON = load_lexicon()
+
+# The shipped lexicon's parts, by the names the analyser, the scope guard and the entry index read.
+CONCEPTS = LEXICON.concepts
+IMPLIES = LEXICON.implies
+TYPOS = LEXICON.typos
+ZH_STOPWORDS = LEXICON.zh_stopwords
+EN_STOPWORDS = LEXICON.en_stopwords
+DOCUMENT_WORDS = LEXICON.document_words
+CHITCHAT_ZH = LEXICON.chitchat_zh
+CHITCHAT_EN = LEXICON.chitchat_en
+OFF_TOPIC_ZH = LEXICON.off_topic_zh
+OFF_TOPIC_EN = LEXICON.off_topic_en
+ABROAD = LEXICON.abroad
+CERTIFICATION_WORDS = LEXICON.certification_words
+RESIDENCE_ZH = LEXICON.residence_zh
+RESIDENCE_EN = LEXICON.residence_en

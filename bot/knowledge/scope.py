@@ -1,6 +1,6 @@
 """Questions our documents cannot answer however well their words match: chit-chat, and the rules of
-places other than ours ("北京的养老金涨多少" is not answered by the county's notes). The other places are
-the region profile's (`other_places`)."""
+places other than ours ("北京的养老金涨多少" is not answered by the county's notes). The cues are in the
+lexicon (data/lexicon/scope.yaml); the other places are the region profile's (`other_places`)."""
 
 from __future__ import annotations
 
