@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.i18n import I18n, Translator
-from bot.knowledge import wording
+from bot.knowledge import sentences
 from bot.knowledge.analyzer import Analysis, Analyzer
 from bot.knowledge.entry_index import PLACEHOLDER, EntryIndex
 from bot.knowledge.language import EN, ZH_HANS, ZH_HANT, detect_language
@@ -102,8 +102,7 @@ class Answerer:
         self.profile = profile
         self._i18n = i18n
         self.analyzer = analyzer or analyzer_for(kb)
-        own = [*profile.name.values()]
-        self._scope = ScopeGuard(own)
+        self._scope = ScopeGuard(profile.other_places_zh, profile.other_places_en)
         self._entries = kb.entries
         self._by_id = {e.id: e for e in kb.entries}
         self._position = {e.id: i for i, e in enumerate(kb.entries)}
@@ -198,7 +197,7 @@ class Answerer:
         return Answer(
             question=question,
             language=language,
-            text=t.gettext(wording.DONT_KNOW),
+            text=t.gettext(sentences.DONT_KNOW),
             confidence=0.0 if reason else confidence,
             handoff=True,
             entry_id=None,
@@ -265,7 +264,7 @@ class Answerer:
     ) -> Answer:
         passage = passage_in(passage, language)
         text = passage.text if len(passage.text) <= PASSAGE_CHARS else passage.text[: PASSAGE_CHARS - 1] + "…"
-        label = t.gettext(wording.PASSAGE_LABEL)
+        label = t.gettext(sentences.PASSAGE_LABEL)
         return Answer(
             question=question,
             language=language,
@@ -294,7 +293,9 @@ class Answerer:
         Returns the text and the names of the values that were unknown.
         """
         missing: list[str] = []
-        office = self.profile.value("social_insurance_office", language) or t.gettext(wording.DEFAULT_OFFICE)
+        office = self.profile.value("social_insurance_office", language) or t.gettext(
+            sentences.DEFAULT_OFFICE
+        )
 
         def value(match: re.Match[str]) -> str:
             name = match.group(1)
@@ -302,7 +303,7 @@ class Answerer:
             if found is not None:
                 return found
             missing.append(name)
-            return t.gettext(wording.ASK_OFFICE) % {"office": office}
+            return t.gettext(sentences.ASK_OFFICE) % {"office": office}
 
         return PLACEHOLDER.sub(value, text), tuple(dict.fromkeys(missing))
 
@@ -310,9 +311,9 @@ class Answerer:
         if self._local[self._position[entry.id]]:
             return None
         source = self.kb.sources[entry.source]
-        region = wording.REGION_NAMES.get(entry.region)
+        region = sentences.REGION_NAMES.get(entry.region)
         name = t.gettext(region) if region else entry.region
-        return t.gettext(wording.ELSEWHERE_LABEL) % {"region": name, "year": source.date.year}
+        return t.gettext(sentences.ELSEWHERE_LABEL) % {"region": name, "year": source.date.year}
 
     def source_ref(self, entry: Entry, language: str) -> SourceRef:
         source = self.kb.sources[entry.source]

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.knowledge.analyzer import Analyzer
+from bot.knowledge.lexicon import lexicon_files
 from bot.knowledge.loader import knowledge_files
 from bot.knowledge.segmenter import Dictionary
 
@@ -68,7 +69,8 @@ def _library_stamp(module: str, *files: str) -> str:
 def cache_key(data_dir: Path, profile: Path | None = None) -> str:
     """A hash of everything the cached index is made from: the knowledge-base files, the region profile
     (its values are indexed with the answers), our code, the data files beside it (the variants table
-    changes how every text is read) and the libraries' files."""
+    changes how every text is read), the lexicon (its concepts are in every analysis) and the libraries'
+    files."""
     digest = hashlib.sha256()
     digest.update(f"format {FORMAT} python {sys.version_info[:2]}\n".encode())
     for stamp in (
@@ -78,7 +80,7 @@ def cache_key(data_dir: Path, profile: Path | None = None) -> str:
     ):
         digest.update(stamp.encode() + b"\n")
     code = [*sorted(_CODE_DIR.glob("*.py")), *sorted(_CODE_DIR.glob("*.yaml"))]
-    files = [*knowledge_files(data_dir), *([profile] if profile else []), *code]
+    files = [*knowledge_files(data_dir), *([profile] if profile else []), *code, *lexicon_files()]
     for path in files:
         digest.update(path.name.encode() + b"\0")
         try:

@@ -26,9 +26,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 try:  # the C loader is several times faster; PyYAML without libyaml still works
-    _Loader: Any = yaml.CSafeLoader
+    YAML_LOADER: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+    YAML_LOADER = yaml.SafeLoader
 
 
 class KnowledgeError(ValueError):
@@ -55,7 +55,7 @@ def load_knowledge_base(
     parsed = read_documents(data_dir) if documents is None else documents
     sources_path = data_dir / "sources.yaml"
     if "sources.yaml" not in parsed:
-        raise KnowledgeError(f"{_name(sources_path)}: missing")
+        raise KnowledgeError(f"{display_name(sources_path)}: missing")
     sources = _load_sources(sources_path, parsed["sources.yaml"])
     entries: list[Entry] = []
     seen: dict[str, str] = {}
@@ -66,19 +66,20 @@ def load_knowledge_base(
         path = data_dir / name
         items = parsed[name]
         if not isinstance(items, list):
-            raise KnowledgeError(f"{_name(path)}: expected a list of entries")
+            raise KnowledgeError(f"{display_name(path)}: expected a list of entries")
         for position, item in enumerate(items, 1):
             entry = _entry(path, position, item, sources)
             if entry.id in seen:
                 raise KnowledgeError(
-                    f"{_name(path)}: entry {entry.id!r}: id already used in {seen[entry.id]}"
+                    f"{display_name(path)}: entry {entry.id!r}: id already used in {seen[entry.id]}"
                 )
-            seen[entry.id] = _name(path)
+            seen[entry.id] = display_name(path)
             entries.append(entry)
     return KnowledgeBase(sources=sources, entries=tuple(entries))
 
 
-def _name(path: Path) -> str:
+def display_name(path: Path) -> str:
+    """A data file's path as its errors name it: from the repository's root when it lies inside."""
     try:
         return str(path.relative_to(DATA_DIR.parent.parent.parent))
     except ValueError:
@@ -88,20 +89,20 @@ def _name(path: Path) -> str:
 def _read(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=_Loader)
+            return yaml.load(handle, Loader=YAML_LOADER)
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise KnowledgeError(f"{_name(path)}: {exc}") from None
+        raise KnowledgeError(f"{display_name(path)}: {exc}") from None
 
 
 def _load_sources(path: Path, items: Any) -> dict[str, Source]:
     if not isinstance(items, list):
-        raise KnowledgeError(f"{_name(path)}: expected a list of sources")
+        raise KnowledgeError(f"{display_name(path)}: expected a list of sources")
     sources: dict[str, Source] = {}
     for position, item in enumerate(items, 1):
-        where = f"{_name(path)}: source #{position}"
+        where = f"{display_name(path)}: source #{position}"
         if not isinstance(item, dict) or not isinstance(item.get("id"), str):
             raise KnowledgeError(f"{where}: needs an id")
-        where = f"{_name(path)}: source {item['id']!r}"
+        where = f"{display_name(path)}: source {item['id']!r}"
         when = item.get("date")
         if isinstance(when, str):
             try:
@@ -166,10 +167,10 @@ def placeholders(text: str) -> set[str]:
 
 
 def _entry(path: Path, position: int, item: Any, sources: Mapping[str, Source]) -> Entry:
-    where = f"{_name(path)}: entry #{position}"
+    where = f"{display_name(path)}: entry #{position}"
     if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not _ID.match(item["id"]):
         raise KnowledgeError(f"{where}: needs an id of lower-case letters, digits and hyphens")
-    where = f"{_name(path)}: entry {item['id']!r}"
+    where = f"{display_name(path)}: entry {item['id']!r}"
     topic = item.get("topic")
     if topic not in TOPICS:
         raise KnowledgeError(f"{where}: unknown topic {topic!r}")
@@ -210,5 +211,5 @@ def _entry(path: Path, position: int, item: Any, sources: Mapping[str, Source]) 
         keywords=_texts(where, "keywords", item.get("keywords"), required=False),
         answer=answer,
         more=more,
-        file=_name(path),
+        file=display_name(path),
     )

@@ -1,5 +1,6 @@
 """Questions our documents cannot answer however well their words match: chit-chat, and the rules of
-places other than ours ("北京的养老金涨多少" is not answered by the county's notes)."""
+places other than ours ("北京的养老金涨多少" is not answered by the county's notes). The cues are in the
+lexicon (data/lexicon/scope.yaml); the other places are the region profile's (`other_places`)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,9 @@ _WORD = re.compile(r"[a-z0-9']+")
 
 
 class ScopeGuard:
-    def __init__(self, own_places: Iterable[str] = ()) -> None:
-        own = {normalise(p) for p in own_places}
-        self._zh_places = [p for p in (normalise(p) for p in lexicon.OTHER_PLACES_ZH) if p not in own]
-        self._en_places = [tuple(p.split()) for p in lexicon.OTHER_PLACES_EN if p not in own]
+    def __init__(self, other_places_zh: Iterable[str] = (), other_places_en: Iterable[str] = ()) -> None:
+        self._zh_places = [normalise(p) for p in other_places_zh]
+        self._en_places = [tuple(p.split()) for p in other_places_en]
         self._zh_chat = [normalise(c) for c in lexicon.CHITCHAT_ZH]
         self._zh_off = [normalise(c) for c in lexicon.OFF_TOPIC_ZH]
 

@@ -4,6 +4,8 @@ next, kept in a YAML file beside this module (REGION_PROFILE chooses one; the co
 A value is given per language, or as one text for all; null means the value is not known here, and the bot
 then says to ask the office instead of inventing it. The `death_benefits:` section names the formula of the
 death-benefit estimate and its parameters (bot/domain/death_benefits.py), null where not published.
+`other_places` names the places whose rules people ask about and our documents do not give
+("北京的养老金涨多少"): a question naming one goes to a person.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ class RegionProfile:
     documents: tuple[str, ...] = ()
     values: Mapping[str, Mapping[str, str] | None] = field(default_factory=dict)
     death_benefits: DeathBenefitRule | None = None  # None: the profile names no formula
+    other_places_zh: tuple[str, ...] = ()  # Simplified, as questions are read
+    other_places_en: tuple[str, ...] = ()  # lower case
 
     def value(self, key: str, language: str) -> str | None:
         """The value in `language` (falling back to Simplified Chinese), or None when it is unknown."""
@@ -61,13 +65,40 @@ def load_region_profile(path: Path | None = None) -> RegionProfile:
         death_benefits = rule_from_mapping(raw["death_benefits"]) if "death_benefits" in raw else None
     except DeathBenefitError as exc:
         raise RegionError(f"{path}: {exc}") from None
+    name = _per_language(path, "name", raw.get("name")) or {"zh_Hans": raw["id"]}
+    places = raw.get("other_places") or {}
+    if not isinstance(places, dict) or set(places) - {"zh", "en"}:
+        raise RegionError(f"{path}: other_places must be a mapping with the lists zh and en")
     return RegionProfile(
         id=raw["id"],
-        name=_per_language(path, "name", raw.get("name")) or {"zh_Hans": raw["id"]},
+        name=name,
         documents=tuple(documents),
         values=values,
         death_benefits=death_benefits,
+        other_places_zh=_places(path, "zh", places.get("zh"), name),
+        other_places_en=_places(path, "en", places.get("en"), name),
     )
+
+
+def _places(path: Path, language: str, raw: Any, own: Mapping[str, str]) -> tuple[str, ...]:
+    where = f"{path}: other_places.{language}"
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(place, str) and place.strip() for place in raw):
+        raise RegionError(f"{where} must be a list of names")
+    names = [f" {text.lower()} " for text in own.values()]
+    places: list[str] = []
+    for place in raw:
+        if place in places:
+            raise RegionError(f"{where}: {place!r} is listed twice")
+        if language == "en" and place != place.lower():
+            raise RegionError(f"{where}: {place!r}: English names are written in lower case")
+        # Our own name listed as another place would turn away every question that names it.
+        inside = f" {place} " if language == "en" else place
+        if any(inside in name for name in names):
+            raise RegionError(f"{where}: {place!r} is this region's own name")
+        places.append(place)
+    return tuple(places)
 
 
 def _per_language(path: Path, key: str, value: Any) -> dict[str, str] | None:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import index_cache, load_answerer
+from bot.knowledge import index_cache, lexicon, load_answerer
 from bot.knowledge.answerer import Answerer, domain_words
 from bot.knowledge.index_cache import IndexCache, cache_key, default_cache_dir
 from bot.knowledge.loader import DATA_DIR, load_knowledge_base, read_documents
@@ -60,6 +60,16 @@ def test_an_edited_variants_table_is_another_key(monkeypatch: pytest.MonkeyPatch
     before = cache_key(DATA_DIR, DEFAULT_PROFILE)
     table = code / VARIANTS_FILE.name
     table.write_text(table.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert cache_key(DATA_DIR, DEFAULT_PROFILE) != before
+
+
+def test_an_edited_lexicon_file_is_another_key(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    folder = tmp_path / "lexicon"
+    shutil.copytree(lexicon.LEXICON_DIR, folder)
+    monkeypatch.setattr(lexicon, "LEXICON_DIR", folder)
+    before = cache_key(DATA_DIR, DEFAULT_PROFILE)
+    concepts = folder / "concepts.yaml"
+    concepts.write_text(concepts.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     assert cache_key(DATA_DIR, DEFAULT_PROFILE) != before
 
 
