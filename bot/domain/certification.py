@@ -183,9 +183,19 @@ class ReminderBatch:
 
     @property
     def dedupe_prefix(self) -> str:
-        return f"cert-rem:{self.cycle}:{self.number}:"
+        return reminder_key_prefix(self.cycle, self.number)
 
     def dedupe_key(self, retiree_id: int, account_id: int) -> str:
-        # Zero-padded so that keys sort like the ids they are built from: a tick inserts them in id order,
-        # and the unique index then grows at its right edge instead of splitting pages all over.
-        return f"{self.dedupe_prefix}{retiree_id:0{KEY_DIGITS}d}:{account_id:0{KEY_DIGITS}d}"
+        return reminder_dedupe_key(self.cycle, self.number, retiree_id, account_id)
+
+
+def reminder_key_prefix(cycle: str, number: int) -> str:
+    return f"cert-rem:{cycle}:{number}:"
+
+
+def reminder_dedupe_key(cycle: str, number: int, retiree_id: int, account_id: int) -> str:
+    """The one dedupe key of reminder `number` of `cycle` to one account about one retiree (the set-based
+    enqueue builds the same text in SQL from the prefix and KEY_DIGITS). Zero-padded so that keys sort
+    like the ids they are built from: a tick inserts them in id order, and the unique index then grows at
+    its right edge instead of splitting pages all over."""
+    return f"{reminder_key_prefix(cycle, number)}{retiree_id:0{KEY_DIGITS}d}:{account_id:0{KEY_DIGITS}d}"

@@ -24,6 +24,7 @@ from bot.domain.certification import (
     ReminderBatch,
     RollingRetiree,
     UnitRecipient,
+    reminder_dedupe_key,
 )
 from bot.domain.certification_calendar import Cycle, Mode
 from bot.domain.records import MessageCategory, OutboxMessage, UnitKind
@@ -286,7 +287,7 @@ class Campaign:
                     chat_id=r.chat_id,
                     account_id=r.account_id,
                     category=MessageCategory.REMINDER,
-                    dedupe_key=f"cert-rem:{cycle.key}:{number}:{retiree.retiree_id:010d}:{r.account_id:010d}",
+                    dedupe_key=reminder_dedupe_key(cycle.key, number, retiree.retiree_id, r.account_id),
                     template=REMINDER_TEMPLATE,
                     context=self._texts.reminder_context(
                         self._i18n.translator(r.locale), cycle, number, retiree.lives_elsewhere
