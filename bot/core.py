@@ -8,7 +8,8 @@ from collections.abc import Mapping, Sequence
 
 from bot import callbacks
 from bot.actions import Action, AnswerCallback, SendText
-from bot.domain.records import AccountRole, ConversationState, Turn
+from bot.domain.conversation import ConversationState, Turn
+from bot.domain.people import AccountRole
 from bot.events import Event, EventKind
 from bot.flows import buttons, callback_dispatch, certification, id_guard, menu, policy, wording
 from bot.flows.base import Flow

@@ -24,24 +24,21 @@ from bot.domain.certification import (
     SubmissionKind,
     UnitRecipient,
 )
-from bot.domain.delivery import UnreachableAccount
-from bot.domain.questions import Question, UnansweredQuestion
-from bot.domain.records import (
+from bot.domain.conversation import ConversationState, Turn
+from bot.domain.outbox import BatchProgress, OutboxMessage, UnreachableAccount
+from bot.domain.people import (
     Account,
     AccountRole,
-    BatchProgress,
-    ConversationState,
     FamilyLink,
     OrgUnit,
-    OutboxMessage,
     Retiree,
     RetireeRecord,
     StaffInvite,
     StaffMembership,
     StaffRole,
-    Turn,
     UnitKind,
 )
+from bot.domain.questions import Question, UnansweredQuestion
 
 
 class Clock(Protocol):

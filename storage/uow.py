@@ -8,7 +8,7 @@ from typing import Self, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.domain.records import Turn
+from bot.domain.conversation import Turn
 from bot.ports import (
     AccountRepository,
     AuditLog,

@@ -18,25 +18,21 @@ from typing import Any, Self
 
 from bot.actions import Action, SendText
 from bot.domain.certification import Submission
-from bot.domain.delivery import UnreachableAccount
-from bot.domain.questions import Question, QuestionStatus, UnansweredQuestion
-from bot.domain.records import (
+from bot.domain.conversation import ConversationState, Turn
+from bot.domain.outbox import BatchProgress, OutboxMessage, OutboxStatus, UnreachableAccount
+from bot.domain.people import (
     Account,
     AccountRole,
-    BatchProgress,
-    ConversationState,
     FamilyLink,
     OrgUnit,
-    OutboxMessage,
-    OutboxStatus,
     Retiree,
     RetireeRecord,
     StaffInvite,
     StaffMembership,
     StaffRole,
-    Turn,
     UnitKind,
 )
+from bot.domain.questions import Question, QuestionStatus, UnansweredQuestion
 from bot.ports import (
     AccountRepository,
     AuditLog,

@@ -24,7 +24,8 @@ from bot.domain.certification import (
     SubmissionStatus,
     UnitRecipient,
 )
-from bot.domain.records import AccountRole, MessageCategory, OutboxMessage, Retiree, StaffRole, UnitKind
+from bot.domain.outbox import MessageCategory, OutboxMessage
+from bot.domain.people import AccountRole, Retiree, StaffRole, UnitKind
 
 if TYPE_CHECKING:
     from tests.fakes import FakeUnitOfWork, _State

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.domain.records import StaffRole
+from bot.domain.people import StaffRole
 from bot.services.staff_invites import INVITE_TTL, UnknownUnit, create_invite, invite_link
 
 from . import CommandError

@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from bot.domain.records import ConversationState
+from bot.domain.conversation import ConversationState
 from bot.flows import buttons
 from bot.flows.context import Context, Prompt
 from bot.flows.machine import END, HANDOFF, Machine

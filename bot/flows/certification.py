@@ -6,7 +6,8 @@ from __future__ import annotations
 from bot.actions import ReplyKeyboard
 from bot.callbacks import ReminderButton
 from bot.domain.certification import CertStatus, SubmissionKind
-from bot.domain.records import AccountRole, ConversationState, Retiree
+from bot.domain.conversation import ConversationState
+from bot.domain.people import AccountRole, Retiree
 from bot.events import EventKind
 from bot.flows import buttons, menu
 from bot.flows.base import Flow

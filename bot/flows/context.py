@@ -10,7 +10,8 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from bot.actions import Action, DeleteMessage, Keyboard, ReplyKeyboard, SendText
-from bot.domain.records import Account, ConversationState
+from bot.domain.conversation import ConversationState
+from bot.domain.people import Account
 from bot.domain.resident_id import CHINA_TZ
 from bot.events import Event, EventKind
 from bot.flows.buttons import normalise_label

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from bot.domain.conversation import ConversationState
 from bot.domain.family import Relation
-from bot.domain.records import ConversationState, Retiree
+from bot.domain.people import Retiree
 from bot.flows import buttons, identify, wording
 from bot.flows.context import Context, Prompt
 from bot.flows.machine import END, Machine

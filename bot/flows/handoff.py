@@ -10,7 +10,8 @@ import math
 
 from bot.actions import Button, EditText, InlineKeyboard
 from bot.callbacks import AnswerQuestionButton, UnansweredPage
-from bot.domain.records import AccountRole, ConversationState
+from bot.domain.conversation import ConversationState
+from bot.domain.people import AccountRole
 from bot.flows import buttons
 from bot.flows.base import Flow
 from bot.flows.callback_dispatch import handles

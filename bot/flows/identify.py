@@ -10,8 +10,9 @@ import re
 from collections.abc import Mapping
 from typing import ClassVar
 
+from bot.domain.conversation import ConversationState
 from bot.domain.names import plausible_name
-from bot.domain.records import ConversationState, Retiree
+from bot.domain.people import Retiree
 from bot.domain.resident_id import InvalidReason, InvalidResidentId, ResidentId
 from bot.flows.base import Flow
 from bot.flows.context import Context

@@ -3,7 +3,7 @@ absence of one. Areas whose features are not built yet say so plainly instead of
 
 from __future__ import annotations
 
-from bot.domain.records import AccountRole
+from bot.domain.people import AccountRole
 from bot.flows import buttons, deliveries, handoff, policy, wording
 from bot.flows.base import PRESS_A_BUTTON
 from bot.flows.context import Context, Prompt

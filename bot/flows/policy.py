@@ -15,7 +15,8 @@ from typing import Any
 
 from bot.actions import Button, InlineKeyboard, Keyboard
 from bot.callbacks import AnswerButton
-from bot.domain.records import AccountRole, ConversationState
+from bot.domain.conversation import ConversationState
+from bot.domain.people import AccountRole
 from bot.domain.resident_id import mask_id_numbers
 from bot.flows import buttons, small_talk
 from bot.flows.base import Flow

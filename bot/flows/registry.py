@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.domain.records import AccountRole
+from bot.domain.people import AccountRole
 from bot.flows import menu
 from bot.flows.base import Flow
 from bot.flows.certification import CertificationFlow

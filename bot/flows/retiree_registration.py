@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.domain.records import ConversationState, Retiree
+from bot.domain.conversation import ConversationState
+from bot.domain.people import Retiree
 from bot.flows import buttons, identify
 from bot.flows.context import Context, Prompt
 from bot.flows.machine import END, Machine

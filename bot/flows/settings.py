@@ -7,7 +7,7 @@ import secrets
 
 from bot.actions import AnswerCallback, Button, EditText, InlineKeyboard
 from bot.callbacks import UnlinkChoice
-from bot.domain.records import ConversationState
+from bot.domain.conversation import ConversationState
 from bot.flows import buttons, wording
 from bot.flows.base import Flow
 from bot.flows.callback_dispatch import handles

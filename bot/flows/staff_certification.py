@@ -8,7 +8,8 @@ from bot.actions import Button, EditText, InlineKeyboard, SendDocument, SendFile
 from bot.callbacks import StaffAction, StaffCertificationButton
 from bot.domain.certification import CertList, CertMethod, CertStatus, RejectReason, Submission
 from bot.domain.certification_calendar import Mode
-from bot.domain.records import AccountRole, ConversationState
+from bot.domain.conversation import ConversationState
+from bot.domain.people import AccountRole
 from bot.flows import buttons
 from bot.flows.base import Flow
 from bot.flows.callback_dispatch import handles

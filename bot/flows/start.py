@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain.records import ConversationState
+from bot.domain.conversation import ConversationState
 from bot.flows import buttons
 from bot.flows.base import Flow
 from bot.flows.context import Context, Prompt

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.family import Relation
-from bot.domain.records import StaffRole
+from bot.domain.people import StaffRole
 from bot.events import EventKind
 from bot.flows import buttons
 from bot.flows.context import Context

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.domain.records import Account, AccountRole, OrgUnit, Retiree, StaffRole
+from bot.domain.people import Account, AccountRole, OrgUnit, Retiree, StaffRole
 from bot.ports import UnitOfWork
 
 

@@ -17,7 +17,8 @@ from bot.domain.certification import (
     SubmissionStatus,
 )
 from bot.domain.certification_calendar import CertificationCalendar, Cycle, Mode
-from bot.domain.records import Account, AccountRole, MessageCategory, OutboxMessage, Retiree
+from bot.domain.outbox import MessageCategory, OutboxMessage
+from bot.domain.people import Account, AccountRole, Retiree
 from bot.i18n import I18n
 from bot.ports import UnitOfWork
 from bot.services.certification_messages import CertificationTexts

@@ -27,7 +27,8 @@ from bot.domain.certification import (
     reminder_dedupe_key,
 )
 from bot.domain.certification_calendar import Cycle, Mode
-from bot.domain.records import MessageCategory, OutboxMessage, UnitKind
+from bot.domain.outbox import MessageCategory, OutboxMessage
+from bot.domain.people import UnitKind
 from bot.i18n import LOCALES, I18n
 from bot.ports import UnitOfWork, UnitOfWorkFactory
 from bot.services.certification_messages import REMINDER_TEMPLATE, CertificationTexts, reminder_keyboard

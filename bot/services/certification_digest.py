@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bot.domain.certification import CertList
 from bot.domain.certification_calendar import Mode
-from bot.domain.records import MessageCategory, OutboxMessage
+from bot.domain.outbox import MessageCategory, OutboxMessage
 from bot.i18n import I18n
 from bot.ports import UnitOfWorkFactory
 from bot.rendering import Renderer

@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.domain.delivery import UnreachableAccount
-from bot.domain.records import BatchProgress
+from bot.domain.outbox import BatchProgress, UnreachableAccount
 from bot.ports import UnitOfWork
 
 RECENT_BATCHES = 5

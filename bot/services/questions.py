@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo
 
 from bot.actions import Button, InlineKeyboard
 from bot.callbacks import AnswerQuestionButton
+from bot.domain.outbox import MessageCategory, OutboxMessage
+from bot.domain.people import Account, OrgUnit, StaffRole, UnitKind
 from bot.domain.questions import Question, QuestionStatus
-from bot.domain.records import Account, MessageCategory, OrgUnit, OutboxMessage, StaffRole, UnitKind
 from bot.domain.resident_id import mask_id_numbers
 from bot.i18n import N_, I18n, Translator
 from bot.ports import Clock, UnitOfWork, UnitOfWorkFactory

@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from bot.domain.family import Relation
 from bot.domain.names import names_match
-from bot.domain.records import AccountRole, Retiree
+from bot.domain.people import AccountRole, Retiree
 from bot.domain.resident_id import ResidentId
 from bot.ports import UnitOfWork
 

@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.domain.records import Account, AccountRole, OrgUnit, StaffRole
+from bot.domain.people import Account, AccountRole, OrgUnit, StaffRole
 from bot.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
 INVITE_TTL = timedelta(hours=72)

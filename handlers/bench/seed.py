@@ -10,7 +10,7 @@ import asyncio
 import sys
 from datetime import date
 
-from bot.domain.records import AccountRole, RetireeRecord, UnitKind
+from bot.domain.people import AccountRole, RetireeRecord, UnitKind
 from storage.database import Database
 from storage.migrate import upgrade
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from bot.domain.records import DeliveryReport, OutboxItem
+from bot.domain.outbox import DeliveryReport, OutboxItem
 
 
 class DeliveryQueue(Protocol):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.actions import Action, SendFile, SendText
-from bot.domain.records import OutboxItem
+from bot.domain.outbox import OutboxItem
 from bot.i18n import I18n
 from bot.rendering import Renderer
 

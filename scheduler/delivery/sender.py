@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.records import DeliveryReport, OutboxItem
+from bot.domain.outbox import DeliveryReport, OutboxItem
 from bot.ports import Clock, DeliveryError, Messenger, RateLimited, RecipientBlocked, TransientError
 from scheduler.delivery.limiter import Limits, SendLimiter
 from scheduler.delivery.queue import DeliveryQueue

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.domain.records import MessageCategory
+from bot.domain.outbox import MessageCategory
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.domain.records import AttachmentKind, MessageCategory, OutboxStatus
+from bot.domain.outbox import AttachmentKind, MessageCategory, OutboxStatus
 from storage.models.base import Base, one_of, utcnow
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.domain.records import AccountRole, StaffRole, UnitKind
+from bot.domain.people import AccountRole, StaffRole, UnitKind
 from storage.models.base import Base, Timestamps, one_of, utcnow
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.records import Account, AccountRole
+from bot.domain.people import Account, AccountRole
 from storage.errors import RecordNotFound
 from storage.models import AccountRow, utcnow
 from storage.repositories._sql import insert_for, table_of

@@ -46,14 +46,8 @@ from bot.domain.certification import (
     SubmissionStatus,
     UnitRecipient,
 )
-from bot.domain.records import (
-    DEFAULT_PRIORITY,
-    AccountRole,
-    MessageCategory,
-    OutboxStatus,
-    StaffRole,
-    UnitKind,
-)
+from bot.domain.outbox import DEFAULT_PRIORITY, MessageCategory, OutboxStatus
+from bot.domain.people import AccountRole, StaffRole, UnitKind
 from storage.models import (
     AccountRow,
     CertificationRow,

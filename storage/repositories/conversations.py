@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.records import ConversationState
+from bot.domain.conversation import ConversationState
 from storage.models import ConversationStateRow, utcnow
 from storage.repositories._sql import insert_for, table_of
 

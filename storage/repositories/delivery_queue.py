@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.domain.records import (
+from bot.domain.outbox import (
     Attachment,
     AttachmentKind,
     DeliveryReport,

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.records import FamilyLink
+from bot.domain.people import FamilyLink
 from storage.models import FamilyLinkRow, utcnow
 from storage.repositories._sql import insert_for, table_of
 

@@ -12,8 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.delivery import UnreachableAccount
-from bot.domain.records import BatchProgress, OutboxMessage, OutboxStatus
+from bot.domain.outbox import BatchProgress, OutboxMessage, OutboxStatus, UnreachableAccount
 from storage.models import (
     AccountRow,
     FamilyLinkRow,

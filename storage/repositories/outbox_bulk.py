@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.records import OutboxMessage, OutboxStatus
+from bot.domain.outbox import OutboxMessage, OutboxStatus
 from storage.repositories.outbox_rows import FanoutRecipient, keyboard_to_json, row_values
 
 # Rows per statement: big enough that the round trip does not matter, small enough to keep the arrays

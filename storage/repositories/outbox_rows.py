@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.actions import Button, InlineKeyboard, Keyboard, RemoveKeyboard, ReplyKeyboard
-from bot.domain.records import OutboxMessage, OutboxStatus
+from bot.domain.outbox import OutboxMessage, OutboxStatus
 
 FanoutRecipient = tuple[int, int | None, str]  # (chat_id, account_id, dedupe_key)
 

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.people import Account, AccountRole, StaffRole
 from bot.domain.questions import Question, QuestionStatus, UnansweredQuestion
-from bot.domain.records import Account, AccountRole, StaffRole
 from storage.models import AccountRow, QuestionRow, StaffMembershipRow, UnansweredQuestionRow
 
 

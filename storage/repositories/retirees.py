@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.records import Retiree, RetireeRecord
+from bot.domain.people import Retiree, RetireeRecord
 from storage.errors import UnknownUnitCode
 from storage.models import OrgUnitRow, RetireeRow
 from storage.repositories._sql import table_of

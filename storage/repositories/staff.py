@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.records import StaffInvite, StaffMembership, StaffRole
+from bot.domain.people import StaffInvite, StaffMembership, StaffRole
 from storage.models import StaffInviteRow, StaffMembershipRow, utcnow
 from storage.repositories._sql import insert_for
 

@@ -16,7 +16,7 @@ from sqlalchemy import Row, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from bot.domain.records import Turn
+from bot.domain.conversation import Turn
 from storage.models import AccountRow, ConversationStateRow
 from storage.repositories._sql import table_of
 from storage.repositories.accounts import ACCOUNT_COLUMNS, SqlAccountRepository, account_record

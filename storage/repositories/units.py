@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.records import OrgUnit, UnitKind
+from bot.domain.people import OrgUnit, UnitKind
 from storage.errors import UnitCycle, UnknownUnitCode
 from storage.models import OrgUnitRow, RetireeRow
 from storage.repositories._sql import table_of

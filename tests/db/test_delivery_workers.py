@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select, text
 
 from bot.clock import SystemClock
-from bot.domain.records import DeliveryReport, MessageCategory, OutboxMessage, OutboxStatus
+from bot.domain.outbox import DeliveryReport, MessageCategory, OutboxMessage, OutboxStatus
 from bot.emulator.testing import assert_no_violations, running_emulator
 from scheduler.context import JobContext
 from scheduler.delivery import Backoff, Limits, QuietHours, Sender, SenderConfig

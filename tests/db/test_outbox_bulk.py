@@ -9,7 +9,7 @@ from datetime import datetime
 
 import pytest
 
-from bot.domain.records import MessageCategory, OutboxMessage
+from bot.domain.outbox import MessageCategory, OutboxMessage
 from storage.database import Database
 from storage.repositories.outbox import BULK_THRESHOLD
 from tests.db.conftest import wiped

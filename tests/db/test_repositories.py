@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from bot.domain.records import RetireeRecord, StaffRole, UnitKind
+from bot.domain.people import RetireeRecord, StaffRole, UnitKind
 from bot.domain.resident_id import ResidentId
 from storage.database import Database
 from tests.db.conftest import lock_waiters

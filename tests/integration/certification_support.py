@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_, select
 
 from bot.core import BotCore
-from bot.domain.records import OutboxStatus
+from bot.domain.outbox import OutboxStatus
 from bot.domain.resident_id import ResidentId
 from bot.emulator import Emulator
 from bot.i18n import I18n

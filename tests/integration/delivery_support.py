@@ -13,7 +13,8 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from bot.actions import Action
-from bot.domain.records import Account, MessageCategory, OutboxMessage
+from bot.domain.outbox import MessageCategory, OutboxMessage
+from bot.domain.people import Account
 from bot.emulator import Emulator
 from bot.events import Event
 from bot.ports import Clock

@@ -3,7 +3,7 @@ an export uploaded as a document (sendDocument), with the same Bot API calls fro
 
 from __future__ import annotations
 
-from bot.domain.records import AccountRole, StaffRole
+from bot.domain.people import AccountRole, StaffRole
 from tests.integration.certification_support import id_hash, roster
 from tests.integration.conftest import BotApp
 

@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.domain.certification import CertMethod, CertStatus
-from bot.domain.records import AccountRole, OutboxStatus, StaffRole
+from bot.domain.outbox import OutboxStatus
+from bot.domain.people import AccountRole, StaffRole
 from bot.emulator import Emulator
 from bot.rendering import Renderer
 from bot.services.certification_import import import_file

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import partial
 
-from bot.domain.records import StaffRole
+from bot.domain.people import StaffRole
 from bot.emulator import Emulator
 from bot.flows import buttons, language, menu, wording
 from bot.i18n import LANGUAGE_NAMES

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.clock import SystemClock
-from bot.domain.records import MessageCategory, OutboxStatus
+from bot.domain.outbox import MessageCategory, OutboxStatus
 from bot.emulator import Emulator
 from bot.emulator.testing import assert_no_violations, running_emulator
 from scheduler.delivery import Backoff, Limits, QuietHours, SenderConfig

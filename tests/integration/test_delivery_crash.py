@@ -18,7 +18,7 @@ from typing import BinaryIO
 import pytest
 from sqlalchemy import func, select
 
-from bot.domain.records import MessageCategory, OutboxMessage, OutboxStatus
+from bot.domain.outbox import MessageCategory, OutboxMessage, OutboxStatus
 from bot.emulator import Emulator
 from bot.emulator.testing import running_emulator
 from storage.models import OutboxRow

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.actions import Action, SendText
 from bot.clock import SystemClock
-from bot.domain.records import MessageCategory, OutboxMessage
+from bot.domain.outbox import MessageCategory, OutboxMessage
 from scheduler.delivery import ActionBuilder, Backoff, Limits, QuietHours, Sender, SenderConfig
 from storage.repositories.delivery_queue import SqlDeliveryQueue
 from tests.integration.delivery_support import sqlite_database

@@ -3,7 +3,8 @@ community's staff press "Deliveries" and see the batch's counts and the retiree 
 
 from __future__ import annotations
 
-from bot.domain.records import MessageCategory, OutboxMessage, StaffRole
+from bot.domain.outbox import MessageCategory, OutboxMessage
+from bot.domain.people import StaffRole
 from bot.flows import deliveries
 from tests.integration.chat import RETIREE_NAME, en, joined, reply_labels
 from tests.integration.conftest import BotApp

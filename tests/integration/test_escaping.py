@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.domain.records import AccountRole, RetireeRecord
+from bot.domain.people import AccountRole, RetireeRecord
 from bot.domain.resident_id import ResidentId
 from bot.flows import buttons
 from tests.integration.chat import en, joined

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.domain.records import StaffRole
+from bot.domain.people import StaffRole
 from bot.emulator import BotMessage
 from bot.flows import buttons, handoff, policy
 from bot.i18n import I18n

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from bot.actions import InlineKeyboard, SendFile, SendText
-from bot.domain.records import Attachment, AttachmentKind, MessageCategory, OutboxItem
+from bot.domain.outbox import Attachment, AttachmentKind, MessageCategory, OutboxItem
 from bot.i18n import I18n
 from scheduler.delivery.render import ActionBuilder, Unrenderable
 

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.records import MessageCategory
+from bot.domain.outbox import MessageCategory
 from scheduler.delivery.timing import Backoff, QuietHours, quiet_until, zone_of
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

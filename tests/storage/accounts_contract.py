@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from bot.domain.records import AccountRole, RetireeRecord, UnitKind
+from bot.domain.people import AccountRole, RetireeRecord, UnitKind
 from bot.ports import UnitOfWorkFactory
 
 

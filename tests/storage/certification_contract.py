@@ -16,7 +16,7 @@ from bot.domain.certification import (
     SubmissionKind,
     SubmissionStatus,
 )
-from bot.domain.records import AccountRole, RetireeRecord, StaffRole, UnitKind
+from bot.domain.people import AccountRole, RetireeRecord, StaffRole, UnitKind
 from bot.ports import UnitOfWorkFactory
 
 AT = datetime(2027, 3, 1, 1, 30, tzinfo=UTC)

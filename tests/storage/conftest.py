@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.records import UnitKind
+from bot.domain.people import UnitKind
 from storage.database import Database
 from storage.migrate import upgrade
 from storage.sqlite_driver import OneTripConnection

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.domain.records import ConversationState
+from bot.domain.conversation import ConversationState
 from bot.ports import UnitOfWorkFactory
 
 

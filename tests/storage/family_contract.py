@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date
 
-from bot.domain.records import FamilyLink, RetireeRecord, UnitKind
+from bot.domain.people import FamilyLink, RetireeRecord, UnitKind
 from bot.ports import UnitOfWorkFactory
 
 

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.callbacks import AnswerQuestionButton
+from bot.domain.outbox import MessageCategory
+from bot.domain.people import Account, AccountRole, RetireeRecord, StaffRole
 from bot.domain.questions import Question
-from bot.domain.records import Account, AccountRole, MessageCategory, RetireeRecord, StaffRole
 from bot.i18n import I18n
 from bot.rendering import Renderer
 from bot.services.questions import escalate_overdue_questions, hand_off

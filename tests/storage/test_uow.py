@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from bot.domain.records import UnitKind
+from bot.domain.people import UnitKind
 from bot.ports import UnitOfWork
 from storage.database import Database
 from storage.models import OrgUnitRow

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.domain.records import AccountRole, ConversationState
+from bot.domain.conversation import ConversationState
+from bot.domain.people import AccountRole
 from bot.ports import UnitOfWorkFactory
 
 NOW = datetime(2025, 3, 1, 12, tzinfo=UTC)

@@ -8,7 +8,8 @@ from datetime import date
 
 from bot.actions import Action, AnswerCallback, DeleteMessage, InlineKeyboard, ReplyKeyboard, SendText
 from bot.core import BotCore
-from bot.domain.records import Account, ConversationState, RetireeRecord
+from bot.domain.conversation import ConversationState
+from bot.domain.people import Account, RetireeRecord
 from bot.domain.resident_id import ResidentId
 from bot.events import Event, EventKind
 from bot.services.certification_profile import CertificationProfile
@@ -196,7 +197,7 @@ async def at_step(world: World, step: str) -> Chat:
         return chat
     chat = world.chat()
     if step == "menu/staff":
-        from bot.domain.records import StaffRole
+        from bot.domain.people import StaffRole
         from bot.services.staff_invites import create_invite
 
         token = await create_invite(world.db.uow, world.community.code, StaffRole.STAFF, world.clock)

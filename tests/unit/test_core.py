@@ -10,7 +10,7 @@ import pytest
 from bot.actions import AnswerCallback, SendText
 from bot.callbacks import UnlinkChoice
 from bot.core import BotCore
-from bot.domain.records import AccountRole
+from bot.domain.people import AccountRole
 from bot.events import Event, EventKind
 from bot.flows import policy, wording
 from bot.flows.callback_dispatch import HANDLERS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.domain.records import ConversationState
+from bot.domain.conversation import ConversationState
 from tests.fakes import FakeDatabase
 
 

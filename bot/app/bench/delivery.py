@@ -35,7 +35,7 @@ from sqlalchemy.engine import make_url
 
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.domain.records import MessageCategory, OutboxMessage
+from bot.domain.outbox import MessageCategory, OutboxMessage
 from bot.emulator.client import ControlClient
 from bot.i18n import I18n
 from scheduler.delivery import ActionBuilder, Backoff, Limits, QuietHours, Sender, SenderConfig

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.domain.records import StaffRole
+from bot.domain.people import StaffRole
 from bot.emulator import Emulator, RecordedCall
 from bot.services.roster_import import ImportReport, import_roster, import_units
 from bot.services.staff_invites import create_invite

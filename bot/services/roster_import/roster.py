@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Final
 
-from bot.domain.records import RetireeRecord, UnitKind
+from bot.domain.people import RetireeRecord, UnitKind
 from bot.domain.resident_id import InvalidResidentId, ResidentId, china_today
 from bot.ports import UnitOfWork, UnitOfWorkFactory
 from bot.services.roster_import.fields import MAX_LENGTHS, FieldRow, add_years, flag

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from bot.domain.records import UnitKind
+from bot.domain.people import UnitKind
 from bot.ports import UnitOfWork, UnitOfWorkFactory
 from bot.services.roster_import.fields import FieldRow
 from bot.services.roster_import.report import (

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from bot.domain.records import UnitKind
+from bot.domain.people import UnitKind
 
 VOCABULARY_FILE = Path(__file__).with_name("vocabulary.yaml")
 UNIT_FIELDS = ("code", "name", "kind", "parent_code")

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from bot.domain.records import RetireeRecord
+from bot.domain.people import RetireeRecord
 from bot.ports import UnitOfWorkFactory
 from storage.database import Database
 from tests.fakes import FakeDatabase

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from bot.domain.records import ConversationState
+from bot.domain.conversation import ConversationState
 from bot.ports import UnitOfWorkFactory
 from storage.database import Database
 from tests.storage import conversations_contract as contract

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.domain.records import DeliveryReport, MessageCategory, OutboxMessage, OutboxStatus
+from bot.domain.outbox import DeliveryReport, MessageCategory, OutboxMessage, OutboxStatus
 from storage.database import Database
 from storage.models import AccountRow, OutboxRow
 from storage.repositories.delivery_queue import SqlDeliveryQueue

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.records import AccountRole, FamilyLink
+from bot.domain.people import AccountRole, FamilyLink
 from bot.ports import UnitOfWorkFactory
 from storage.database import Database
 from storage.migrate import downgrade, upgrade

@@ -5,17 +5,8 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 
 from bot.actions import Button, InlineKeyboard, RemoveKeyboard, ReplyKeyboard
-from bot.domain.records import (
-    AccountRole,
-    Attachment,
-    AttachmentKind,
-    MessageCategory,
-    OutboxMessage,
-    OutboxStatus,
-    RetireeRecord,
-    StaffRole,
-    UnitKind,
-)
+from bot.domain.outbox import Attachment, AttachmentKind, MessageCategory, OutboxMessage, OutboxStatus
+from bot.domain.people import AccountRole, RetireeRecord, StaffRole, UnitKind
 from storage.database import Database
 from storage.models import OutboxRow
 from storage.repositories.outbox import BULK_THRESHOLD

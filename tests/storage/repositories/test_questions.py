@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
+from bot.domain.people import AccountRole, RetireeRecord, StaffRole, UnitKind
 from bot.domain.questions import QuestionStatus
-from bot.domain.records import AccountRole, RetireeRecord, StaffRole, UnitKind
 from bot.ports import UnitOfWorkFactory
 
 NOW = datetime(2025, 3, 3, 9, 30, tzinfo=UTC)

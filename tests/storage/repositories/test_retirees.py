@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from bot.domain.records import RetireeRecord
+from bot.domain.people import RetireeRecord
 from storage.database import Database
 from storage.errors import UnknownUnitCode
 

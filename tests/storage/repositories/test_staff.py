@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.domain.records import StaffInvite, StaffMembership, StaffRole
+from bot.domain.people import StaffInvite, StaffMembership, StaffRole
 from storage.database import Database
 
 NOW = datetime(2025, 3, 1, 8, tzinfo=UTC)

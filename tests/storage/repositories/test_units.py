@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.records import UnitKind
+from bot.domain.people import UnitKind
 from storage.database import Database
 from storage.errors import UnitCycle, UnknownUnitCode
 from storage.repositories.units import SqlOrgUnitRepository

@@ -8,7 +8,7 @@ from datetime import timedelta
 from bot.actions import SendText
 from bot.domain.certification import CertMethod, CertStatus, SubmissionStatus
 from bot.domain.family import Relation
-from bot.domain.records import AccountRole
+from bot.domain.people import AccountRole
 from bot.events import EventKind
 from bot.flows import buttons, wording
 from bot.flows.certification import CHOOSE_RETIREE, MY_STATUS, NOBODY, SOMEONE_ELSE

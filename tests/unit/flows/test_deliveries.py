@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.domain.records import MessageCategory, OutboxMessage, OutboxStatus
+from bot.domain.outbox import MessageCategory, OutboxMessage, OutboxStatus
 from bot.flows import deliveries
 from tests.parts import shared_i18n
 from tests.unit.chat import ROSTER_ID, ROSTER_NAME, World, at_step, registered_retiree

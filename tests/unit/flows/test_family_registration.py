@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.domain.records import AccountRole
+from bot.domain.people import AccountRole
 from bot.flows import identify
 from tests.parts import shared_i18n
 from tests.unit.chat import ROSTER_ID, World, at_step, make_id

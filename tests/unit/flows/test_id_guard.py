@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from bot.actions import Action, DeleteMessage, InlineKeyboard, SendText
-from bot.domain.records import StaffRole
+from bot.domain.people import StaffRole
 from bot.flows import buttons, handoff, id_guard, identify
 from bot.services.staff_invites import create_invite
 from tests.parts import shared_i18n

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from bot.actions import InlineKeyboard, SendText
-from bot.domain.records import StaffRole
+from bot.domain.people import StaffRole
 from bot.flows import buttons, policy
 from bot.services.staff_invites import create_invite
 from tests.parts import shared_i18n

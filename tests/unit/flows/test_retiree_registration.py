@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.domain.records import AccountRole
+from bot.domain.people import AccountRole
 from bot.domain.resident_id import InvalidReason, check_character
 from bot.flows import identify
 from tests.parts import shared_i18n

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.actions import EditText
-from bot.domain.records import AccountRole
+from bot.domain.people import AccountRole
 from tests.unit.chat import ROSTER_ID, ROSTER_NAME, World, at_step, make_id
 
 

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from bot.actions import EditText, InlineKeyboard, SendDocument, SendFile
 from bot.domain.certification import CertStatus
-from bot.domain.records import UnitKind
+from bot.domain.people import UnitKind
 from bot.events import EventKind
 from bot.flows import buttons
 from bot.flows.staff_certification import (

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from jinja2 import UndefinedError
 
-from bot.domain.delivery import UnreachableAccount
+from bot.domain.outbox import UnreachableAccount
 from bot.i18n import LOCALES, Translator
 from bot.rendering import Renderer, clip, html_message
 from bot.rendering.environment import TEMPLATES_DIR

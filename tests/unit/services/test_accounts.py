@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from bot.domain.family import Relation
-from bot.domain.records import AccountRole, StaffRole
+from bot.domain.people import AccountRole, StaffRole
 from bot.services import accounts, registration
 from tests.unit.chat import World, make_id
 

@@ -10,7 +10,7 @@ import pytest
 
 from bot.actions import InlineKeyboard
 from bot.domain.certification import CertMethod, CertStatus
-from bot.domain.records import MessageCategory, OutboxMessage
+from bot.domain.outbox import MessageCategory, OutboxMessage
 from bot.rendering import Renderer
 from bot.services import certification
 from bot.services.certification_campaign import Campaign

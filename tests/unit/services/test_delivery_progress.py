@@ -2,15 +2,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.domain.records import (
-    AccountRole,
-    MessageCategory,
-    OutboxMessage,
-    OutboxStatus,
-    RetireeRecord,
-    StaffRole,
-    UnitKind,
-)
+from bot.domain.outbox import MessageCategory, OutboxMessage, OutboxStatus
+from bot.domain.people import AccountRole, RetireeRecord, StaffRole, UnitKind
 from bot.services import delivery_progress
 from tests.fakes import FakeDatabase
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.domain.family import Relation
-from bot.domain.records import AccountRole
+from bot.domain.people import AccountRole
 from bot.services import registration
 from bot.services.registration import Outcome
 from tests.unit.chat import ID_KEY, World, make_id

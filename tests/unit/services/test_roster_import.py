@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.records import UnitKind
+from bot.domain.people import UnitKind
 from bot.domain.resident_id import ResidentId
 from bot.services.roster_import import (
     ImportReport,

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.domain.records import AccountRole, StaffRole
+from bot.domain.people import AccountRole, StaffRole
 from bot.services.staff_invites import UnknownUnit, create_invite, hash_token, invite_link, redeem_invite
 from tests.parts import shared_i18n
 from tests.unit.chat import World

@@ -1,128 +1,16 @@
-"""Plain records the repositories hand to the core: no ORM objects cross the storage boundary."""
+"""Proactive messages: what a service queues (OutboxMessage), what the sender claims and reports, and what
+staff see of a batch's delivery."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from bot.actions import Keyboard
 
 
-class UnitKind(StrEnum):
-    CITY = "city"
-    DISTRICT = "district"  # district or county
-    STREET = "street"  # street office or town
-    COMMUNITY = "community"
-
-
-class AccountRole(StrEnum):
-    NEW = "new"  # has talked to the bot, not yet identified
-    RETIREE = "retiree"
-    FAMILY = "family"
-    STAFF = "staff"
-
-
-class StaffRole(StrEnum):
-    STAFF = "staff"
-    SUPERVISOR = "supervisor"
-    ADMIN = "admin"
-
-
-@dataclass(frozen=True, slots=True)
-class OrgUnit:
-    id: int
-    code: str
-    name: str
-    kind: UnitKind
-    parent_id: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class RetireeRecord:
-    """A roster row as imported: the ID number only as its keyed hash and masked form."""
-
-    name: str
-    id_hash: str
-    id_masked: str
-    birth_date: date
-    retirement_date: date
-    community_code: str
-    phone: str | None = None
-    lives_elsewhere: bool = False
-    deceased: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Retiree:
-    id: int
-    name: str
-    id_hash: str
-    id_masked: str
-    birth_date: date
-    retirement_date: date
-    community_id: int
-    phone: str | None
-    lives_elsewhere: bool
-    deceased: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Account:
-    id: int
-    telegram_user_id: int
-    chat_id: int
-    locale: str
-    role: AccountRole
-    retiree_id: int | None  # set when role is RETIREE
-    unreachable: bool = False  # Telegram said 403: the user blocked the bot; nothing is sent to them
-
-    @property
-    def is_retiree_or_family(self) -> bool:
-        """Someone who acts for retirees (their own or a relative's): neither staff nor not yet identified."""
-        return self.role in (AccountRole.RETIREE, AccountRole.FAMILY)
-
-
-@dataclass(frozen=True, slots=True)
-class Turn:
-    """What a private chat's update starts from: its sender's account and the chat's conversation state."""
-
-    account: Account
-    state: ConversationState | None
-
-
-@dataclass(frozen=True, slots=True)
-class StaffMembership:
-    account_id: int
-    unit_id: int
-    role: StaffRole
-
-
-@dataclass(frozen=True, slots=True)
-class FamilyLink:
-    account_id: int
-    retiree_id: int
-    relation: str
-
-
-@dataclass(frozen=True, slots=True)
-class StaffInvite:
-    unit_id: int
-    role: StaffRole
-    expires_at: datetime
-
-
-@dataclass(slots=True)
-class ConversationState:
-    """Where a chat is in a flow. `data` must stay JSON-serialisable and must never hold an ID number."""
-
-    flow: str
-    step: str
-    data: dict[str, Any] = field(default_factory=dict)
-
-
-# ---------------------------------------------------------------------------------------------- outbox
 class MessageCategory(StrEnum):
     """Why a proactive message is sent; decides its default priority and whether quiet hours apply."""
 
@@ -261,3 +149,16 @@ class DeliveryReport:
             len(part)
             for part in (self.sent, self.failed, self.retry, self.quiet, self.unreachable, self.released)
         )
+
+
+@dataclass(frozen=True, slots=True)
+class UnreachableAccount:
+    """An account in a staff member's subtree that blocked the bot: nothing more is sent to it, so staff
+    reach the person another way (a call, a visit). `family` is True for a family member's account."""
+
+    account_id: int
+    retiree_id: int
+    retiree_name: str
+    id_masked: str
+    phone: str | None
+    family: bool
