@@ -8,9 +8,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.people import Account, AccountRole, StaffRole
+from bot.domain.people import Account, StaffRole
 from bot.domain.questions import Question, QuestionStatus, UnansweredQuestion
 from storage.models import AccountRow, QuestionRow, StaffMembershipRow, UnansweredQuestionRow
+from storage.repositories.accounts import account_record
 
 
 def _question(row: QuestionRow) -> Question:
@@ -27,18 +28,6 @@ def _question(row: QuestionRow) -> Question:
         answered_by_account_id=row.answered_by_account_id,
         answer=row.answer,
         escalated_at=row.escalated_at,
-    )
-
-
-def _account(row: AccountRow) -> Account:
-    return Account(
-        id=row.id,
-        telegram_user_id=row.telegram_user_id,
-        chat_id=row.chat_id,
-        locale=row.locale,
-        role=AccountRole(row.role),
-        retiree_id=row.retiree_id,
-        unreachable=row.unreachable,
     )
 
 
@@ -113,7 +102,7 @@ class SqlQuestionRepository:
             )
             .order_by(AccountRow.id)
         )
-        return [_account(row) for row in rows]
+        return [account_record(row) for row in rows]
 
     async def log_unanswered(
         self, text: str, language: str, reason: str, confidence: float, at: datetime
