@@ -66,6 +66,12 @@ class Retiree:
     phone: str | None
     lives_elsewhere: bool
     deceased: bool
+    death_reported: bool = False  # reported and not yet confirmed or withdrawn: reminders are held
+
+    @property
+    def in_campaign(self) -> bool:
+        """Reminded and listed: alive, and no death reported that staff have yet to look at."""
+        return not self.deceased and not self.death_reported
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +153,8 @@ class OutboxStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"  # refused for good (400) or retried too often; `last_error` says why
     UNREACHABLE = "unreachable"  # the recipient blocked the bot (403)
+    HELD = "held"  # about a retiree whose death was reported: kept unsent until staff confirm or withdraw
+    CANCELLED = "cancelled"  # held, and the death was confirmed: never sent
 
 
 class AttachmentKind(StrEnum):
@@ -187,6 +195,7 @@ class OutboxMessage:
     not_before: datetime | None = None  # None: as soon as possible
     batch_id: int | None = None
     time_zone: str | None = None
+    about_retiree_id: int | None = None  # a message to a relative about a retiree: held with the retiree's
 
     def __post_init__(self) -> None:
         if (self.text is None) == (self.template is None):
