@@ -11,7 +11,16 @@ from bot.actions import Action, AnswerCallback, SendText
 from bot.domain.conversation import ConversationState, Turn
 from bot.domain.people import AccountRole
 from bot.events import Event, EventKind
-from bot.flows import buttons, callback_dispatch, certification, id_guard, menu, policy, wording
+from bot.flows import (
+    buttons,
+    callback_dispatch,
+    certification,
+    death_report,
+    id_guard,
+    menu,
+    policy,
+    wording,
+)
 from bot.flows.base import Flow
 from bot.flows.command_menu import command_menu
 from bot.flows.context import Context, Prompt, join
@@ -164,7 +173,7 @@ class BotCore:
         elif event.kind is EventKind.COMMAND:
             await self._on_command(ctx)
         elif event.kind is not EventKind.TEXT:
-            if not await certification.on_media(ctx):
+            if not await certification.on_media(ctx) and not await death_report.on_media(ctx):
                 await self._reprompt(ctx, wording.unsupported_content(ctx))
         elif ctx.pressed(buttons.MAIN_MENU):
             await self._router.show_menu(ctx)

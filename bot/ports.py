@@ -24,6 +24,7 @@ from bot.domain.certification import (
     SubmissionKind,
     UnitRecipient,
 )
+from bot.domain.claims import Claim, ClaimDocument, ClaimListItem, ClaimStatus, NewReport
 from bot.domain.conversation import ConversationState, Turn
 from bot.domain.outbox import BatchProgress, OutboxMessage, UnreachableAccount
 from bot.domain.people import (
@@ -113,6 +114,14 @@ class RetireeRepository(Protocol):
         ...
 
     async def count(self) -> int: ...
+    async def set_death_reported(self, retiree_id: int, at: datetime | None) -> None:
+        """A death reported (`at`), or the report withdrawn (None): the campaign skips the retiree
+        meanwhile."""
+        ...
+
+    async def mark_deceased(self, retiree_id: int) -> None:
+        """Staff confirmed the death."""
+        ...
 
 
 class AccountRepository(Protocol):
@@ -221,6 +230,19 @@ class Outbox(Protocol):
     ) -> tuple[Sequence[UnreachableAccount], int]:
         """Accounts of retirees of these units and of their families that blocked the bot, by retiree
         name; with how many there are in all."""
+        ...
+
+    async def hold_about(self, retiree_id: int, account_ids: Sequence[int]) -> int:
+        """Queued messages to these accounts (the retiree's own) or about the retiree (`about_retiree_id`)
+        become held: not sent until released. Set-based; returns how many."""
+        ...
+
+    async def release_about(self, retiree_id: int, account_ids: Sequence[int]) -> int:
+        """Held messages to these accounts or about the retiree are queued again; returns how many."""
+        ...
+
+    async def cancel_held(self, retiree_id: int, account_ids: Sequence[int]) -> int:
+        """Held messages to these accounts or about the retiree are cancelled for good; returns how many."""
         ...
 
 
@@ -384,6 +406,79 @@ class CertificationRepository(Protocol):
         ...
 
 
+class ClaimRepository(Protocol):
+    """Death reports and death-benefit claims: one claim per retiree, its documents, the staff queue."""
+
+    async def report(self, report: NewReport) -> tuple[Claim, bool]:
+        """Open the retiree's claim, or find the one open already: two relatives reporting at once make one
+        claim (a conditional insert on the retiree, not a read then a write). A withdrawn report is opened
+        again by a new one. True when this call opened it."""
+        ...
+
+    async def get(self, claim_id: int) -> Claim | None: ...
+    async def for_retiree(self, retiree_id: int) -> Claim | None: ...
+    async def confirm(self, claim_id: int, by_account_id: int, at: datetime) -> bool:
+        """Reported -> confirmed; False when it was not reported (confirmed or withdrawn already)."""
+        ...
+
+    async def withdraw(self, claim_id: int, by_account_id: int, at: datetime) -> bool:
+        """Reported -> withdrawn; False when it was not reported."""
+        ...
+
+    async def set_status(
+        self,
+        claim_id: int,
+        status: ClaimStatus,
+        at: datetime,
+        *,
+        only_from: Sequence[ClaimStatus],
+        amount: Any = None,
+        note: str | None = None,
+    ) -> bool:
+        """Move the claim to `status` (with the approved amount, a Decimal, or a note) if it is in one of
+        `only_from`; False otherwise (someone else acted first, a double press)."""
+        ...
+
+    async def set_details(
+        self,
+        claim_id: int,
+        *,
+        contributed_months: int | None = None,
+        paid_through: str | None = None,
+        monthly_pension: Any = None,
+        overpayment_settled: bool | None = None,
+    ) -> None:
+        """Set the values given (not None); the others stay."""
+        ...
+
+    async def put_document(self, document: ClaimDocument, account_id: int) -> None:
+        """Add or replace the claim's document of this kind (a file, or "not yet")."""
+        ...
+
+    async def documents(self, claim_id: int) -> Sequence[ClaimDocument]:
+        """The claim's documents, in the order they were first given."""
+        ...
+
+    async def listing(
+        self,
+        unit_ids: Sequence[int],
+        statuses: Sequence[ClaimStatus],
+        offset: int,
+        limit: int,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> Sequence[ClaimListItem]:
+        """Claims of retirees of these communities in these statuses (reported from `since`, before
+        `until`), oldest change first."""
+        ...
+
+    async def untouched(self, before: datetime, limit: int) -> Sequence[ClaimListItem]:
+        """Claims waiting for staff, unchanged since before `before` and not escalated yet."""
+        ...
+
+    async def mark_escalated(self, claim_id: int, at: datetime) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Repositories never commit; `commit()` does, and leaving without it rolls back."""
 
@@ -399,6 +494,7 @@ class UnitOfWork(Protocol):
     outbox: Outbox
     questions: QuestionRepository
     certification: CertificationRepository
+    claims: ClaimRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -15,6 +15,7 @@ from datetime import datetime, tzinfo
 from apscheduler.triggers.cron import CronTrigger
 
 from scheduler.certification import campaign_tick, certification_digest
+from scheduler.claims import claims_escalation
 from scheduler.context import JobContext
 from scheduler.housekeeping import housekeeping
 from scheduler.questions import escalation_job
@@ -58,6 +59,12 @@ JOBS: tuple[Job, ...] = (
         "staff's daily certification digest",
         certification_digest,
         {"hour": 8, "minute": 30},
+    ),
+    Job(
+        "claims",
+        "claims untouched for the region's working days go to the supervisor",
+        claims_escalation,
+        {"hour": "9-17", "minute": 45},
     ),
 )
 

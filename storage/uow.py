@@ -13,6 +13,7 @@ from bot.ports import (
     AccountRepository,
     AuditLog,
     CertificationRepository,
+    ClaimRepository,
     ConversationRepository,
     FamilyLinkRepository,
     LoginAttemptRepository,
@@ -26,6 +27,7 @@ from bot.ports import (
 from storage.repositories.accounts import SqlAccountRepository
 from storage.repositories.audit import SqlAuditLog
 from storage.repositories.certification import SqlCertificationRepository
+from storage.repositories.claims import SqlClaimRepository
 from storage.repositories.conversations import SqlConversationRepository
 from storage.repositories.family import SqlFamilyLinkRepository
 from storage.repositories.login_attempts import SqlLoginAttemptRepository
@@ -57,6 +59,7 @@ class SqlUnitOfWork:
     outbox: Outbox
     questions: QuestionRepository
     certification: CertificationRepository
+    claims: ClaimRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -85,6 +88,7 @@ class SqlUnitOfWork:
         self.outbox = SqlOutbox(session)
         self.questions = SqlQuestionRepository(session)
         self.certification = SqlCertificationRepository(session)
+        self.claims = SqlClaimRepository(session)
         return self
 
     async def __aexit__(

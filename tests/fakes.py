@@ -18,6 +18,15 @@ from typing import Any, Self
 
 from bot.actions import Action, SendText
 from bot.domain.certification import Submission
+from bot.domain.claims import (
+    OPEN_FOR_STAFF,
+    Claim,
+    ClaimDocument,
+    ClaimListItem,
+    ClaimStatus,
+    NewReport,
+    ReportStatus,
+)
 from bot.domain.conversation import ConversationState, Turn
 from bot.domain.outbox import BatchProgress, OutboxMessage, OutboxStatus, UnreachableAccount
 from bot.domain.people import (
@@ -37,6 +46,7 @@ from bot.ports import (
     AccountRepository,
     AuditLog,
     CertificationRepository,
+    ClaimRepository,
     ConversationRepository,
     FamilyLinkRepository,
     LoginAttemptRepository,
@@ -103,6 +113,8 @@ class _State:
     unanswered: list[UnansweredQuestion] = field(default_factory=list)
     certifications: dict[tuple[int, str], FakeCert] = field(default_factory=dict)
     submissions: dict[int, Submission] = field(default_factory=dict)
+    claims: dict[int, Claim] = field(default_factory=dict)
+    claim_documents: dict[tuple[int, str], ClaimDocument] = field(default_factory=dict)
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -218,6 +230,14 @@ class FakeRetirees(_Repo):
 
     async def count(self) -> int:
         return len(self.s.retirees)
+
+    async def set_death_reported(self, retiree_id: int, at: datetime | None) -> None:
+        if retiree_id in self.s.retirees:
+            self.s.retirees[retiree_id] = replace(self.s.retirees[retiree_id], death_reported=at is not None)
+
+    async def mark_deceased(self, retiree_id: int) -> None:
+        if retiree_id in self.s.retirees:
+            self.s.retirees[retiree_id] = replace(self.s.retirees[retiree_id], deceased=True)
 
 
 class FakeAccounts(_Repo):
@@ -436,6 +456,29 @@ class FakeOutbox(_Repo):
         found.sort(key=lambda u: (u.retiree_name, u.retiree_id, u.family, u.account_id))
         return found[offset : offset + limit], len(found)
 
+    def _move(
+        self, retiree_id: int, account_ids: Sequence[int], before: OutboxStatus, after: OutboxStatus
+    ) -> int:
+        moved = 0
+        for key, message in self.s.outbox.items():
+            whose = message.about_retiree_id == retiree_id or message.account_id in account_ids
+            if whose and self.s.outbox_status.get(key, OutboxStatus.QUEUED) is before:
+                if after is OutboxStatus.QUEUED:
+                    self.s.outbox_status.pop(key, None)
+                else:
+                    self.s.outbox_status[key] = after
+                moved += 1
+        return moved
+
+    async def hold_about(self, retiree_id: int, account_ids: Sequence[int]) -> int:
+        return self._move(retiree_id, account_ids, OutboxStatus.QUEUED, OutboxStatus.HELD)
+
+    async def release_about(self, retiree_id: int, account_ids: Sequence[int]) -> int:
+        return self._move(retiree_id, account_ids, OutboxStatus.HELD, OutboxStatus.QUEUED)
+
+    async def cancel_held(self, retiree_id: int, account_ids: Sequence[int]) -> int:
+        return self._move(retiree_id, account_ids, OutboxStatus.HELD, OutboxStatus.CANCELLED)
+
 
 class FakeQuestions(_Repo):
     async def add(
@@ -500,6 +543,140 @@ class FakeQuestions(_Repo):
         return len(self.s.unanswered)
 
 
+class FakeClaims(_Repo):
+    async def report(self, report: NewReport) -> tuple[Claim, bool]:
+        existing = await self.for_retiree(report.retiree_id)
+        if existing is not None and existing.report_status is not ReportStatus.WITHDRAWN:
+            return existing, False
+        claim = Claim(
+            id=existing.id if existing else self.s.new_id(),
+            retiree_id=report.retiree_id,
+            reference=existing.reference if existing else report.reference,
+            report_status=ReportStatus.REPORTED,
+            status=ClaimStatus.GATHERING,
+            died_on=report.died_on,
+            reported_by_account_id=report.account_id,
+            reported_at=report.at,
+            applicant_relation=report.relation,
+            applicant_phone=report.phone,
+            applicant_is_recipient=report.is_recipient,
+            contributed_months=existing.contributed_months if existing else None,
+            paid_through=existing.paid_through if existing else None,
+            monthly_pension=existing.monthly_pension if existing else None,
+            overpayment_settled=existing.overpayment_settled if existing else False,
+            updated_at=report.at,
+        )
+        self.s.claims[claim.id] = claim
+        return claim, True
+
+    async def get(self, claim_id: int) -> Claim | None:
+        return self.s.claims.get(claim_id)
+
+    async def for_retiree(self, retiree_id: int) -> Claim | None:
+        return next((c for c in self.s.claims.values() if c.retiree_id == retiree_id), None)
+
+    def _move_report(self, claim_id: int, to: ReportStatus, at: datetime, **values: Any) -> bool:
+        claim = self.s.claims.get(claim_id)
+        if claim is None or claim.report_status is not ReportStatus.REPORTED:
+            return False
+        self.s.claims[claim_id] = replace(claim, report_status=to, updated_at=at, **values)
+        return True
+
+    async def confirm(self, claim_id: int, by_account_id: int, at: datetime) -> bool:
+        return self._move_report(
+            claim_id, ReportStatus.CONFIRMED, at, confirmed_by_account_id=by_account_id, confirmed_at=at
+        )
+
+    async def withdraw(self, claim_id: int, by_account_id: int, at: datetime) -> bool:
+        return self._move_report(claim_id, ReportStatus.WITHDRAWN, at)
+
+    async def set_status(
+        self,
+        claim_id: int,
+        status: ClaimStatus,
+        at: datetime,
+        *,
+        only_from: Sequence[ClaimStatus],
+        amount: Any = None,
+        note: str | None = None,
+    ) -> bool:
+        claim = self.s.claims.get(claim_id)
+        if claim is None or claim.status not in only_from:
+            return False
+        changed = replace(claim, status=status, updated_at=at, note=note, escalated_at=None)
+        if amount is not None:
+            changed = replace(changed, amount=amount)
+        if status is ClaimStatus.SUBMITTED:
+            changed = replace(changed, submitted_at=at)
+        self.s.claims[claim_id] = changed
+        return True
+
+    async def set_details(
+        self,
+        claim_id: int,
+        *,
+        contributed_months: int | None = None,
+        paid_through: str | None = None,
+        monthly_pension: Any = None,
+        overpayment_settled: bool | None = None,
+    ) -> None:
+        given = {
+            "contributed_months": contributed_months,
+            "paid_through": paid_through,
+            "monthly_pension": monthly_pension,
+            "overpayment_settled": overpayment_settled,
+        }
+        claim = self.s.claims.get(claim_id)
+        if claim is not None:
+            self.s.claims[claim_id] = replace(claim, **{k: v for k, v in given.items() if v is not None})
+
+    async def put_document(self, document: ClaimDocument, account_id: int) -> None:
+        self.s.claim_documents[(document.claim_id, document.kind)] = document
+
+    async def documents(self, claim_id: int) -> Sequence[ClaimDocument]:
+        return [d for (cid, _), d in self.s.claim_documents.items() if cid == claim_id]
+
+    def _item(self, claim: Claim) -> ClaimListItem:
+        retiree = self.s.retirees[claim.retiree_id]
+        return ClaimListItem(claim, retiree.name, retiree.id_masked, retiree.community_id)
+
+    async def listing(
+        self,
+        unit_ids: Sequence[int],
+        statuses: Sequence[ClaimStatus],
+        offset: int,
+        limit: int,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> Sequence[ClaimListItem]:
+        found = [
+            self._item(c)
+            for c in self.s.claims.values()
+            if c.status in statuses
+            and self.s.retirees[c.retiree_id].community_id in unit_ids
+            and (since is None or c.reported_at >= since)
+            and (until is None or c.reported_at < until)
+        ]
+        found.sort(key=lambda i: (i.claim.updated_at or i.claim.reported_at, i.claim.id))
+        return found[offset : offset + limit]
+
+    async def untouched(self, before: datetime, limit: int) -> Sequence[ClaimListItem]:
+        found = [
+            self._item(c)
+            for c in self.s.claims.values()
+            if c.status in OPEN_FOR_STAFF
+            and (c.updated_at or c.reported_at) < before
+            and c.escalated_at is None
+        ]
+        found.sort(key=lambda i: (i.claim.updated_at or i.claim.reported_at, i.claim.id))
+        return found[:limit]
+
+    async def mark_escalated(self, claim_id: int, at: datetime) -> None:
+        claim = self.s.claims.get(claim_id)
+        if claim is not None:
+            self.s.claims[claim_id] = replace(claim, escalated_at=at)
+
+
 class FakeUnitOfWork:
     def __init__(self, db: FakeDatabase) -> None:
         self._db = db
@@ -516,6 +693,7 @@ class FakeUnitOfWork:
         self.outbox: Outbox = FakeOutbox(self)
         self.questions: QuestionRepository = FakeQuestions(self)
         self.certification: CertificationRepository = FakeCertification(self)
+        self.claims: ClaimRepository = FakeClaims(self)
 
     async def __aenter__(self) -> Self:
         self.working = copy.deepcopy(self._db.state)

@@ -105,7 +105,7 @@ class FakeCertification:
 
     def _alive_in(self, first_id: int, last_id: int) -> list[Retiree]:
         return sorted(
-            (r for r in self.s.retirees.values() if first_id <= r.id <= last_id and not r.deceased),
+            (r for r in self.s.retirees.values() if first_id <= r.id <= last_id and r.in_campaign),
             key=lambda r: r.id,
         )
 
@@ -235,7 +235,7 @@ class FakeCertification:
     def _items(self, cycle: str, unit_ids: Sequence[int]) -> list[CertListItem]:
         items = []
         for retiree in self.s.retirees.values():
-            if retiree.deceased or retiree.community_id not in unit_ids:
+            if not retiree.in_campaign or retiree.community_id not in unit_ids:
                 continue
             cert = self.s.certifications.get((retiree.id, cycle))
             record = cert.record if cert else CertificationRecord(retiree.id, cycle, CertStatus.PENDING)
@@ -294,7 +294,7 @@ class FakeCertification:
                 ),
             )
             for retiree in self.s.retirees.values()
-            if not retiree.deceased and retiree.community_id in unit_ids
+            if retiree.in_campaign and retiree.community_id in unit_ids
         ]
         return sorted(found, key=lambda s: (s.community_id, s.name, s.retiree_id))
 

@@ -35,6 +35,8 @@ class OutboxStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"  # refused for good (400) or retried too often; `last_error` says why
     UNREACHABLE = "unreachable"  # the recipient blocked the bot (403)
+    HELD = "held"  # about a retiree whose death was reported: kept unsent until staff confirm or withdraw
+    CANCELLED = "cancelled"  # held, and the death was confirmed: never sent
 
 
 class AttachmentKind(StrEnum):
@@ -75,6 +77,7 @@ class OutboxMessage:
     not_before: datetime | None = None  # None: as soon as possible
     batch_id: int | None = None
     time_zone: str | None = None
+    about_retiree_id: int | None = None  # a message to a relative about a retiree: held with the retiree's
 
     def __post_init__(self) -> None:
         if (self.text is None) == (self.template is None):

@@ -64,6 +64,12 @@ class Retiree:
     phone: str | None
     lives_elsewhere: bool
     deceased: bool
+    death_reported: bool = False  # reported and not yet confirmed or withdrawn: reminders are held
+
+    @property
+    def in_campaign(self) -> bool:
+        """Reminded and listed: alive, and no death reported that staff have yet to look at."""
+        return not self.deceased and not self.death_reported
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ MACHINE = Machine(
         "main": {
             "policy": "@policy",
             "certification": "@certification",
-            "death_benefit": "main",
+            "death_benefit": "@death_report",
             "activities": "main",
             "help": "main",
             "typed_text": "main",
@@ -52,7 +52,7 @@ STAFF_ROWS = [
     [buttons.SETTINGS, buttons.ASK_PERSON],
     [buttons.HELP],
 ]
-PREPARED_MAIN = (buttons.DEATH_BENEFIT, buttons.ACTIVITIES)
+PREPARED_MAIN = (buttons.ACTIVITIES,)
 # Every label of the main menus: pressed while a question is awaited, they still do what they say.
 MENU_LABELS = tuple(label for row in (*MAIN_ROWS, *STAFF_ROWS) for label in row)
 PREPARED_STAFF = (buttons.STAFF_NOTICES, buttons.STAFF_CLAIMS)
@@ -101,11 +101,14 @@ async def on_text(ctx: Context) -> None:
         deliveries.STAFF_DELIVERIES,
         buttons.CERTIFICATION,
         buttons.STAFF_CERTIFICATION,
+        buttons.DEATH_BENEFIT,
     )
     if choice == buttons.POLICY:
         await ctx.router.begin(ctx, "policy")
     elif choice == buttons.CERTIFICATION and not staff:
         await ctx.router.begin(ctx, "certification")
+    elif choice == buttons.DEATH_BENEFIT and not staff:
+        await ctx.router.begin(ctx, "death_report")
     elif choice == buttons.STAFF_CERTIFICATION and staff:
         await ctx.router.begin(ctx, "staff_certification")
     elif choice == handoff.STAFF_QUESTIONS and staff:

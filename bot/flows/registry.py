@@ -9,6 +9,7 @@ from bot.flows import menu
 from bot.flows.base import Flow
 from bot.flows.certification import CertificationFlow
 from bot.flows.context import Context
+from bot.flows.death_report import DeathReportFlow
 from bot.flows.family_registration import FamilyRegistrationFlow
 from bot.flows.handoff import HandoffFlow
 from bot.flows.language import LanguageFlow
@@ -30,6 +31,7 @@ FLOWS: Mapping[str, Flow] = {
         HandoffFlow(),
         CertificationFlow(),
         StaffCertificationFlow(),
+        DeathReportFlow(),
     )
 }
 

@@ -4,6 +4,8 @@ next, kept in a YAML file beside this module (REGION_PROFILE chooses one; the co
 A value is given per language, or as one text for all; null means the value is not known here, and the bot
 then says to ask the office instead of inventing it. The `death_benefits:` section names the formula of the
 death-benefit estimate and its parameters (bot/domain/death_benefits.py), null where not published.
+The `claims:` section lists the documents a death-benefit claim needs and the office's working days and
+holidays (a claim untouched for `review_working_days` of them goes to the supervisor).
 `other_places` names the places whose rules people ask about and our documents do not give
 ("北京的养老金涨多少"): a question naming one goes to a person.
 """
@@ -12,11 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from bot.domain.claims import ClaimRules, DocumentSpec
 from bot.domain.death_benefits import DeathBenefitError, DeathBenefitRule, rule_from_mapping
 
 PROFILES_DIR = Path(__file__).resolve().parent
@@ -37,6 +41,7 @@ class RegionProfile:
     death_benefits: DeathBenefitRule | None = None  # None: the profile names no formula
     other_places_zh: tuple[str, ...] = ()  # Simplified, as questions are read
     other_places_en: tuple[str, ...] = ()  # lower case
+    claims: ClaimRules | None = None  # None: the profile lists no claim documents
 
     def value(self, key: str, language: str) -> str | None:
         """The value in `language` (falling back to Simplified Chinese), or None when it is unknown."""
@@ -77,7 +82,68 @@ def load_region_profile(path: Path | None = None) -> RegionProfile:
         death_benefits=death_benefits,
         other_places_zh=_places(path, "zh", places.get("zh"), name),
         other_places_en=_places(path, "en", places.get("en"), name),
+        claims=_claims(path, raw["claims"]) if "claims" in raw else None,
     )
+
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_CLAIM_KEYS = {"documents", "working_days", "holidays", "workdays", "review_working_days"}
+
+
+def _claims(path: Path, raw: Any) -> ClaimRules:
+    where = f"{path}: claims"
+    if not isinstance(raw, dict) or set(raw) - _CLAIM_KEYS:
+        raise RegionError(f"{where} must be a mapping of {', '.join(sorted(_CLAIM_KEYS))}")
+    documents = raw.get("documents")
+    if not isinstance(documents, list) or not documents:
+        raise RegionError(f"{where}.documents must be a list of documents")
+    specs: list[DocumentSpec] = []
+    for n, item in enumerate(documents):
+        at = f"claims.documents[{n}]"
+        if not isinstance(item, dict) or set(item) - {"key", "name", "only_for_agents"}:
+            raise RegionError(f"{path}: {at} must have a key, a name and maybe only_for_agents")
+        key = item.get("key")
+        if not isinstance(key, str) or not key.isidentifier():
+            raise RegionError(f"{path}: {at}.key must be a word like cremation_certificate")
+        if any(spec.key == key for spec in specs):
+            raise RegionError(f"{path}: {at}.key {key!r} is listed twice")
+        names = _per_language(path, f"{at}.name", item.get("name"))
+        if not names or set(names) != set(LANGUAGES):
+            raise RegionError(f"{path}: {at}.name needs {', '.join(LANGUAGES)}")
+        agents = item.get("only_for_agents", False)
+        if not isinstance(agents, bool):
+            raise RegionError(f"{path}: {at}.only_for_agents must be true or false")
+        specs.append(DocumentSpec(key, names, agents))
+    weekdays = raw.get("working_days", list(_WEEKDAYS[:5]))
+    if not isinstance(weekdays, list) or not weekdays or any(d not in _WEEKDAYS for d in weekdays):
+        raise RegionError(f"{where}.working_days must list days among {', '.join(_WEEKDAYS)}")
+    days = raw.get("review_working_days", 3)
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        raise RegionError(f"{where}.review_working_days must be a whole number of days, at least 1")
+    return ClaimRules(
+        documents=tuple(specs),
+        working_days=frozenset(_WEEKDAYS.index(d) for d in weekdays),
+        holidays=_dates(f"{where}.holidays", raw.get("holidays")),
+        workdays=_dates(f"{where}.workdays", raw.get("workdays")),
+        review_working_days=days,
+    )
+
+
+def _dates(where: str, raw: Any) -> frozenset[date]:
+    if raw is None:
+        return frozenset()
+    if not isinstance(raw, list):
+        raise RegionError(f"{where} must be a list of dates like 2027-10-01")
+    found: set[date] = set()
+    for value in raw:
+        if isinstance(value, date):
+            found.add(value)
+            continue
+        try:
+            found.add(date.fromisoformat(str(value)))
+        except ValueError:
+            raise RegionError(f"{where}: {value!r} is not a date like 2027-10-01") from None
+    return frozenset(found)
 
 
 def _places(path: Path, language: str, raw: Any, own: Mapping[str, str]) -> tuple[str, ...]:

@@ -136,6 +136,7 @@ async def _tell_staff(
                         i18n.translator(account.locale), kind, retiree.name, retiree.id_masked
                     ),
                     locale=account.locale,
+                    about_retiree_id=retiree.id,
                 )
                 for account in staff
                 if not account.unreachable
@@ -243,6 +244,7 @@ async def _tell_outcome(
                 restored=restored,
             ),
             locale=account.locale,
+            about_retiree_id=retiree.id,
         )
         for account in recipients.values()
         if not account.unreachable

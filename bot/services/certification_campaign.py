@@ -178,6 +178,7 @@ class Campaign:
                         f"cert-family:{cycle.key}:{pending.retiree_id}:{r.account_id}",
                         self._texts.family(self._i18n.translator(r.locale), cycle, pending.name),
                         reminder_keyboard(self._i18n.translator(r.locale), pending.retiree_id),
+                        pending.retiree_id,
                     )
                     for r in pending.family
                 ]
@@ -236,6 +237,7 @@ class Campaign:
                         reminder_keyboard(
                             self._i18n.translator(r.locale), None if r in pending.own else pending.retiree_id
                         ),
+                        pending.retiree_id,
                     )
                     for r in (*pending.own, *pending.family)
                 ]
@@ -296,6 +298,7 @@ class Campaign:
                     keyboard=reminder_keyboard(self._i18n.translator(r.locale)),
                     locale=r.locale,
                     time_zone=calendar.time_zone,
+                    about_retiree_id=retiree.retiree_id,
                 )
                 for r in retiree.own
             ]
@@ -324,13 +327,19 @@ class Campaign:
             )
             key = f"{kind}:{cycle.key}:{retiree.retiree_id}:{r.account_id}"
             keyboard = reminder_keyboard(t, None if r in retiree.own else retiree.retiree_id)
-            messages.append(self._notice(r, key, text, keyboard))
+            messages.append(self._notice(r, key, text, keyboard, retiree.retiree_id))
         return await uow.outbox.enqueue_many(messages)
 
     def _notice(
-        self, to: Recipient | UnitRecipient, key: str, text: str, keyboard: InlineKeyboard | None = None
+        self,
+        to: Recipient | UnitRecipient,
+        key: str,
+        text: str,
+        keyboard: InlineKeyboard | None = None,
+        about: int | None = None,
     ) -> OutboxMessage:
-        """A certification notice, held back in quiet hours on the region's clock."""
+        """A certification notice, held back in quiet hours on the region's clock; `about` names the retiree
+        a message to someone else concerns (held with theirs when their death is reported)."""
         return OutboxMessage(
             chat_id=to.chat_id,
             account_id=to.account_id,
@@ -340,4 +349,5 @@ class Campaign:
             keyboard=keyboard,
             locale=to.locale,
             time_zone=self._texts.profile.calendar.time_zone,
+            about_retiree_id=about,
         )

@@ -3,6 +3,7 @@ storage/migrations must describe exactly Base.metadata (a test checks), so every
 
 from storage.models.base import NAMING_CONVENTION, Base, Timestamps, one_of, utcnow
 from storage.models.certification import CertificationRow, CertificationSubmissionRow
+from storage.models.claims import ClaimDocumentRow, ClaimRow
 from storage.models.instances import InstanceRow
 from storage.models.outbox import OutboxBatchRow, OutboxRow
 from storage.models.people import (
@@ -25,6 +26,8 @@ __all__ = [
     "Base",
     "CertificationRow",
     "CertificationSubmissionRow",
+    "ClaimDocumentRow",
+    "ClaimRow",
     "ConversationStateRow",
     "FamilyLinkRow",
     "InstanceRow",

@@ -56,6 +56,10 @@ class OutboxRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_batches.id"), index=True)
+    # The retiree a message to someone else is about (a family reminder): held with the retiree's own.
+    about_retiree_id: Mapped[int | None] = mapped_column(
+        ForeignKey("retirees.id", ondelete="CASCADE"), index=True
+    )
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_until: Mapped[datetime | None]
     message_id: Mapped[int | None] = mapped_column(BigInteger)

@@ -49,6 +49,8 @@ class RetireeRow(Timestamps, Base):
     phone: Mapped[str | None] = mapped_column(String(32))
     lives_elsewhere: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     deceased: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A death reported and not yet confirmed or withdrawn: the campaign leaves the retiree alone meanwhile.
+    death_reported_at: Mapped[datetime | None]
 
 
 class AccountRow(Timestamps, Base):

@@ -68,6 +68,11 @@ _NOT_CERTIFIED = (CertStatus.PENDING.value, CertStatus.SELF_REPORTED.value)
 _CHUNK = 1000
 
 
+def _in_campaign() -> ColumnElement[bool]:
+    """Alive, and no death reported that staff have yet to confirm or withdraw."""
+    return and_(RetireeRow.deceased.is_(false()), RetireeRow.death_reported_at.is_(None))
+
+
 # A retiree's status is read on every press of the certification menu: prepared once, read as plain rows.
 _CERTIFICATIONS = table_of(CertificationRow)
 _SUBMISSIONS = table_of(CertificationSubmissionRow)
@@ -307,7 +312,7 @@ class SqlCertificationRepository:
             )
             .where(
                 RetireeRow.id.between(first_id, last_id),
-                RetireeRow.deceased.is_(false()),
+                _in_campaign(),
                 _reachable(AccountRole.RETIREE),
                 _status_in(_OPEN),
             )
@@ -388,7 +393,7 @@ class SqlCertificationRepository:
             .select_from(_joined(cycle))
             .where(
                 RetireeRow.id > after_retiree_id,
-                RetireeRow.deceased.is_(false()),
+                _in_campaign(),
                 _status_in(_OPEN),
                 CertificationRow.family_told_at.is_(None),
                 has_family,
@@ -412,7 +417,7 @@ class SqlCertificationRepository:
                 select(
                     RetireeRow.id, RetireeRow.name, RetireeRow.birth_date, RetireeRow.lives_elsewhere, last
                 )
-                .where(RetireeRow.id > after_retiree_id, RetireeRow.deceased.is_(false()))
+                .where(RetireeRow.id > after_retiree_id, _in_campaign())
                 .order_by(RetireeRow.id)
                 .limit(limit)
             )
@@ -470,7 +475,7 @@ class SqlCertificationRepository:
             .select_from(_joined(cycle))
             .where(
                 RetireeRow.id.between(first_id, last_id),
-                RetireeRow.deceased.is_(false()),
+                _in_campaign(),
                 _status_in(_NOT_CERTIFIED),
             )
         )
@@ -500,7 +505,7 @@ class SqlCertificationRepository:
                 CertificationRow.status == CertStatus.SUSPENDED.value,
                 CertificationRow.suspension_told_at.is_(None),
                 RetireeRow.id > after_retiree_id,
-                RetireeRow.deceased.is_(false()),
+                _in_campaign(),
             )
             .order_by(RetireeRow.id)
             .limit(limit)
@@ -524,7 +529,7 @@ class SqlCertificationRepository:
         return (
             select()
             .select_from(_joined(cycle))
-            .where(RetireeRow.community_id.in_(list(unit_ids)), RetireeRow.deceased.is_(false()))
+            .where(RetireeRow.community_id.in_(list(unit_ids)), _in_campaign())
         )
 
     async def counts(
@@ -554,7 +559,7 @@ class SqlCertificationRepository:
                     RetireeRow.birth_date,
                     RetireeRow.lives_elsewhere,
                 )
-                .where(RetireeRow.community_id.in_(list(unit_ids)), RetireeRow.deceased.is_(false()))
+                .where(RetireeRow.community_id.in_(list(unit_ids)), _in_campaign())
                 .order_by(RetireeRow.community_id, RetireeRow.name, RetireeRow.id)
             )
         ).all()

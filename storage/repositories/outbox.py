@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, literal, select, union_all
+from sqlalchemy import ColumnElement, func, literal, or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.outbox import BatchProgress, OutboxMessage, OutboxStatus, UnreachableAccount
@@ -188,6 +188,29 @@ class SqlOutbox:
             )
             for row in rows
         ], int(total or 0)
+
+    async def hold_about(self, retiree_id: int, account_ids: Sequence[int]) -> int:
+        return await self._move(retiree_id, account_ids, OutboxStatus.QUEUED, OutboxStatus.HELD)
+
+    async def release_about(self, retiree_id: int, account_ids: Sequence[int]) -> int:
+        return await self._move(retiree_id, account_ids, OutboxStatus.HELD, OutboxStatus.QUEUED)
+
+    async def cancel_held(self, retiree_id: int, account_ids: Sequence[int]) -> int:
+        return await self._move(retiree_id, account_ids, OutboxStatus.HELD, OutboxStatus.CANCELLED)
+
+    async def _move(
+        self, retiree_id: int, account_ids: Sequence[int], before: OutboxStatus, after: OutboxStatus
+    ) -> int:
+        whose = OutboxRow.about_retiree_id == retiree_id
+        if account_ids:
+            whose = or_(whose, OutboxRow.account_id.in_(list(account_ids)))
+        result = await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.status == before.value, whose)
+            .values(status=after.value)
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def _people_of(unit_ids: Sequence[int]) -> Any:

@@ -46,6 +46,7 @@ _VARYING = (
     ("time_zone", "text"),
     ("not_before", "timestamptz"),
     ("batch_id", "int"),
+    ("about_retiree_id", "int"),
 )
 _JSON = frozenset({"keyboard", "context"})
 _FANOUT = (("dedupe_key", "text"), ("account_id", "int"), ("chat_id", "bigint"))
@@ -119,6 +120,7 @@ def _columns(messages: Sequence[OutboxMessage]) -> dict[str, list[Any]]:
         "time_zone": [m.time_zone for m in messages],
         "not_before": _aware([m.not_before for m in messages]),
         "batch_id": [m.batch_id for m in messages],
+        "about_retiree_id": [m.about_retiree_id for m in messages],
     }
 
 

@@ -53,5 +53,6 @@ def row_values(message: OutboxMessage, now: datetime) -> dict[str, Any]:
         "held_for_quiet": False,
         "attempts": 0,
         "batch_id": message.batch_id,
+        "about_retiree_id": message.about_retiree_id,
         "created_at": now,
     }

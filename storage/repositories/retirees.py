@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.people import Retiree, RetireeRecord
@@ -30,6 +31,7 @@ def _record(row: RetireeRow | Any) -> Retiree:
         phone=row.phone,
         lives_elsewhere=row.lives_elsewhere,
         deceased=row.deceased,
+        death_reported=row.death_reported_at is not None,
     )
 
 
@@ -78,3 +80,17 @@ class SqlRetireeRepository:
 
     async def count(self) -> int:
         return await self._session.scalar(select(func.count()).select_from(RetireeRow)) or 0
+
+    async def set_death_reported(self, retiree_id: int, at: datetime | None) -> None:
+        await self._set(retiree_id, death_reported_at=at)
+
+    async def mark_deceased(self, retiree_id: int) -> None:
+        await self._set(retiree_id, deceased=True)
+
+    async def _set(self, retiree_id: int, **values: object) -> None:
+        await self._session.execute(
+            update(RetireeRow)
+            .where(RetireeRow.id == retiree_id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )

@@ -95,6 +95,16 @@ def _context_for(name: str) -> dict[str, object]:
             "more": 2,
         },
         "staff_welcome.html.j2": {"unit": NASTY, "role": NASTY},
+        "claim_notice.html.j2": {
+            "kind": "status",
+            "name": NASTY,
+            "masked": NASTY,
+            "reference": NASTY,
+            "status": "returned",
+            "amount": NASTY,
+            "note": NASTY,
+            "days": 3,
+        },
         "welcome.html.j2": {},
         "whoami.html.j2": {
             "retiree": fake_retiree,

@@ -1,0 +1,13 @@
+"""The claim repository contract (tests/storage/claims_contract.py) on SQLite and the fake."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.ports import UnitOfWorkFactory
+from tests.storage import claims_contract as contract
+
+
+@pytest.mark.parametrize("check", contract.CONTRACT, ids=lambda check: check.__name__)
+async def test_contract(uow_factory: UnitOfWorkFactory, check: contract.Check) -> None:
+    await check(uow_factory)
