@@ -207,6 +207,16 @@ class Outbox(Protocol):
         """Queue several at once (a broadcast); returns how many were new (duplicates are skipped)."""
         ...
 
+    async def find_batch(self, kind: str, title: str) -> int | None:
+        """The outbox batch of this kind and title, if one was made (one batch per reminder, however
+        often the tick runs)."""
+        ...
+
+    async def enqueue_reminders(self, batch: ReminderBatch, first_id: int, last_id: int) -> int:
+        """Queue the reminder for every alive retiree in the id range whose status is pending, once per
+        bound, reachable retiree account (outbox dedupe key); returns how many were new."""
+        ...
+
     async def create_batch(self, kind: str, title: str, created_by: int | None = None) -> int:
         """A new batch record (e.g. kind "broadcast" or "cert-reminders"); pass its id as
         OutboxMessage.batch_id to follow the batch's progress."""
@@ -310,16 +320,6 @@ class CertificationRepository(Protocol):
 
     async def retiree_id_bounds(self) -> tuple[int, int] | None:
         """The smallest and largest retiree id, to walk the roster in ranges."""
-        ...
-
-    async def find_batch(self, kind: str, title: str) -> int | None:
-        """The outbox batch of this kind and title, if one was made (one batch per reminder, however
-        often the tick runs)."""
-        ...
-
-    async def enqueue_reminders(self, batch: ReminderBatch, first_id: int, last_id: int) -> int:
-        """Queue the reminder for every alive retiree in the id range whose status is pending, once per
-        bound, reachable retiree account (outbox dedupe key); returns how many were new."""
         ...
 
     async def family_to_tell(self, cycle: str, after_retiree_id: int, limit: int) -> Sequence[PendingRetiree]:

@@ -58,7 +58,7 @@ from bot.ports import (
     UnitOfWork,
     UpdateLog,
 )
-from tests.fakes_certification import FakeCert, FakeCertification
+from tests.fakes_certification import FakeCampaignReminders, FakeCert, FakeCertification
 
 
 class FakeClock:
@@ -370,7 +370,7 @@ class FakeAudit(_Repo):
         )
 
 
-class FakeOutbox(_Repo):
+class FakeOutbox(_Repo, FakeCampaignReminders):
     """Queued messages are kept as given (`FakeDatabase.state.outbox`); nothing is ever sent: a test sets
     what became of a message in `state.outbox_status` (by dedupe key; missing = queued)."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.domain.certification import (
     CertificationRecord,
@@ -38,6 +38,62 @@ class FakeCert:
     suspension_told_at: datetime | None = None
 
 
+def alive_in(state: Any, first_id: int, last_id: int) -> list[Retiree]:
+    """The retirees the campaign speaks to in an id range, by id."""
+    return sorted(
+        (r for r in state.retirees.values() if first_id <= r.id <= last_id and r.in_campaign),
+        key=lambda r: r.id,
+    )
+
+
+def status_of(state: Any, retiree_id: int, cycle: str) -> CertStatus:
+    found = state.certifications.get((retiree_id, cycle))
+    return found.record.status if found else CertStatus.PENDING
+
+
+class FakeCampaignReminders:
+    """The outbox fake's part that queues the campaign's reminders (SqlOutbox.enqueue_reminders)."""
+
+    s: Any
+
+    async def find_batch(self, kind: str, title: str) -> int | None:
+        found = [bid for bid, (k, name, _) in self.s.batches.items() if (k, name) == (kind, title)]
+        return min(found) if found else None
+
+    async def enqueue_reminders(self, batch: ReminderBatch, first_id: int, last_id: int) -> int:
+        locales = {locale for locale, _ in batch.contexts}
+        added = 0
+        for retiree in alive_in(self.s, first_id, last_id):
+            if status_of(self.s, retiree.id, batch.cycle) is not CertStatus.PENDING:
+                continue
+            for account in sorted(self.s.accounts.values(), key=lambda a: a.id):
+                if account.retiree_id != retiree.id or account.role is not AccountRole.RETIREE:
+                    continue
+                if account.unreachable:
+                    continue
+                locale = account.locale if account.locale in locales else batch.default_locale
+                context = batch.contexts.get((locale, retiree.lives_elsewhere))
+                if context is None:
+                    continue
+                key = batch.dedupe_key(retiree.id, account.id)
+                if key in self.s.outbox:
+                    continue
+                self.s.outbox[key] = OutboxMessage(
+                    chat_id=account.chat_id,
+                    category=MessageCategory.REMINDER,
+                    dedupe_key=key,
+                    account_id=account.id,
+                    template=batch.template,
+                    context=dict(context),
+                    keyboard=batch.keyboards.get(locale),
+                    locale=locale,
+                    batch_id=batch.batch_id,
+                    time_zone=batch.time_zone,
+                )
+                added += 1
+        return added
+
+
 class FakeCertification:
     def __init__(self, uow: FakeUnitOfWork) -> None:
         self._uow = uow
@@ -54,8 +110,7 @@ class FakeCertification:
         return found
 
     def _status(self, retiree_id: int, cycle: str) -> CertStatus:
-        found = self.s.certifications.get((retiree_id, cycle))
-        return found.record.status if found else CertStatus.PENDING
+        return status_of(self.s, retiree_id, cycle)
 
     async def get(self, retiree_id: int, cycle: str) -> CertificationRecord | None:
         found = self.s.certifications.get((retiree_id, cycle))
@@ -104,47 +159,7 @@ class FakeCertification:
         return (min(ids), max(ids)) if ids else None
 
     def _alive_in(self, first_id: int, last_id: int) -> list[Retiree]:
-        return sorted(
-            (r for r in self.s.retirees.values() if first_id <= r.id <= last_id and r.in_campaign),
-            key=lambda r: r.id,
-        )
-
-    async def find_batch(self, kind: str, title: str) -> int | None:
-        found = [bid for bid, (k, name, _) in self.s.batches.items() if (k, name) == (kind, title)]
-        return min(found) if found else None
-
-    async def enqueue_reminders(self, batch: ReminderBatch, first_id: int, last_id: int) -> int:
-        locales = {locale for locale, _ in batch.contexts}
-        added = 0
-        for retiree in self._alive_in(first_id, last_id):
-            if self._status(retiree.id, batch.cycle) is not CertStatus.PENDING:
-                continue
-            for account in sorted(self.s.accounts.values(), key=lambda a: a.id):
-                if account.retiree_id != retiree.id or account.role is not AccountRole.RETIREE:
-                    continue
-                if account.unreachable:
-                    continue
-                locale = account.locale if account.locale in locales else batch.default_locale
-                context = batch.contexts.get((locale, retiree.lives_elsewhere))
-                if context is None:
-                    continue
-                key = batch.dedupe_key(retiree.id, account.id)
-                if key in self.s.outbox:
-                    continue
-                self.s.outbox[key] = OutboxMessage(
-                    chat_id=account.chat_id,
-                    category=MessageCategory.REMINDER,
-                    dedupe_key=key,
-                    account_id=account.id,
-                    template=batch.template,
-                    context=dict(context),
-                    keyboard=batch.keyboards.get(locale),
-                    locale=locale,
-                    batch_id=batch.batch_id,
-                    time_zone=batch.time_zone,
-                )
-                added += 1
-        return added
+        return alive_in(self.s, first_id, last_id)
 
     def _recipients(self, retiree_id: int, *, family: bool) -> tuple[Recipient, ...]:
         found = []

@@ -123,7 +123,7 @@ class Campaign:
     async def send_reminders(self, cycle: Cycle, number: int, *, range_size: int = RANGE) -> int:
         title = f"certification {cycle.key} reminder {number}"
         async with self._uow() as uow:
-            batch_id = await uow.certification.find_batch(BATCH_KIND, title)
+            batch_id = await uow.outbox.find_batch(BATCH_KIND, title)
             if batch_id is None:
                 batch_id = await uow.outbox.create_batch(BATCH_KIND, title)
                 await uow.commit()
@@ -131,7 +131,7 @@ class Campaign:
 
         async def one_range(first: int, last: int) -> int:
             async with self._uow() as uow:
-                added = await uow.certification.enqueue_reminders(batch, first, last)
+                added = await uow.outbox.enqueue_reminders(batch, first, last)
                 await uow.commit()
             return added
 

@@ -24,6 +24,7 @@ from storage.models import (
 )
 from storage.repositories._sql import insert_for
 from storage.repositories.outbox_bulk import fanout_enqueue, unnest_enqueue
+from storage.repositories.outbox_reminders import CampaignReminders
 from storage.repositories.outbox_rows import FanoutRecipient, row_values
 
 # Keeps each INSERT well under SQLite's and asyncpg's bound-parameter limits (~20 columns a row).
@@ -33,7 +34,7 @@ _CHUNK = 1000
 BULK_THRESHOLD = 200
 
 
-class SqlOutbox:
+class SqlOutbox(CampaignReminders):
     """Implements bot.ports.Outbox. Never commits: the caller's unit of work does, with its cause."""
 
     def __init__(self, session: AsyncSession) -> None:
@@ -75,6 +76,15 @@ class SqlOutbox:
     @property
     def _postgres(self) -> bool:
         return self._session.get_bind().dialect.name == "postgresql"
+
+    async def find_batch(self, kind: str, title: str) -> int | None:
+        found = await self._session.scalar(
+            select(OutboxBatchRow.id)
+            .where(OutboxBatchRow.kind == kind, OutboxBatchRow.title == title)
+            .order_by(OutboxBatchRow.id)
+            .limit(1)
+        )
+        return None if found is None else int(found)
 
     async def create_batch(self, kind: str, title: str, created_by: int | None = None) -> int:
         row = OutboxBatchRow(kind=kind, title=title, created_by_account_id=created_by, created_at=utcnow())

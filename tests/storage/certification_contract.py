@@ -117,8 +117,8 @@ async def check_reminders(uow_factory: UnitOfWorkFactory, world: World) -> dict[
     async with uow_factory() as uow:
         bounds = await uow.certification.retiree_id_bounds()
         assert bounds is not None
-        first = await uow.certification.enqueue_reminders(batch(), *bounds)
-        again = await uow.certification.enqueue_reminders(batch(), *bounds)
+        first = await uow.outbox.enqueue_reminders(batch(), *bounds)
+        again = await uow.outbox.enqueue_reminders(batch(), *bounds)
         await uow.commit()
     r, a = world.retirees, world.accounts
     expected = {batch().dedupe_key(r[name], a[name]) for name in ("a1", "a2", "b1", "e1")}
@@ -153,7 +153,7 @@ async def check_status_lifecycle(uow_factory: UnitOfWorkFactory, world: World) -
     async with uow_factory() as uow:
         bounds = await uow.certification.retiree_id_bounds()
         assert bounds is not None
-        added = await uow.certification.enqueue_reminders(batch(2), *bounds)
+        added = await uow.outbox.enqueue_reminders(batch(2), *bounds)
         assert added == 2  # a2 and e1
         counts = await uow.certification.counts(CYCLE, [world.units["A"], world.units["B"]], False)
         assert counts[CertList.PENDING] == 3  # a2, e1, u1 (d1 is deceased)
