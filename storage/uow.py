@@ -11,11 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.domain.records import Turn
 from bot.ports import (
     AccountRepository,
+    ActivityRepository,
     AuditLog,
     CertificationRepository,
     ConversationRepository,
     FamilyLinkRepository,
     LoginAttemptRepository,
+    NoticeRepository,
     OrgUnitRepository,
     Outbox,
     QuestionRepository,
@@ -24,11 +26,13 @@ from bot.ports import (
     UpdateLog,
 )
 from storage.repositories.accounts import SqlAccountRepository
+from storage.repositories.activities import SqlActivityRepository
 from storage.repositories.audit import SqlAuditLog
 from storage.repositories.certification import SqlCertificationRepository
 from storage.repositories.conversations import SqlConversationRepository
 from storage.repositories.family import SqlFamilyLinkRepository
 from storage.repositories.login_attempts import SqlLoginAttemptRepository
+from storage.repositories.notices import SqlNoticeRepository
 from storage.repositories.outbox import SqlOutbox
 from storage.repositories.questions import SqlQuestionRepository
 from storage.repositories.retirees import SqlRetireeRepository
@@ -57,6 +61,8 @@ class SqlUnitOfWork:
     outbox: Outbox
     questions: QuestionRepository
     certification: CertificationRepository
+    activities: ActivityRepository
+    notices: NoticeRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -85,6 +91,8 @@ class SqlUnitOfWork:
         self.outbox = SqlOutbox(session)
         self.questions = SqlQuestionRepository(session)
         self.certification = SqlCertificationRepository(session)
+        self.activities = SqlActivityRepository(session)
+        self.notices = SqlNoticeRepository(session)
         return self
 
     async def __aexit__(
