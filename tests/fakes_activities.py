@@ -321,10 +321,10 @@ class FakeNotices(_Repo):
             never = len(retirees - bound)
         return AudienceCount(len(accounts - blocked - opted), never, len(blocked), len(opted))
 
-    async def recipients(self, spec: AudienceSpec, today: date) -> Sequence[tuple[int, int]]:
+    async def recipients(self, spec: AudienceSpec, today: date) -> Sequence[tuple[int, int, str]]:
         accounts, _ = self._accounts(spec, today)
         return [
-            (self.s.accounts[a].chat_id, a)
+            (self.s.accounts[a].chat_id, a, self.s.accounts[a].locale)
             for a in sorted(accounts)
             if not self.s.accounts[a].unreachable and a not in self.s.opt_outs
         ]
@@ -334,6 +334,9 @@ class FakeNotices(_Repo):
 
     async def set_progress_shown(self, notice_id: int, shown: str) -> None:
         self.s.notices[notice_id] = replace(self.s.notices[notice_id], progress_shown=shown)
+
+    async def set_progress_message(self, notice_id: int, message_id: int) -> None:
+        self.s.notices[notice_id] = replace(self.s.notices[notice_id], progress_message_id=message_id)
 
     async def set_opt_out(self, account_id: int, opted_out: bool) -> None:
         if opted_out:

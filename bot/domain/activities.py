@@ -3,8 +3,9 @@ waitlist, as plain records and rules the services and the repositories share."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, tzinfo
 from enum import StrEnum
 
 
@@ -160,6 +161,7 @@ class Notice:
     activity_id: int | None
     batch_id: int | None
     progress_shown: str | None  # the last counts written into the progress message
+    progress_message_id: int | None = None  # that message, in the creator's chat
 
 
 def age_on(birth: date, day: date) -> int:
@@ -172,3 +174,31 @@ def born_on_or_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years)
     except ValueError:
         return day.replace(year=day.year - years, day=28)
+
+
+_WHEN = re.compile(
+    r"^\s*(?:(?P<y>\d{4})\s*[-/.年]\s*)?(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号號]?"
+    r"\s*(?:(?P<h>\d{1,2})\s*[:：点點时時]\s*(?P<min>\d{1,2})?\s*分?)?\s*$"
+)
+
+
+def parse_when(text: str, today: date, tz: tzinfo, default_hour: int = 9) -> datetime | None:
+    """A date and time as staff type them ("2025-06-01 09:30", "6月1日 9点30", "6/1 14:00"): without a
+    year the next such day from today; without a time `default_hour`. None when it is no such moment."""
+    found = _WHEN.match(text.translate(_FULL_WIDTH))
+    if found is None:
+        return None
+    month, day = int(found["m"]), int(found["d"])
+    hour = int(found["h"]) if found["h"] else default_hour
+    minute = int(found["min"]) if found["min"] else 0
+    try:
+        year = int(found["y"]) if found["y"] else today.year
+        moment = date(year, month, day)
+        if not found["y"] and moment < today:
+            moment = date(year + 1, month, day)
+        return datetime.combine(moment, time(hour, minute), tz)
+    except ValueError:
+        return None
+
+
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９－／．", "0123456789-/.")

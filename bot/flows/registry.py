@@ -12,6 +12,7 @@ from bot.flows.context import Context
 from bot.flows.family_registration import FamilyRegistrationFlow
 from bot.flows.handoff import HandoffFlow
 from bot.flows.language import LanguageFlow
+from bot.flows.notices import NoticesFlow
 from bot.flows.policy import PolicyFlow
 from bot.flows.retiree_registration import RetireeRegistrationFlow
 from bot.flows.settings import SettingsFlow
@@ -30,6 +31,7 @@ FLOWS: Mapping[str, Flow] = {
         HandoffFlow(),
         CertificationFlow(),
         StaffCertificationFlow(),
+        NoticesFlow(),
     )
 }
 

@@ -73,6 +73,7 @@ class NoticeRow(Base):
     activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id", ondelete="SET NULL"))
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_batches.id"))
     progress_shown: Mapped[str | None] = mapped_column(String(200))
+    progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -42,6 +42,7 @@ def _notice(row: Any) -> Notice:
         activity_id=row.activity_id,
         batch_id=row.batch_id,
         progress_shown=row.progress_shown,
+        progress_message_id=row.progress_message_id,
     )
 
 
@@ -153,15 +154,15 @@ class SqlNoticeRepository:
             reachable=int(row[0]), never_started=never, blocked=int(row[1]), opted_out=int(row[2])
         )
 
-    async def recipients(self, spec: AudienceSpec, today: date) -> Sequence[tuple[int, int]]:
+    async def recipients(self, spec: AudienceSpec, today: date) -> Sequence[tuple[int, int, str]]:
         accounts = self._accounts(spec, today).subquery()
         opted = select(_OPT.c.account_id).where(_OPT.c.account_id == AccountRow.id).exists()
         rows = await self._session.execute(
-            select(AccountRow.chat_id, AccountRow.id)
+            select(AccountRow.chat_id, AccountRow.id, AccountRow.locale)
             .where(AccountRow.id.in_(select(accounts.c[0])), AccountRow.unreachable.is_(False), ~opted)
             .order_by(AccountRow.id)
         )
-        return [(int(chat), int(account)) for chat, account in rows]
+        return [(int(chat), int(account), str(locale)) for chat, account, locale in rows]
 
     async def in_state(self, status: NoticeStatus) -> Sequence[Notice]:
         rows = await self._session.execute(select(_N).where(_N.c.status == status.value).order_by(_N.c.id))
@@ -169,6 +170,11 @@ class SqlNoticeRepository:
 
     async def set_progress_shown(self, notice_id: int, shown: str) -> None:
         await self._session.execute(update(_N).where(_N.c.id == notice_id).values(progress_shown=shown))
+
+    async def set_progress_message(self, notice_id: int, message_id: int) -> None:
+        await self._session.execute(
+            update(_N).where(_N.c.id == notice_id).values(progress_message_id=message_id)
+        )
 
     async def set_opt_out(self, account_id: int, opted_out: bool) -> None:
         if opted_out:

@@ -219,15 +219,15 @@ async def the_audience_is_counted_with_who_cannot_be_reached(uow_factory: UnitOf
     async with uow_factory() as uow:
         both = AudienceSpec(ids["street"], Audience.BOTH)
         assert await uow.notices.count_audience(both, today) == AudienceCount(3, 1, 1, 1)
-        assert [a for _, a in await uow.notices.recipients(both, today)] == sorted(
+        assert [a for _, a, _ in await uow.notices.recipients(both, today)] == sorted(
             [ids["a1"], ids["a2"], family.id]
         )
         families = AudienceSpec(ids["unit"], Audience.FAMILIES)
         assert await uow.notices.count_audience(families, today) == AudienceCount(1, 0, 0, 0)
         old = AudienceSpec(ids["unit"], Audience.RETIREES, AudienceFilter.AGED_80)
-        assert [a for _, a in await uow.notices.recipients(old, today)] == [ids["a1"]]
+        assert [a for _, a, _ in await uow.notices.recipients(old, today)] == [ids["a1"]]
         local = AudienceSpec(ids["unit"], Audience.RETIREES, AudienceFilter.LOCAL)
-        assert ids["a2"] not in [a for _, a in await uow.notices.recipients(local, today)]
+        assert ids["a2"] not in [a for _, a, _ in await uow.notices.recipients(local, today)]
         assert await uow.notices.opted_out(ids["a4"])
         await uow.notices.set_opt_out(ids["a4"], False)
         assert not await uow.notices.opted_out(ids["a4"])
@@ -244,6 +244,7 @@ async def a_notice_moves_through_its_states_once(uow_factory: UnitOfWorkFactory)
         assert not await uow.notices.move(notice.id, NoticeStatus.DRAFT, NoticeStatus.SENDING)
         assert await uow.notices.move(notice.id, NoticeStatus.SENDING, NoticeStatus.CANCELLED)
         await uow.notices.set_progress_shown(notice.id, "1/2")
+        await uow.notices.set_progress_message(notice.id, 77)
         await uow.commit()
     async with uow_factory() as uow:
         got = await uow.notices.get(notice.id)
@@ -255,6 +256,7 @@ async def a_notice_moves_through_its_states_once(uow_factory: UnitOfWorkFactory)
             "1/2",
         )
         assert got.source == MessageRef(999, 42)
+        assert got.progress_message_id == 77
         assert [n.id for n in await uow.notices.in_state(NoticeStatus.CANCELLED)] == [notice.id]
 
 

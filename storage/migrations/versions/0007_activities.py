@@ -112,6 +112,7 @@ def upgrade() -> None:
         sa.Column("activity_id", sa.Integer(), nullable=True),
         sa.Column("batch_id", sa.Integer(), nullable=True),
         sa.Column("progress_shown", sa.String(length=200), nullable=True),
+        sa.Column("progress_message_id", sa.BigInteger(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("audience IN ('retirees', 'families', 'both')", name=op.f("ck_notices_audience")),
         sa.CheckConstraint("narrowing IN ('all', 'local', '80')", name=op.f("ck_notices_narrowing")),
