@@ -65,6 +65,17 @@ class SendDocument:
 
 
 @dataclass(frozen=True, slots=True)
+class CopyMessage:
+    """A copy of a message (copyMessage): its text or media and caption with their formatting as written,
+    without a link to the original; `keyboard` replaces its buttons. Returns the copy's message id."""
+
+    chat_id: int
+    from_chat_id: int
+    message_id: int
+    keyboard: InlineKeyboard | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class EditText:
     chat_id: int
     message_id: int
@@ -90,4 +101,4 @@ class DeleteMessage:
     message_id: int
 
 
-Action = SendText | SendFile | SendDocument | EditText | AnswerCallback | DeleteMessage
+Action = SendText | SendFile | SendDocument | CopyMessage | EditText | AnswerCallback | DeleteMessage

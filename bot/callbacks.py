@@ -178,3 +178,36 @@ class StaffCertificationButton(CallbackData, tag="cs"):
     action: StaffAction
     target: str
     detail: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ActivityButton(CallbackData, tag="ac"):
+    """Under an activity notice or offer: s <activity> sign up, p <activity> sign up with a companion,
+    n <activity> can't come; x <signup> cancel my place (or my place on the waitlist), a <signup> take
+    the offered place, d <signup> let it go."""
+
+    action: Literal["s", "p", "n", "x", "a", "d"]
+    target: int
+
+
+@dataclasses.dataclass(frozen=True)
+class NoticeButton(CallbackData, tag="nt"):
+    """A notice being composed and sent: u <notice> <unit> audience unit, w <notice> <r|f|b> retirees,
+    families or both, f <notice> <all|local|80> narrowing, ok <notice> send (or ask approval), x <notice>
+    cancel what is not yet sent, ap / rj <notice> a supervisor approves or rejects."""
+
+    action: Literal["u", "w", "f", "ok", "x", "ap", "rj"]
+    notice_id: int
+    value: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class StaffActivityButton(CallbackData, tag="sa"):
+    """Staff's tools for an activity: v <activity> its card, l <activity> <page> who is coming, c/e
+    <activity> export CSV/XLSX, m <activity> <page> attendance sheet, t <activity> <signup> toggle
+    attended, + <activity> raise the capacity by one, X <activity> cancel the activity (then y confirms),
+    r <activity> change time or place."""
+
+    action: Literal["v", "l", "c", "e", "m", "t", "+", "X", "y", "r"]
+    activity_id: int
+    detail: int | None = None

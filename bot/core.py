@@ -81,7 +81,9 @@ class BotCore:
         where = "-"
         try:
             async with self._uow_factory() as uow:
-                if event.chat_type != "private":
+                if event.kind in (EventKind.BLOCKED, EventKind.UNBLOCKED):
+                    actions = await self._membership(uow, event)
+                elif event.chat_type != "private":
                     if not await uow.updates.claim(event.update_id, self._clock.now()):
                         return []
                     actions = self._private_only(event, self._i18n.translator(locale))
@@ -110,6 +112,14 @@ class BotCore:
             await self._claim_after_failure(event)
             actions = self._failure(event, self._i18n.translator(locale))
         return _answer_callback(event, actions)
+
+    async def _membership(self, uow: UnitOfWork, event: Event) -> list[Action]:
+        """Blocked: nothing more is sent to them, and broadcasts count them; back: they are reachable."""
+        if await uow.updates.claim(event.update_id, self._clock.now()):
+            account = await uow.accounts.get_by_telegram_user(event.user_id)
+            if account is not None:
+                await uow.accounts.set_unreachable(account.id, event.kind is EventKind.BLOCKED)
+        return []
 
     # --- setting up -------------------------------------------------------------------------------
 
@@ -173,6 +183,8 @@ class BotCore:
         elif event.kind is EventKind.COMMAND:
             await self._on_command(ctx)
         elif event.kind is not EventKind.TEXT:
+            if ctx.state is not None and await FLOWS[ctx.state.flow].on_media(ctx, ctx.state):
+                return
             if not await certification.on_media(ctx) and not await death_report.on_media(ctx):
                 await self._reprompt(ctx, wording.unsupported_content(ctx))
         elif ctx.pressed(buttons.MAIN_MENU):

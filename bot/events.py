@@ -16,6 +16,9 @@ class EventKind(StrEnum):
     VIDEO = "video"
     STICKER = "sticker"
     OTHER = "other"
+    # my_chat_member in a private chat: the user blocked the bot (or deleted the chat), or came back.
+    BLOCKED = "blocked"
+    UNBLOCKED = "unblocked"
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,11 +4,25 @@ tests use fakes of these, never mocks of the core itself."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
 from bot.actions import Action
+from bot.domain.activities import (
+    Activity,
+    Attendee,
+    AudienceCount,
+    AudienceSpec,
+    MessageRef,
+    MyActivity,
+    NewActivity,
+    Notice,
+    NoticeStatus,
+    Signup,
+    SignupOutcome,
+    SignupStatus,
+)
 from bot.domain.certification import (
     CertificationRecord,
     CertList,
@@ -230,6 +244,11 @@ class Outbox(Protocol):
         ...
 
     async def batch_progress(self, batch_id: int) -> BatchProgress | None: ...
+    async def cancel_batch(self, batch_id: int) -> int:
+        """Every message of the batch still waiting (queued, or held for quiet hours) becomes cancelled, in
+        one statement; those being sent at that moment finish. Returns how many were cancelled."""
+        ...
+
     async def recent_batches(self, unit_ids: Sequence[int], limit: int) -> Sequence[BatchProgress]:
         """The newest batches with messages to people of these units (retirees, their families, staff),
         newest first, each counting only those people's messages."""
@@ -479,6 +498,91 @@ class ClaimRepository(Protocol):
     async def mark_escalated(self, claim_id: int, at: datetime) -> None: ...
 
 
+class ActivityRepository(Protocol):
+    """Activities, their sign-ups and waitlists. A place is taken by one conditional UPDATE of the
+    activity's `taken` count (`taken + seats <= capacity`), never by reading the count first: hundreds of
+    presses at once confirm exactly `capacity` places, on SQLite and PostgreSQL alike."""
+
+    async def create(self, new: NewActivity, at: datetime) -> Activity: ...
+    async def get(self, activity_id: int) -> Activity | None: ...
+    async def sign_up(
+        self, activity_id: int, account_id: int, companions: int, at: datetime
+    ) -> SignupOutcome | None:
+        """Confirm a place when one is free and nobody waits before them, else join the waitlist. A second
+        press changes nothing (`already`); one after cancelling or declining signs up anew. None when the
+        activity is unknown or cancelled."""
+        ...
+
+    async def signup_of(self, activity_id: int, account_id: int) -> Signup | None: ...
+    async def get_signup(self, signup_id: int) -> Signup | None: ...
+    async def withdraw(self, signup_id: int, status: SignupStatus, at: datetime) -> Signup | None:
+        """Cancel or decline (`status`): a place it held is freed. Returns the sign-up as it was, None when
+        it was already cancelled or declined."""
+        ...
+
+    async def offer_next(self, activity_id: int, until: datetime) -> Sequence[Signup]:
+        """Offer freed places to the waitlist in order, as long as the next in line fits; each offered
+        place is held until `until`. Returns the new offers."""
+        ...
+
+    async def accept_offer(self, signup_id: int, now: datetime) -> bool:
+        """An offer still open becomes a confirmed place; False when it ran out or is not an offer."""
+        ...
+
+    async def expired_offers(self, now: datetime) -> Sequence[Signup]: ...
+    async def waitlist_position(self, signup_id: int) -> int | None: ...
+    async def set_capacity(self, activity_id: int, capacity: int | None) -> None: ...
+    async def reschedule(self, activity_id: int, starts_at: datetime, place: str) -> None: ...
+    async def cancel(self, activity_id: int) -> None: ...
+    async def attendees(self, activity_id: int, offset: int, limit: int) -> tuple[Sequence[Attendee], int]:
+        """Confirmed and offered first (by name), then the waitlist in order; with how many in all."""
+        ...
+
+    async def mark_attended(self, signup_id: int, attended: bool) -> bool: ...
+    async def for_account(self, account_id: int, after: datetime) -> Sequence[MyActivity]:
+        """The account's sign-ups (confirmed, offered, waitlisted) to activities starting after `after`."""
+        ...
+
+    async def for_units(self, unit_ids: Sequence[int], after: datetime) -> Sequence[Activity]: ...
+    async def starting_between(self, start: datetime, end: datetime) -> Sequence[Activity]: ...
+    async def people(
+        self, activity_id: int, statuses: Sequence[SignupStatus]
+    ) -> Sequence[tuple[int, int, int]]:
+        """(signup id, account id, chat id) of the sign-ups in these states."""
+        ...
+
+
+class NoticeRepository(Protocol):
+    """Staff notices (a copy of a staff member's message to an audience) and who opted out of them."""
+
+    async def create(
+        self, unit_id: int, created_by: int, source: MessageRef, activity_id: int | None, at: datetime
+    ) -> Notice: ...
+    async def get(self, notice_id: int) -> Notice | None: ...
+    async def set_audience(self, notice_id: int, spec: AudienceSpec) -> None: ...
+    async def set_status(self, notice_id: int, status: NoticeStatus, batch_id: int | None = None) -> bool:
+        """False when the notice is gone."""
+        ...
+
+    async def move(self, notice_id: int, before: NoticeStatus, after: NoticeStatus) -> bool:
+        """Change the status only from `before` (one press wins); False when it was not `before`."""
+        ...
+
+    async def count_audience(self, spec: AudienceSpec, today: date) -> AudienceCount: ...
+    async def recipients(self, spec: AudienceSpec, today: date) -> Sequence[tuple[int, int, str]]:
+        """(chat id, account id, locale) of every reachable account of the audience that did not opt out."""
+        ...
+
+    async def in_state(self, status: NoticeStatus) -> Sequence[Notice]: ...
+    async def set_progress_shown(self, notice_id: int, shown: str) -> None: ...
+    async def set_progress_message(self, notice_id: int, message_id: int) -> None:
+        """The message in the creator's chat that shows the notice's progress (edited as it goes)."""
+        ...
+
+    async def set_opt_out(self, account_id: int, opted_out: bool) -> None: ...
+    async def opted_out(self, account_id: int) -> bool: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Repositories never commit; `commit()` does, and leaving without it rolls back."""
 
@@ -495,6 +599,8 @@ class UnitOfWork(Protocol):
     questions: QuestionRepository
     certification: CertificationRepository
     claims: ClaimRepository
+    activities: ActivityRepository
+    notices: NoticeRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

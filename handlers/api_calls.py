@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from bot.actions import Action, AnswerCallback, DeleteMessage, EditText, SendDocument, SendFile, SendText
+from bot.actions import (
+    Action,
+    AnswerCallback,
+    CopyMessage,
+    DeleteMessage,
+    EditText,
+    SendDocument,
+    SendFile,
+    SendText,
+)
 
 _HARMLESS = {
     # Pressing the same button twice re-renders identical text.
@@ -21,6 +30,8 @@ def method_name(action: Action) -> str:
         return {"photo": "sendPhoto", "video": "sendVideo"}.get(action.kind, "sendDocument")
     if isinstance(action, SendDocument):
         return "sendDocument"
+    if isinstance(action, CopyMessage):
+        return "copyMessage"
     if isinstance(action, EditText):
         return "editMessageText"
     if isinstance(action, AnswerCallback):

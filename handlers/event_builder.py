@@ -89,3 +89,24 @@ def callback_event(
         language_code=sender.language_code,
         first_name=sender.first_name,
     )
+
+
+def membership_event(
+    *, update_id: int, chat_id: int, chat_type: str, sender: Sender, status: str
+) -> Event | None:
+    """The event for the bot's own membership changing in a private chat: "kicked" is the user blocking
+    the bot, "member" coming back. Groups and other statuses are not ours to act on."""
+    if chat_type != "private":
+        return None
+    kind = {"kicked": EventKind.BLOCKED, "member": EventKind.UNBLOCKED}.get(status)
+    if kind is None:
+        return None
+    return Event(
+        update_id=update_id,
+        kind=kind,
+        chat_id=chat_id,
+        user_id=sender.user_id,
+        chat_type=chat_type,
+        language_code=sender.language_code,
+        first_name=sender.first_name,
+    )

@@ -14,7 +14,7 @@ from bot.ports import DeliveryError, Messenger
 
 # Only these reach the core; asking Telegram for nothing else saves traffic and keeps both frameworks'
 # getUpdates/setWebhook calls identical.
-ALLOWED_UPDATES = ("message", "callback_query")
+ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
 
 Commands = Mapping[str, Sequence[tuple[str, str]]]
 """Per Telegram language code ("" for the default list shown to everyone else): (command, description)."""

@@ -14,6 +14,7 @@ from datetime import datetime, tzinfo
 
 from apscheduler.triggers.cron import CronTrigger
 
+from scheduler.activities import activity_reminders, notice_progress, offer_expiry
 from scheduler.certification import campaign_tick, certification_digest
 from scheduler.claims import claims_escalation
 from scheduler.context import JobContext
@@ -65,6 +66,25 @@ JOBS: tuple[Job, ...] = (
         "claims untouched for the region's working days go to the supervisor",
         claims_escalation,
         {"hour": "9-17", "minute": 45},
+    ),
+    Job(
+        "offer-expiry",
+        "activity places offered and not taken in time go to the next in line",
+        offer_expiry,
+        {"minute": "*/5"},
+    ),
+    # Queued for the profile's hour the day before; the later runs catch sign-ups made since.
+    Job(
+        "activity-reminders",
+        "remind those coming to tomorrow's activities",
+        activity_reminders,
+        {"hour": "8-20", "minute": 7},
+    ),
+    Job(
+        "notice-progress",
+        "edit each notice's progress message as its batch goes out",
+        notice_progress,
+        {"second": "*/10"},
     ),
 )
 

@@ -11,12 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.domain.conversation import Turn
 from bot.ports import (
     AccountRepository,
+    ActivityRepository,
     AuditLog,
     CertificationRepository,
     ClaimRepository,
     ConversationRepository,
     FamilyLinkRepository,
     LoginAttemptRepository,
+    NoticeRepository,
     OrgUnitRepository,
     Outbox,
     QuestionRepository,
@@ -25,12 +27,14 @@ from bot.ports import (
     UpdateLog,
 )
 from storage.repositories.accounts import SqlAccountRepository
+from storage.repositories.activities import SqlActivityRepository
 from storage.repositories.audit import SqlAuditLog
 from storage.repositories.certification import SqlCertificationRepository
 from storage.repositories.claims import SqlClaimRepository
 from storage.repositories.conversations import SqlConversationRepository
 from storage.repositories.family import SqlFamilyLinkRepository
 from storage.repositories.login_attempts import SqlLoginAttemptRepository
+from storage.repositories.notices import SqlNoticeRepository
 from storage.repositories.outbox import SqlOutbox
 from storage.repositories.questions import SqlQuestionRepository
 from storage.repositories.retirees import SqlRetireeRepository
@@ -60,6 +64,8 @@ class SqlUnitOfWork:
     questions: QuestionRepository
     certification: CertificationRepository
     claims: ClaimRepository
+    activities: ActivityRepository
+    notices: NoticeRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -89,6 +95,8 @@ class SqlUnitOfWork:
         self.questions = SqlQuestionRepository(session)
         self.certification = SqlCertificationRepository(session)
         self.claims = SqlClaimRepository(session)
+        self.activities = SqlActivityRepository(session)
+        self.notices = SqlNoticeRepository(session)
         return self
 
     async def __aexit__(

@@ -17,6 +17,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from bot.actions import Action, SendText
+from bot.domain.activities import Activity, Notice, Signup
 from bot.domain.certification import Submission
 from bot.domain.claims import (
     OPEN_FOR_STAFF,
@@ -44,12 +45,14 @@ from bot.domain.people import (
 from bot.domain.questions import Question, QuestionStatus, UnansweredQuestion
 from bot.ports import (
     AccountRepository,
+    ActivityRepository,
     AuditLog,
     CertificationRepository,
     ClaimRepository,
     ConversationRepository,
     FamilyLinkRepository,
     LoginAttemptRepository,
+    NoticeRepository,
     OrgUnitRepository,
     Outbox,
     QuestionRepository,
@@ -58,6 +61,7 @@ from bot.ports import (
     UnitOfWork,
     UpdateLog,
 )
+from tests.fakes_activities import FakeActivities, FakeNotices
 from tests.fakes_certification import FakeCampaignReminders, FakeCert, FakeCertification
 
 
@@ -115,6 +119,11 @@ class _State:
     submissions: dict[int, Submission] = field(default_factory=dict)
     claims: dict[int, Claim] = field(default_factory=dict)
     claim_documents: dict[tuple[int, str], ClaimDocument] = field(default_factory=dict)
+    activities: dict[int, Activity] = field(default_factory=dict)
+    signups: dict[int, Signup] = field(default_factory=dict)
+    signup_seq: dict[int, int] = field(default_factory=dict)  # waitlist order, by signup id
+    notices: dict[int, Notice] = field(default_factory=dict)
+    opt_outs: set[int] = field(default_factory=set)
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -417,7 +426,19 @@ class FakeOutbox(_Repo, FakeCampaignReminders):
             sent=tally.get("sent", 0),
             failed=tally.get("failed", 0),
             unreachable=tally.get("unreachable", 0),
+            cancelled=tally.get("cancelled", 0),
         )
+
+    async def cancel_batch(self, batch_id: int) -> int:
+        waiting = [
+            m.dedupe_key
+            for m in self.s.outbox.values()
+            if m.batch_id == batch_id
+            and self.s.outbox_status.get(m.dedupe_key, OutboxStatus.QUEUED) is OutboxStatus.QUEUED
+        ]
+        for key in waiting:
+            self.s.outbox_status[key] = OutboxStatus.CANCELLED
+        return len(waiting)
 
     def _people(self, unit_ids: Sequence[int]) -> set[int]:
         retirees = {r.id for r in self.s.retirees.values() if r.community_id in unit_ids}
@@ -694,6 +715,8 @@ class FakeUnitOfWork:
         self.questions: QuestionRepository = FakeQuestions(self)
         self.certification: CertificationRepository = FakeCertification(self)
         self.claims: ClaimRepository = FakeClaims(self)
+        self.activities: ActivityRepository = FakeActivities(self)
+        self.notices: NoticeRepository = FakeNotices(self)
 
     async def __aenter__(self) -> Self:
         self.working = copy.deepcopy(self._db.state)

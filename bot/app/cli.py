@@ -67,8 +67,9 @@ def build_parser(*, with_knowledge: bool = True) -> argparse.ArgumentParser:
         from bot.app.kb import add_commands
 
         add_commands(commands, bench_commands)
-    from bot.app import cert, claims
+    from bot.app import activities, cert, claims
 
+    activities.add_commands(bench_commands)
     cert.add_commands(commands, bench_commands)
     claims.add_commands(commands)
     delivery = bench_commands.add_parser(
@@ -113,9 +114,11 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         handled = await dispatch(args, settings)
         if handled is not None:
             return handled
-    from bot.app import cert, claims
+    from bot.app import activities, cert, claims
 
-    handled = await cert.dispatch(args, settings)
+    handled = await activities.dispatch(args, settings)
+    if handled is None:
+        handled = await cert.dispatch(args, settings)
     if handled is None:
         handled = await claims.dispatch(args, settings)
     if handled is not None:

@@ -36,17 +36,24 @@ class OutboxStatus(StrEnum):
     FAILED = "failed"  # refused for good (400) or retried too often; `last_error` says why
     UNREACHABLE = "unreachable"  # the recipient blocked the bot (403)
     HELD = "held"  # about a retiree whose death was reported: kept unsent until staff confirm or withdraw
-    CANCELLED = "cancelled"  # held, and the death was confirmed: never sent
+    # Never sent: held and the death was confirmed, or staff cancelled the batch before it went out.
+    CANCELLED = "cancelled"
 
 
 class AttachmentKind(StrEnum):
     PHOTO = "photo"
     DOCUMENT = "document"
+    # Not files: COPY sends a copy of the message `file_id` names ("<chat id>:<message id>", copyMessage,
+    # its text and formatting kept, the row's text unused); EDIT replaces the text of the bot's message
+    # `file_id` (its message id) in the row's chat, e.g. a broadcast's progress shown to staff.
+    COPY = "copy"
+    EDIT = "edit"
 
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
-    """A file Telegram already has (a file_id); the message text becomes its caption (≤ 1024 chars)."""
+    """A file Telegram already has (a file_id); the message text becomes its caption (≤ 1024 chars). Or a
+    message to copy or to edit (AttachmentKind.COPY, EDIT)."""
 
     kind: AttachmentKind
     file_id: str
@@ -104,11 +111,12 @@ class BatchProgress:
     failed: int = 0
     unreachable: int = 0
     waiting_quiet_hours: int = 0  # held until the recipient's quiet hours end
+    cancelled: int = 0  # staff cancelled the batch before these went out
 
     @property
     def total(self) -> int:
         waiting = self.queued + self.sending + self.waiting_quiet_hours
-        return waiting + self.sent + self.failed + self.unreachable
+        return waiting + self.sent + self.failed + self.unreachable + self.cancelled
 
     @property
     def done(self) -> bool:

@@ -28,7 +28,7 @@ from bot.emulator.spec import ApiSpec, load_spec
 from bot.emulator.users import SimulatedUsers
 from bot.emulator.validation import Upload, Validator
 from bot.emulator.webhook import SessionFactory, WebhookDeliverer
-from bot.emulator.world import World
+from bot.emulator.world import World, now
 
 TOKEN = re.compile(r"^(\d+):[A-Za-z0-9_-]{20,}$")
 _MAX_POLL_TIMEOUT = 50.0
@@ -411,12 +411,39 @@ class Emulator(SimulatedUsers):
     def clear_faults(self) -> None:
         self.faults.clear()
 
-    def block_user(self, user_id: int) -> None:
-        """Every call to this private chat is answered 403 "bot was blocked by the user"."""
+    def block_user(self, user_id: int, *, notify: bool = False) -> None:
+        """Every call to this private chat is answered 403 "bot was blocked by the user". `notify`: the bot
+        also gets the my_chat_member update Telegram sends (its status "kicked")."""
         self.open_chat(user_id).blocked = True
+        if notify:
+            self._membership(user_id, "member", "kicked")
 
-    def unblock_user(self, user_id: int) -> None:
+    def unblock_user(self, user_id: int, *, notify: bool = False) -> None:
+        """The user restarts the bot; `notify`: with the my_chat_member update ("kicked" to "member")."""
         self.open_chat(user_id).blocked = False
+        if notify:
+            self._membership(user_id, "kicked", "member")
+
+    def _membership(self, user_id: int, old: str, new: str, bot_id: int | None = None) -> int:
+        bot = self.bot(bot_id)
+        chat = self.open_chat(user_id)
+        user = self.world.user(user_id)
+        me = bot.user_api()
+
+        def member(status: str) -> dict[str, Any]:
+            found: dict[str, Any] = {"status": status, "user": me}
+            if status == "kicked":
+                found["until_date"] = 0
+            return found
+
+        change = {
+            "chat": chat.to_api(),
+            "from": user.to_api(),
+            "date": now(),
+            "old_chat_member": member(old),
+            "new_chat_member": member(new),
+        }
+        return bot.enqueue("my_chat_member", change)
 
     def set_limits(
         self,

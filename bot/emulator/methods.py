@@ -90,6 +90,7 @@ class BotApi:
         self.handlers: dict[str, Handler] = {
             "getme": self.get_me,
             "sendmessage": self.send_message,
+            "copymessage": self.copy_message,
             "editmessagetext": self.edit_message_text,
             "editmessagereplymarkup": self.edit_message_reply_markup,
             "editmessagecaption": self.edit_message_caption,
@@ -234,6 +235,33 @@ class BotApi:
             )
 
         return send
+
+    async def copy_message(self, bot: BotState, params: dict[str, Any]) -> Any:
+        """A copy of a message the bot can see (a user's in a chat with it, or its own): text or media
+        and caption with their entities as they were, no link to the original; `reply_markup` replaces
+        its buttons. Answers with the new MessageId."""
+        chat = self.chat(params)
+        source_chat = self.world.chats.get(params.get("from_chat_id"))  # type: ignore[arg-type]
+        if source_chat is None:
+            raise bad_request("chat not found")
+        source = source_chat.api_messages.get(params["message_id"])
+        if source is None:
+            raise bad_request("message to copy not found")
+        if not any(key in source for key in ("text", *_MEDIA.values())):
+            raise bad_request("the message can't be copied")
+        kind = "text" if "text" in source else next(k for k in _MEDIA.values() if k in source)
+        key, entities_key = ("text", "entities") if kind == "text" else ("caption", "caption_entities")
+        parsed = (
+            checks.ParsedText(text=source[key], entities=list(source.get(entities_key, [])))
+            if key in source
+            else None
+        )
+        stored = self.world.files.get(_file_id(source[kind])) if kind != "text" else None
+        extra = {kind: copy.deepcopy(source[kind])} if kind != "text" else None
+        message = self._store_bot_message(
+            bot, chat, kind=kind, text=parsed, params=params, extra=extra, stored=stored
+        )
+        return {"message_id": message["message_id"]}
 
     async def edit_message_text(self, bot: BotState, params: dict[str, Any]) -> Any:
         return self._edit(params, "text", checks.message_text(params))
@@ -408,6 +436,13 @@ class BotApi:
                 "gifts_from_channels": False,
             },
         }
+
+
+def _file_id(media: Any) -> str:
+    """The file_id of a message's media (a photo is a list of sizes, the largest last)."""
+    if isinstance(media, list):
+        media = media[-1] if media else {}
+    return str(media.get("file_id", "")) if isinstance(media, dict) else ""
 
 
 def ensure_polling_allowed(bot: BotState) -> None:

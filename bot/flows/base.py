@@ -69,6 +69,10 @@ class Flow(ABC):
         else:
             self.enter(ctx, target, state.data if data is None else data, lead)
 
+    async def on_media(self, ctx: Context, state: ConversationState) -> bool:
+        """A photo, document, video...: True when this step takes it (most take none)."""
+        return False
+
     def not_understood(self, ctx: Context, state: ConversationState) -> None:
         self.reprompt(ctx, state, ctx.msg(PRESS_A_BUTTON))
 

@@ -25,6 +25,8 @@ ACTIVITIES = N_("🎉 Community activities")
 WHO_AM_I = N_("👤 Who am I")
 UNLINK = N_("🔓 Unlink my account")
 ADD_RETIREE = N_("➕ Add a retiree I look after")
+NOTICES_ON = N_("🔔 Activity notices: on")
+NOTICES_OFF = N_("🔕 Activity notices: off")
 
 STAFF_UNIT = N_("🏢 My unit")
 STAFF_NOTICES = N_("📢 Send a notice")
@@ -58,6 +60,8 @@ ALL_LABELS: tuple[str, ...] = (
     WHO_AM_I,
     UNLINK,
     ADD_RETIREE,
+    NOTICES_ON,
+    NOTICES_OFF,
     STAFF_UNIT,
     STAFF_NOTICES,
     STAFF_CERTIFICATION,

@@ -4,7 +4,7 @@ absence of one. Areas whose features are not built yet say so plainly instead of
 from __future__ import annotations
 
 from bot.domain.people import AccountRole
-from bot.flows import buttons, deliveries, handoff, policy, wording
+from bot.flows import activities, buttons, deliveries, handoff, policy, wording
 from bot.flows.base import PRESS_A_BUTTON
 from bot.flows.context import Context, Prompt
 from bot.flows.machine import Machine
@@ -29,7 +29,7 @@ MACHINE = Machine(
             "unit": "staff",
             "questions": "staff",
             "deliveries": "staff",
-            "notices": "staff",
+            "notices": "@notices",
             "certification": "@staff_certification",
             "claims": "staff",
             "help": "staff",
@@ -52,10 +52,10 @@ STAFF_ROWS = [
     [buttons.SETTINGS, buttons.ASK_PERSON],
     [buttons.HELP],
 ]
-PREPARED_MAIN = (buttons.ACTIVITIES,)
+PREPARED_MAIN: tuple[str, ...] = ()
 # Every label of the main menus: pressed while a question is awaited, they still do what they say.
 MENU_LABELS = tuple(label for row in (*MAIN_ROWS, *STAFF_ROWS) for label in row)
-PREPARED_STAFF = (buttons.STAFF_NOTICES, buttons.STAFF_CLAIMS)
+PREPARED_STAFF = (buttons.STAFF_CLAIMS,)
 
 
 async def menu_prompt(ctx: Context) -> Prompt:
@@ -102,6 +102,8 @@ async def on_text(ctx: Context) -> None:
         buttons.CERTIFICATION,
         buttons.STAFF_CERTIFICATION,
         buttons.DEATH_BENEFIT,
+        buttons.ACTIVITIES,
+        buttons.STAFF_NOTICES,
     )
     if choice == buttons.POLICY:
         await ctx.router.begin(ctx, "policy")
@@ -111,6 +113,12 @@ async def on_text(ctx: Context) -> None:
         await ctx.router.begin(ctx, "death_report")
     elif choice == buttons.STAFF_CERTIFICATION and staff:
         await ctx.router.begin(ctx, "staff_certification")
+    elif choice == buttons.STAFF_NOTICES and staff:
+        await ctx.router.begin(ctx, "notices")
+    elif choice == buttons.ACTIVITIES and not staff:
+        text, keyboard = await activities.my_activities(ctx)
+        ctx.send(text, keyboard)
+        await show(ctx)
     elif choice == handoff.STAFF_QUESTIONS and staff:
         await handoff.show_unanswered(ctx)
     elif choice == deliveries.STAFF_DELIVERIES and staff:

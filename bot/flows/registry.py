@@ -13,6 +13,7 @@ from bot.flows.death_report import DeathReportFlow
 from bot.flows.family_registration import FamilyRegistrationFlow
 from bot.flows.handoff import HandoffFlow
 from bot.flows.language import LanguageFlow
+from bot.flows.notices import NoticesFlow
 from bot.flows.policy import PolicyFlow
 from bot.flows.retiree_registration import RetireeRegistrationFlow
 from bot.flows.settings import SettingsFlow
@@ -32,6 +33,7 @@ FLOWS: Mapping[str, Flow] = {
         CertificationFlow(),
         StaffCertificationFlow(),
         DeathReportFlow(),
+        NoticesFlow(),
     )
 }
 

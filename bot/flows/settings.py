@@ -24,6 +24,14 @@ YES_UNLINK = N_("Yes, unlink")
 NO_KEEP = N_("No, keep it")
 UNLINKED = N_("Your account is unlinked.")
 KEPT = N_("Nothing was changed.")
+NOTICES_NOW_OFF = N_(
+    "Activity notices are off: you will not get community activity announcements. Certification, "
+    "claims and personal messages still reach you; they are not optional."
+)
+NOTICES_NOW_ON = N_(
+    "Activity notices are on. Certification, claims and personal messages reach you either way; they are "
+    "not optional."
+)
 PRESS_YES_OR_NO = N_("Please press “Yes” or “No” in the message above.")
 
 
@@ -36,6 +44,7 @@ MACHINE = Machine(
             "whoami": "menu",
             "add_retiree": "@family_registration",
             "unlink": "confirm_unlink",
+            "notices": "menu",
             "back": END,
         },
         "confirm_unlink": {"yes": END, "no": "menu", "back": "menu"},
@@ -46,11 +55,13 @@ MACHINE = Machine(
 class SettingsFlow(Flow):
     machine = MACHINE
 
-    def _menu_rows(self, ctx: Context) -> list[list[str]]:
+    def _menu_rows(self, ctx: Context, state: ConversationState) -> list[list[str]]:
         # Staff leave a unit through its administrator, not by themselves, and look after no one here.
         registered = ctx.account.is_retiree_or_family
+        notices = buttons.NOTICES_OFF if state.data.get("notices_off") else buttons.NOTICES_ON
         return [
             [buttons.LANGUAGE, buttons.WHO_AM_I],
+            [notices] if registered else [],
             # Both parents, or a retiree's spouse: an account may look after more than one retiree.
             [buttons.ADD_RETIREE] if registered else [],
             [buttons.UNLINK] if registered else [],
@@ -59,7 +70,7 @@ class SettingsFlow(Flow):
 
     def prompt(self, ctx: Context, state: ConversationState) -> Prompt:
         if state.step == "menu":
-            return Prompt(ctx.msg(SETTINGS_PROMPT), ctx.reply_keyboard(self._menu_rows(ctx)))
+            return Prompt(ctx.msg(SETTINGS_PROMPT), ctx.reply_keyboard(self._menu_rows(ctx, state)))
         nonce = str(state.data["nonce"])
         keyboard = InlineKeyboard(
             (
@@ -69,11 +80,22 @@ class SettingsFlow(Flow):
         )
         return Prompt(ctx.msg(CONFIRM_UNLINK), keyboard)
 
+    async def begin(self, ctx: Context, lead: str | None = None) -> None:
+        off = ctx.account.is_retiree_or_family and await ctx.uow.notices.opted_out(ctx.account.id)
+        self.enter(ctx, self.machine.initial, {"notices_off": True} if off else {}, lead)
+
     async def on_text(self, ctx: Context, state: ConversationState) -> None:
         if state.step == "confirm_unlink":
             if ctx.pressed(buttons.BACK):
-                await self.go(ctx, state, "back", data={})
-            elif ctx.pressed(buttons.LANGUAGE, buttons.WHO_AM_I, buttons.ADD_RETIREE, buttons.UNLINK):
+                await self.go(ctx, state, "back", data=_kept(state))
+            elif ctx.pressed(
+                buttons.LANGUAGE,
+                buttons.WHO_AM_I,
+                buttons.ADD_RETIREE,
+                buttons.UNLINK,
+                buttons.NOTICES_ON,
+                buttons.NOTICES_OFF,
+            ):
                 # The settings keyboard is still on screen under the question: its buttons still work.
                 await self._on_menu(ctx, ConversationState(self.name, "menu", {}))
             else:
@@ -83,9 +105,21 @@ class SettingsFlow(Flow):
 
     async def _on_menu(self, ctx: Context, state: ConversationState) -> None:
         choice = ctx.pressed(
-            buttons.LANGUAGE, buttons.WHO_AM_I, buttons.ADD_RETIREE, buttons.UNLINK, buttons.BACK
+            buttons.LANGUAGE,
+            buttons.WHO_AM_I,
+            buttons.ADD_RETIREE,
+            buttons.UNLINK,
+            buttons.BACK,
+            buttons.NOTICES_ON,
+            buttons.NOTICES_OFF,
         )
-        if choice == buttons.LANGUAGE:
+        if choice in (buttons.NOTICES_ON, buttons.NOTICES_OFF) and ctx.account.is_retiree_or_family:
+            # The button shows the setting as it is; pressing it turns it the other way.
+            off = not await ctx.uow.notices.opted_out(ctx.account.id)
+            await ctx.uow.notices.set_opt_out(ctx.account.id, off)
+            lead = ctx.msg(NOTICES_NOW_OFF if off else NOTICES_NOW_ON)
+            await self.go(ctx, state, "notices", lead=lead, data={"notices_off": True} if off else {})
+        elif choice == buttons.LANGUAGE:
             await self.go(ctx, state, "language")
         elif choice == buttons.WHO_AM_I:
             await self.go(ctx, state, "whoami", lead=await _whoami(ctx))
@@ -121,7 +155,7 @@ async def on_unlink_choice(ctx: Context, button: UnlinkChoice) -> bool:
         await flow.go(ctx, state, "yes", data={})
     else:
         ctx.actions.append(EditText(ctx.chat_id, ctx.event.message_id, ctx.msg(KEPT)))
-        await flow.go(ctx, state, "no", data={})
+        await flow.go(ctx, state, "no", data=_kept(state))
     return True
 
 
@@ -134,3 +168,8 @@ async def _whoami(ctx: Context) -> str:
         staff=[(s.unit.name, wording.staff_role(ctx, s.role)) for s in profile.staff],
         community=profile.community.name if profile.community else None,
     )
+
+
+def _kept(state: ConversationState) -> dict[str, object]:
+    """What the settings menu shows that outlives a question (the nonce does not)."""
+    return {"notices_off": True} if state.data.get("notices_off") else {}

@@ -33,6 +33,16 @@ class RegionError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
+class ActivityRules:
+    """The `activities:` section: how long a freed place is held for the next in line, when the reminder
+    goes out on the day before, and whether a notice to a whole district waits for a supervisor."""
+
+    offer_hours: int = 24
+    reminder_hour: int = 10  # local time, the day before the activity
+    district_needs_approval: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class RegionProfile:
     id: str
     name: Mapping[str, str]
@@ -42,6 +52,7 @@ class RegionProfile:
     other_places_zh: tuple[str, ...] = ()  # Simplified, as questions are read
     other_places_en: tuple[str, ...] = ()  # lower case
     claims: ClaimRules | None = None  # None: the profile lists no claim documents
+    activities: ActivityRules = field(default_factory=ActivityRules)
 
     def value(self, key: str, language: str) -> str | None:
         """The value in `language` (falling back to Simplified Chinese), or None when it is unknown."""
@@ -83,6 +94,7 @@ def load_region_profile(path: Path | None = None) -> RegionProfile:
         other_places_zh=_places(path, "zh", places.get("zh"), name),
         other_places_en=_places(path, "en", places.get("en"), name),
         claims=_claims(path, raw["claims"]) if "claims" in raw else None,
+        activities=_activity_rules(path, raw.get("activities")),
     )
 
 
@@ -144,6 +156,22 @@ def _dates(where: str, raw: Any) -> frozenset[date]:
         except ValueError:
             raise RegionError(f"{where}: {value!r} is not a date like 2027-10-01") from None
     return frozenset(found)
+
+
+def _activity_rules(path: Path, raw: Any) -> ActivityRules:
+    if raw is None:
+        return ActivityRules()
+    known = {"offer_hours", "reminder_hour", "district_needs_approval"}
+    if not isinstance(raw, dict) or set(raw) - known:
+        raise RegionError(f"{path}: activities may only set {', '.join(sorted(known))}")
+    rules = ActivityRules(**raw)
+    if not isinstance(rules.offer_hours, int) or not 1 <= rules.offer_hours <= 24 * 14:
+        raise RegionError(f"{path}: activities.offer_hours must be a whole number of hours, 1 to 336")
+    if not isinstance(rules.reminder_hour, int) or not 7 <= rules.reminder_hour <= 19:
+        raise RegionError(f"{path}: activities.reminder_hour must be an hour from 7 to 19")
+    if not isinstance(rules.district_needs_approval, bool):
+        raise RegionError(f"{path}: activities.district_needs_approval must be true or false")
+    return rules
 
 
 def _places(path: Path, language: str, raw: Any, own: Mapping[str, str]) -> tuple[str, ...]:

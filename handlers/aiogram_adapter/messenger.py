@@ -30,6 +30,7 @@ from aiogram.types import (
 from bot.actions import (
     Action,
     AnswerCallback,
+    CopyMessage,
     DeleteMessage,
     EditText,
     InlineKeyboard,
@@ -156,6 +157,14 @@ class AiogramMessenger:
                 parse_mode="HTML" if action.caption else None,
             )
             return document.message_id
+        if isinstance(action, CopyMessage):
+            copied = await self._bot.copy_message(
+                chat_id=action.chat_id,
+                from_chat_id=action.from_chat_id,
+                message_id=action.message_id,
+                reply_markup=_inline(action.keyboard) if action.keyboard is not None else None,
+            )
+            return copied.message_id
         if isinstance(action, EditText):
             await self._bot.edit_message_text(
                 chat_id=action.chat_id,

@@ -5,16 +5,32 @@ from __future__ import annotations
 from telegram import CallbackQuery, Message, Update, User
 
 from bot.events import Event, EventKind
-from handlers.event_builder import Media, Sender, callback_event, largest_photo, message_event
+from handlers.event_builder import (
+    Media,
+    Sender,
+    callback_event,
+    largest_photo,
+    membership_event,
+    message_event,
+)
 
 
 def to_event(update: Update, bot_username: str | None = None) -> Event | None:
     """The event for an update, or None for updates the bot does not answer (edits, channel posts,
-    membership changes, commands for other bots)."""
+    the bot's membership in groups, commands for other bots)."""
     if update.message is not None:
         return _from_message(update.update_id, update.message, bot_username)
     if update.callback_query is not None:
         return _from_callback(update.update_id, update.callback_query)
+    if update.my_chat_member is not None:
+        change = update.my_chat_member
+        return membership_event(
+            update_id=update.update_id,
+            chat_id=change.chat.id,
+            chat_type=str(change.chat.type),
+            sender=_sender(change.from_user),
+            status=str(getattr(change.new_chat_member.status, "value", change.new_chat_member.status)),
+        )
     return None
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.actions import Action, SendFile, SendText
-from bot.domain.outbox import OutboxItem
+from bot.actions import Action, CopyMessage, EditText, InlineKeyboard, SendFile, SendText
+from bot.domain.outbox import AttachmentKind, OutboxItem
 from bot.i18n import I18n
 from bot.rendering import Renderer
 
@@ -18,7 +18,17 @@ class ActionBuilder:
         self._renderer = Renderer(i18n)
 
     def build(self, item: OutboxItem) -> Action:
+        keyboard = item.keyboard if isinstance(item.keyboard, InlineKeyboard) else None
+        if item.attachment is not None and item.attachment.kind is AttachmentKind.COPY:
+            chat, _, message = item.attachment.file_id.partition(":")
+            if not (chat.lstrip("-").isdigit() and message.isdigit()):
+                raise Unrenderable(f"not a message to copy: {item.attachment.file_id}")
+            return CopyMessage(item.chat_id, int(chat), int(message), keyboard)
         text = item.text if item.text is not None else self._render(item)
+        if item.attachment is not None and item.attachment.kind is AttachmentKind.EDIT:
+            if not item.attachment.file_id.isdigit():
+                raise Unrenderable(f"not a message to edit: {item.attachment.file_id}")
+            return EditText(item.chat_id, int(item.attachment.file_id), text, keyboard)
         if item.attachment is not None:
             return SendFile(
                 chat_id=item.chat_id,

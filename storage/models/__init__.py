@@ -1,6 +1,7 @@
 """ORM models, one module per part of the schema, all on one Base. The Alembic migrations in
 storage/migrations must describe exactly Base.metadata (a test checks), so every module is imported here."""
 
+from storage.models.activities import ActivityRow, NoticeOptOutRow, NoticeRow, SignupRow
 from storage.models.base import NAMING_CONVENTION, Base, Timestamps, one_of, utcnow
 from storage.models.certification import CertificationRow, CertificationSubmissionRow
 from storage.models.claims import ClaimDocumentRow, ClaimRow
@@ -22,6 +23,7 @@ from storage.models.turns import ConversationStateRow, ProcessedUpdateRow
 __all__ = [
     "NAMING_CONVENTION",
     "AccountRow",
+    "ActivityRow",
     "AuditLogRow",
     "Base",
     "CertificationRow",
@@ -33,12 +35,15 @@ __all__ = [
     "InstanceRow",
     "KbPassageRow",
     "LoginAttemptRow",
+    "NoticeOptOutRow",
+    "NoticeRow",
     "OrgUnitRow",
     "OutboxBatchRow",
     "OutboxRow",
     "ProcessedUpdateRow",
     "QuestionRow",
     "RetireeRow",
+    "SignupRow",
     "StaffInviteRow",
     "StaffMembershipRow",
     "Timestamps",

@@ -98,6 +98,15 @@ class SqlOutbox(CampaignReminders):
             return None
         return (await self._progress([batch]))[0]
 
+    async def cancel_batch(self, batch_id: int) -> int:
+        result = await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.batch_id == batch_id, OutboxRow.status == OutboxStatus.QUEUED.value)
+            .values(status=OutboxStatus.CANCELLED.value, held_for_quiet=False)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0))
+
     async def recent_batches(self, unit_ids: Sequence[int], limit: int) -> Sequence[BatchProgress]:
         if not unit_ids or limit <= 0:
             return []
@@ -143,6 +152,7 @@ class SqlOutbox(CampaignReminders):
                 failed=tallies[batch.id].get(OutboxStatus.FAILED.value, 0),
                 unreachable=tallies[batch.id].get(OutboxStatus.UNREACHABLE.value, 0),
                 waiting_quiet_hours=tallies[batch.id].get("waiting_quiet_hours", 0),
+                cancelled=tallies[batch.id].get(OutboxStatus.CANCELLED.value, 0),
             )
             for batch in batches
         ]

@@ -14,6 +14,7 @@ from bot.i18n import LOCALES, Translator
 from bot.rendering import Renderer, clip, html_message
 from bot.rendering.environment import TEMPLATES_DIR
 from tests.parts import shared_i18n
+from tests.unit.rendering.activity_contexts import activity_contexts
 from tests.unit.rendering.cert_contexts import cert_contexts
 
 TELEGRAM_TAGS = re.compile(r"</?(b|i|u|s|code|pre|blockquote)>|<a href=\"[^\"<>]*\">|</a>")
@@ -113,6 +114,7 @@ def _context_for(name: str) -> dict[str, object]:
             "community": NASTY,
         },
         **cert_contexts(NASTY),
+        **activity_contexts(NASTY),
     }
     return contexts[name]
 
