@@ -52,7 +52,6 @@ STAFF_ROWS = [
     [buttons.SETTINGS, buttons.ASK_PERSON],
     [buttons.HELP],
 ]
-PREPARED_MAIN: tuple[str, ...] = ()
 # Every label of the main menus: pressed while a question is awaited, they still do what they say.
 MENU_LABELS = tuple(label for row in (*MAIN_ROWS, *STAFF_ROWS) for label in row)
 PREPARED_STAFF = (buttons.STAFF_CLAIMS,)
@@ -89,7 +88,7 @@ async def follow_menu_button(ctx: Context) -> bool:
 async def on_text(ctx: Context) -> None:
     """A message while at the menu of a registered account."""
     staff = ctx.account.role is AccountRole.STAFF
-    prepared = PREPARED_STAFF if staff else PREPARED_MAIN
+    prepared = PREPARED_STAFF if staff else ()
     choice = ctx.pressed(
         *prepared,
         buttons.HELP,

@@ -10,16 +10,6 @@ ZH = shared_i18n().translator("zh_Hans")
 PREPARED = ZH.gettext("This service is being prepared. For now, please contact your community office.")
 
 
-@pytest.mark.parametrize("label", menu.PREPARED_MAIN)
-async def test_unbuilt_areas_say_so_and_name_the_community(world: World, label: str) -> None:
-    chat = await at_step(world, "menu/retiree")
-    await chat.say(ZH.gettext(label))
-    assert "幸福社区" in chat.text
-    assert "社区办公室" in chat.text
-    assert chat.state is None
-    assert ZH.gettext(buttons.POLICY) in chat.buttons
-
-
 @pytest.mark.parametrize("label", menu.PREPARED_STAFF)
 async def test_staff_tools_are_being_prepared(world: World, label: str) -> None:
     chat = await at_step(world, "menu/staff")
