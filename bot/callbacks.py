@@ -36,7 +36,7 @@ class _Field:
     optional: bool
 
     def pack(self, value: Any) -> str:
-        text = str(value)
+        text = "" if value is None else str(value)  # None only at the end, where it is left out
         if _SEPARATOR in text or not text:
             raise ValueError(f"callback field {self.name} cannot be {text!r}")
         return text

@@ -63,6 +63,8 @@ def test_anything_else_is_refused(data: str) -> None:
 def test_a_field_that_would_break_the_format_or_the_limit_fails_when_the_button_is_built() -> None:
     with pytest.raises(ValueError, match="cannot be"):
         StaffCertificationButton("l", "a:b").pack()
+    with pytest.raises(ValueError, match="cannot be"):
+        AnswerButton("m", None, "s").pack()  # a field left out before one that is given
     with pytest.raises(ValueError, match="64 bytes"):
         AnswerButton("m", "k" * 60, "s").pack()
 
