@@ -467,9 +467,12 @@ class ClaimRepository(Protocol):
         limit: int,
         since: datetime | None = None,
         until: datetime | None = None,
+        *,
+        newest_first: bool = False,
     ) -> Sequence[ClaimListItem]:
         """Claims of retirees of these communities in these statuses (reported from `since`, before
-        `until`), oldest change first."""
+        `until`), oldest change first (the longest waiting), or with `newest_first` the latest reported
+        first."""
         ...
 
     async def untouched(self, before: datetime, limit: int) -> Sequence[ClaimListItem]:

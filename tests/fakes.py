@@ -648,6 +648,8 @@ class FakeClaims(_Repo):
         limit: int,
         since: datetime | None = None,
         until: datetime | None = None,
+        *,
+        newest_first: bool = False,
     ) -> Sequence[ClaimListItem]:
         found = [
             self._item(c)
@@ -657,7 +659,10 @@ class FakeClaims(_Repo):
             and (since is None or c.reported_at >= since)
             and (until is None or c.reported_at < until)
         ]
-        found.sort(key=lambda i: (i.claim.updated_at or i.claim.reported_at, i.claim.id))
+        if newest_first:
+            found.sort(key=lambda i: (i.claim.reported_at, i.claim.id), reverse=True)
+        else:
+            found.sort(key=lambda i: (i.claim.updated_at or i.claim.reported_at, i.claim.id))
         return found[offset : offset + limit]
 
     async def untouched(self, before: datetime, limit: int) -> Sequence[ClaimListItem]:

@@ -31,7 +31,7 @@ MACHINE = Machine(
             "deliveries": "staff",
             "notices": "staff",
             "certification": "@staff_certification",
-            "claims": "staff",
+            "claims": "@staff_claims",
             "help": "staff",
             "settings": "@settings",
             "language": "@language",
@@ -55,7 +55,7 @@ STAFF_ROWS = [
 PREPARED_MAIN = (buttons.ACTIVITIES,)
 # Every label of the main menus: pressed while a question is awaited, they still do what they say.
 MENU_LABELS = tuple(label for row in (*MAIN_ROWS, *STAFF_ROWS) for label in row)
-PREPARED_STAFF = (buttons.STAFF_NOTICES, buttons.STAFF_CLAIMS)
+PREPARED_STAFF = (buttons.STAFF_NOTICES,)
 
 
 async def menu_prompt(ctx: Context) -> Prompt:
@@ -101,6 +101,7 @@ async def on_text(ctx: Context) -> None:
         deliveries.STAFF_DELIVERIES,
         buttons.CERTIFICATION,
         buttons.STAFF_CERTIFICATION,
+        buttons.STAFF_CLAIMS,
         buttons.DEATH_BENEFIT,
     )
     if choice == buttons.POLICY:
@@ -111,6 +112,8 @@ async def on_text(ctx: Context) -> None:
         await ctx.router.begin(ctx, "death_report")
     elif choice == buttons.STAFF_CERTIFICATION and staff:
         await ctx.router.begin(ctx, "staff_certification")
+    elif choice == buttons.STAFF_CLAIMS and staff:
+        await ctx.router.begin(ctx, "staff_claims")
     elif choice == handoff.STAFF_QUESTIONS and staff:
         await handoff.show_unanswered(ctx)
     elif choice == deliveries.STAFF_DELIVERIES and staff:

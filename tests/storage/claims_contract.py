@@ -187,6 +187,11 @@ async def the_queue_lists_claims_of_the_units_given(uow_factory: UnitOfWorkFacto
             for i in await uow.claims.listing([p["A"], p["B"]], list(ClaimStatus), 0, 10, since)
         ] == ["R2", "R3"]
         assert await uow.claims.listing([], list(ClaimStatus), 0, 10) == []
+        # The newest report first, a page at a time.
+        newest = await uow.claims.listing([p["A"], p["B"]], list(ClaimStatus), 0, 2, newest_first=True)
+        assert [i.retiree_name for i in newest] == ["R3", "R2"]
+        rest = await uow.claims.listing([p["A"], p["B"]], list(ClaimStatus), 2, 2, newest_first=True)
+        assert [i.retiree_name for i in rest] == ["R1"]
         # Untouched claims waiting for staff, once each.
         stale = await uow.claims.untouched(AT + timedelta(hours=2), 10)
         assert [i.claim.reference for i in stale] == ["AAAA2222"]
