@@ -225,6 +225,16 @@ class FakeRetirees(_Repo):
             raise LookupError(f"unknown community {record.community_code}")
         existing = await self.find_by_id_hash(record.id_hash)
         retiree = _to_retiree(existing.id if existing else self.s.new_id(), record, unit.id)
+        if existing is not None:
+            confirmed = any(
+                c.retiree_id == existing.id and c.report_status is ReportStatus.CONFIRMED
+                for c in self.s.claims.values()
+            )
+            retiree = replace(
+                retiree,
+                death_reported=existing.death_reported,
+                deceased=retiree.deceased or (existing.deceased and confirmed),
+            )
         self.s.retirees[retiree.id] = retiree
         return retiree != existing
 
