@@ -25,6 +25,9 @@ class ReplyKeyboard:
 
     rows: tuple[tuple[str, ...], ...]
     placeholder: str | None = None
+    # The label of the button (one of the rows') that shares the user's own phone number (request_contact):
+    # the bot then receives a CONTACT event instead of the label.
+    contact: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -211,3 +211,19 @@ class StaffActivityButton(CallbackData, tag="sa"):
     action: Literal["v", "l", "c", "e", "m", "t", "+", "X", "y", "r"]
     activity_id: int
     detail: int | None = None
+
+
+ClaimAction = Literal["l", "o", "d", "c", "C", "w", "W", "v", "a", "m", "r", "p"]
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimButton(CallbackData, tag="cm"):
+    """Staff claim reviews: l <page> <o|n> a page of the queue (oldest waiting, or newest first); o <claim>
+    open; d <claim> <n> see a document (its place in the region's checklist); c / C <claim> confirm the
+    death (ask, then do); w / W <claim> withdraw the report as mistaken (ask, then do); v <claim> start the
+    review; a, m, r <claim> approve, ask for documents, return (the amount or the words are typed next);
+    p <claim> mark paid."""
+
+    action: ClaimAction
+    target: int
+    detail: str | None = None

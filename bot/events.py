@@ -15,6 +15,7 @@ class EventKind(StrEnum):
     VOICE = "voice"
     VIDEO = "video"
     STICKER = "sticker"
+    CONTACT = "contact"  # a phone number shared with the keyboard's "share my number" button
     OTHER = "other"
     # my_chat_member in a private chat: the user blocked the bot (or deleted the chat), or came back.
     BLOCKED = "blocked"
@@ -27,7 +28,8 @@ class Event:
 
     `text` holds a message's text or caption; for a COMMAND it holds the arguments after the command
     (e.g. the deep-link token of `/start <token>`). `message_id` is the user's message, or for a CALLBACK
-    the bot message whose button was pressed.
+    the bot message whose button was pressed. A DOCUMENT carries its `mime_type` and `file_size` as
+    Telegram reports them (either may be missing); a CONTACT its `phone`.
     """
 
     update_id: int
@@ -41,5 +43,8 @@ class Event:
     callback_data: str | None = None
     message_id: int | None = None
     file_id: str | None = None
+    mime_type: str | None = None
+    file_size: int | None = None
+    phone: str | None = None
     language_code: str | None = None
     first_name: str = ""

@@ -124,7 +124,8 @@ class RetireeRepository(Protocol):
     async def get(self, retiree_id: int) -> Retiree | None: ...
     async def find_by_id_hash(self, id_hash: str) -> Retiree | None: ...
     async def upsert(self, record: RetireeRecord) -> bool:
-        """Insert or update by id_hash; True when anything changed. The community code must exist."""
+        """Insert or update by id_hash; True when anything changed. The community code must exist. A death
+        confirmed by staff (a claim's report confirmed) stays recorded whatever the record says."""
         ...
 
     async def count(self) -> int: ...
@@ -486,9 +487,12 @@ class ClaimRepository(Protocol):
         limit: int,
         since: datetime | None = None,
         until: datetime | None = None,
+        *,
+        newest_first: bool = False,
     ) -> Sequence[ClaimListItem]:
         """Claims of retirees of these communities in these statuses (reported from `since`, before
-        `until`), oldest change first."""
+        `until`), oldest change first (the longest waiting), or with `newest_first` the latest reported
+        first."""
         ...
 
     async def untouched(self, before: datetime, limit: int) -> Sequence[ClaimListItem]:

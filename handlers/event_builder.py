@@ -20,6 +20,8 @@ class Sender:
 class Media:
     kind: EventKind
     file_id: str
+    mime_type: str | None = None
+    file_size: int | None = None
 
 
 def largest_photo(sizes: list[tuple[int, int, str]]) -> str:
@@ -40,6 +42,7 @@ def message_event(
     caption: str | None,
     media: Media | None,
     bot_username: str | None = None,
+    contact_phone: str | None = None,
 ) -> Event | None:
     """The event for a user's message; None for a command addressed to another bot."""
     base = Event(
@@ -61,7 +64,11 @@ def message_event(
             return None
         return replace(base, kind=EventKind.COMMAND, command=command.name, text=command.args)
     if media is not None:
-        return replace(base, kind=media.kind, file_id=media.file_id)
+        return replace(
+            base, kind=media.kind, file_id=media.file_id, mime_type=media.mime_type, file_size=media.file_size
+        )
+    if contact_phone:
+        return replace(base, kind=EventKind.CONTACT, phone=contact_phone)
     return base
 
 

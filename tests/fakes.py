@@ -234,6 +234,16 @@ class FakeRetirees(_Repo):
             raise LookupError(f"unknown community {record.community_code}")
         existing = await self.find_by_id_hash(record.id_hash)
         retiree = _to_retiree(existing.id if existing else self.s.new_id(), record, unit.id)
+        if existing is not None:
+            confirmed = any(
+                c.retiree_id == existing.id and c.report_status is ReportStatus.CONFIRMED
+                for c in self.s.claims.values()
+            )
+            retiree = replace(
+                retiree,
+                death_reported=existing.death_reported,
+                deceased=retiree.deceased or (existing.deceased and confirmed),
+            )
         self.s.retirees[retiree.id] = retiree
         return retiree != existing
 
@@ -669,6 +679,8 @@ class FakeClaims(_Repo):
         limit: int,
         since: datetime | None = None,
         until: datetime | None = None,
+        *,
+        newest_first: bool = False,
     ) -> Sequence[ClaimListItem]:
         found = [
             self._item(c)
@@ -678,7 +690,10 @@ class FakeClaims(_Repo):
             and (since is None or c.reported_at >= since)
             and (until is None or c.reported_at < until)
         ]
-        found.sort(key=lambda i: (i.claim.updated_at or i.claim.reported_at, i.claim.id))
+        if newest_first:
+            found.sort(key=lambda i: (i.claim.reported_at, i.claim.id), reverse=True)
+        else:
+            found.sort(key=lambda i: (i.claim.updated_at or i.claim.reported_at, i.claim.id))
         return found[offset : offset + limit]
 
     async def untouched(self, before: datetime, limit: int) -> Sequence[ClaimListItem]:

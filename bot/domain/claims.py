@@ -8,10 +8,12 @@ certificate: the retiree is then recorded deceased) or withdraw it as mistaken (
 
 from __future__ import annotations
 
+import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Final
 
@@ -116,6 +118,37 @@ class NewReport:
     is_recipient: bool
     reference: str
     at: datetime
+
+
+MAX_AMOUNT: Final = Decimal("10000000")  # a typo's extra zeros, not a death benefit
+_CURRENCY = re.compile(r"^(?:cny|rmb|人民币|￥|¥)|(?:元整?|块钱?|cny|rmb)$")
+_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+
+
+class AmountError(ValueError):
+    """Not an amount of money in yuan as staff type it."""
+
+
+def parse_amount(text: str) -> Decimal:
+    """An amount in yuan as staff type it: "5637", "5,637.00", "5637元", "￥5637", "5 637", full-width
+    digits; more than 0, at most two decimals."""
+    folded = unicodedata.normalize("NFKC", text).strip().casefold().replace(" ", "")
+    # NFKC turns the full-width yen sign into ¥; both are a currency sign here.
+    for _ in range(2):
+        folded = _CURRENCY.sub("", folded).strip()
+    if "," in folded:
+        if not _THOUSANDS.fullmatch(folded):
+            raise AmountError(text)
+        folded = folded.replace(",", "")
+    if not re.fullmatch(r"\d+(?:\.\d{1,2})?", folded):
+        raise AmountError(text)
+    try:
+        amount = Decimal(folded)
+    except InvalidOperation as exc:  # pragma: no cover - the pattern admits only numbers
+        raise AmountError(text) from exc
+    if not Decimal(0) < amount < MAX_AMOUNT:
+        raise AmountError(text)
+    return amount.quantize(Decimal("0.01"))
 
 
 def reference_number() -> str:

@@ -95,9 +95,12 @@ class Context:
     def label(self, message: str) -> str:
         return self.t.gettext(message)
 
-    def reply_keyboard(self, rows: Iterable[Sequence[str]], placeholder: str | None = None) -> ReplyKeyboard:
-        """A reply keyboard of translated labels; empty rows are dropped."""
-        return _translated_keyboard(self.t, tuple(tuple(row) for row in rows if row), placeholder)
+    def reply_keyboard(
+        self, rows: Iterable[Sequence[str]], placeholder: str | None = None, contact: str | None = None
+    ) -> ReplyKeyboard:
+        """A reply keyboard of translated labels; empty rows are dropped. `contact` (one of the labels)
+        is the button that shares the user's phone number."""
+        return _translated_keyboard(self.t, tuple(tuple(row) for row in rows if row), placeholder, contact)
 
     @property
     def typed_label(self) -> str:
@@ -136,11 +139,12 @@ def _normalised_translations(i18n: I18n, label: str) -> frozenset[str]:
 # Most replies carry one of a few keyboards (the main menu above all): each is translated once per language.
 @functools.lru_cache(maxsize=1024)
 def _translated_keyboard(
-    t: Translator, rows: tuple[tuple[str, ...], ...], placeholder: str | None
+    t: Translator, rows: tuple[tuple[str, ...], ...], placeholder: str | None, contact: str | None = None
 ) -> ReplyKeyboard:
     return ReplyKeyboard(
         tuple(tuple(t.gettext(label) for label in row) for row in rows),
         placeholder=t.gettext(placeholder) if placeholder else None,
+        contact=t.gettext(contact) if contact else None,
     )
 
 

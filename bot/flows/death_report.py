@@ -12,7 +12,15 @@ from datetime import date
 from typing import Any
 
 from bot.actions import ReplyKeyboard
-from bot.domain.claims import Claim, ClaimStatus, DocumentState, FileType, ReportStatus, spoken_reference
+from bot.domain.claims import (
+    MAX_DOCUMENT_BYTES,
+    Claim,
+    ClaimStatus,
+    DocumentState,
+    FileType,
+    ReportStatus,
+    spoken_reference,
+)
 from bot.domain.conversation import ConversationState
 from bot.domain.days import DayError, parse_day
 from bot.domain.family import Relation
@@ -39,7 +47,8 @@ ASK_DATE = N_("On what day did %(name)s pass away? For example 2026-12-03, 12月
 BAD_DATE = N_("Sorry, I could not read that day. Please write it like 2026-12-03 or 12月3日.")
 FUTURE_DATE = N_("That day has not come yet. Please check the date.")
 BEFORE_RETIREMENT = N_("That day is before %(name)s retired. Please check the date.")
-ASK_PHONE = N_("Please type a phone number where the office can reach you.")
+ASK_PHONE = N_("Please press “📱 Share my number”, or type a phone number where the office can reach you.")
+SHARE_PHONE = N_("📱 Share my number")
 BAD_PHONE = N_("That does not look like a phone number. Please type digits only, like 13800000000.")
 ASK_RECIPIENT = N_("Will you be the one who receives the money?")
 YES = N_("Yes, me")
@@ -64,6 +73,13 @@ RECEIVED = N_("Thank you, the %(document)s is saved.")
 MARKED = N_("All right: the %(document)s is marked as missing. You can send it later.")
 NOT_A_DOCUMENT = N_(
     "Sorry, I can only take a photo or a PDF file here. Please send the document that way, or press “⬅ Back”."
+)
+NOT_PDF = N_(
+    "Sorry, this file is not a PDF (a Word file, perhaps). Please take a photo of the paper, or save it "
+    "as a PDF, and send that."
+)
+TOO_BIG = N_(
+    "Sorry, this file is too big (more than 20 MB). A photo of the paper taken with the phone is enough."
 )
 SUBMITTED = N_(
     "The claim is submitted. Your reference number is <b>%(reference)s</b>; please keep it for calls "
@@ -139,7 +155,7 @@ class DeathReportFlow(Flow):
             relation_rows = [[buttons.RELATIONS[r] for r in row] for row in RELATION_ROWS]
             return Prompt(ctx.msg(ASK_RELATION, name=name), ctx.reply_keyboard(relation_rows + rows))
         if step == "phone":
-            return Prompt(ctx.msg(ASK_PHONE), ctx.reply_keyboard(rows))
+            return Prompt(ctx.msg(ASK_PHONE), ctx.reply_keyboard([[SHARE_PHONE], *rows], contact=SHARE_PHONE))
         if step == "recipient":
             return Prompt(ctx.msg(ASK_RECIPIENT), ctx.reply_keyboard([[YES, NO], *rows]))
         if step == "confirm":
@@ -252,8 +268,13 @@ class DeathReportFlow(Flow):
         else:
             await self.go(ctx, state, "chosen", data={**state.data, "relation": relation.value})
 
-    async def _on_phone(self, ctx: Context, state: ConversationState) -> None:
-        digits = re.sub(r"[\s\-()]", "", unicodedata.normalize("NFKC", ctx.text))
+    async def _on_phone(self, ctx: Context, state: ConversationState, typed: str | None = None) -> None:
+        if typed is None and ctx.pressed(SHARE_PHONE):
+            # The label typed, or pressed on a client that cannot share contacts: ask for the digits.
+            self.reprompt(ctx, state)
+            return
+        text = ctx.text if typed is None else typed
+        digits = re.sub(r"[\s\-()]", "", unicodedata.normalize("NFKC", text))
         if not _PHONE.fullmatch(digits):
             self.reprompt(ctx, state, ctx.msg(BAD_PHONE))
             return
@@ -316,17 +337,27 @@ class DeathReportFlow(Flow):
 
     async def on_media(self, ctx: Context, state: ConversationState) -> bool:
         """A photo or PDF at the document step is that document; anything else there gets a clear word."""
+        event = ctx.event
+        if state.step == "phone" and event.kind is EventKind.CONTACT and event.phone:
+            await self._on_phone(ctx, state, event.phone)
+            return True
         if state.step != "document":
             return False
-        kind = ctx.event.kind
-        if kind not in (EventKind.PHOTO, EventKind.DOCUMENT) or not ctx.event.file_id:
+        kind = event.kind
+        if kind not in (EventKind.PHOTO, EventKind.DOCUMENT) or not event.file_id:
             self.reprompt(ctx, state, ctx.msg(NOT_A_DOCUMENT))
+            return True
+        if event.file_size is not None and event.file_size > MAX_DOCUMENT_BYTES:
+            self.reprompt(ctx, state, ctx.msg(TOO_BIG))
+            return True
+        if kind is EventKind.DOCUMENT and event.mime_type != "application/pdf":
+            self.reprompt(ctx, state, ctx.msg(NOT_PDF))
             return True
         file_type = FileType.PHOTO if kind is EventKind.PHOTO else FileType.PDF
         claim = await _claim(ctx, state)
         key = str(state.data["doc"])
         await service.put_document(
-            ctx.uow, ctx.account, claim, key, (ctx.event.file_id, file_type, None), ctx.now
+            ctx.uow, ctx.account, claim, key, (event.file_id, file_type, event.file_size), ctx.now
         )
         lead = ctx.msg(RECEIVED, document=_doc_name(ctx, key))
         await self.go(ctx, state, "saved", lead=lead, data=await _refresh(ctx, state))

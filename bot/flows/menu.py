@@ -1,5 +1,5 @@
 """The main menus: for retirees and families, and for staff. No conversation state: being here is the
-absence of one. Areas whose features are not built yet say so plainly instead of pretending."""
+absence of one."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ MACHINE = Machine(
             "deliveries": "staff",
             "notices": "@notices",
             "certification": "@staff_certification",
-            "claims": "staff",
+            "claims": "@staff_claims",
             "help": "staff",
             "settings": "@settings",
             "language": "@language",
@@ -54,7 +54,6 @@ STAFF_ROWS = [
 ]
 # Every label of the main menus: pressed while a question is awaited, they still do what they say.
 MENU_LABELS = tuple(label for row in (*MAIN_ROWS, *STAFF_ROWS) for label in row)
-PREPARED_STAFF = (buttons.STAFF_CLAIMS,)
 
 
 async def menu_prompt(ctx: Context) -> Prompt:
@@ -88,9 +87,7 @@ async def follow_menu_button(ctx: Context) -> bool:
 async def on_text(ctx: Context) -> None:
     """A message while at the menu of a registered account."""
     staff = ctx.account.role is AccountRole.STAFF
-    prepared = PREPARED_STAFF if staff else ()
     choice = ctx.pressed(
-        *prepared,
         buttons.HELP,
         buttons.SETTINGS,
         buttons.STAFF_UNIT,
@@ -100,6 +97,7 @@ async def on_text(ctx: Context) -> None:
         deliveries.STAFF_DELIVERIES,
         buttons.CERTIFICATION,
         buttons.STAFF_CERTIFICATION,
+        buttons.STAFF_CLAIMS,
         buttons.DEATH_BENEFIT,
         buttons.ACTIVITIES,
         buttons.STAFF_NOTICES,
@@ -118,12 +116,12 @@ async def on_text(ctx: Context) -> None:
         text, keyboard = await activities.my_activities(ctx)
         ctx.send(text, keyboard)
         await show(ctx)
+    elif choice == buttons.STAFF_CLAIMS and staff:
+        await ctx.router.begin(ctx, "staff_claims")
     elif choice == handoff.STAFF_QUESTIONS and staff:
         await handoff.show_unanswered(ctx)
     elif choice == deliveries.STAFF_DELIVERIES and staff:
         ctx.send(await deliveries.report(ctx), (await menu_prompt(ctx)).keyboard)
-    elif choice in prepared:
-        await show(ctx, await wording.prepared_lead(ctx, choice or ""))
     elif choice == buttons.HELP:
         # The help already carries the safety line: send it alone, under the menu keyboard.
         ctx.send(help_text(ctx), (await menu_prompt(ctx)).keyboard)

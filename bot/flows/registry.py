@@ -18,6 +18,7 @@ from bot.flows.policy import PolicyFlow
 from bot.flows.retiree_registration import RetireeRegistrationFlow
 from bot.flows.settings import SettingsFlow
 from bot.flows.staff_certification import StaffCertificationFlow
+from bot.flows.staff_claims import StaffClaimsFlow
 from bot.flows.start import StartFlow
 
 FLOWS: Mapping[str, Flow] = {
@@ -32,6 +33,7 @@ FLOWS: Mapping[str, Flow] = {
         HandoffFlow(),
         CertificationFlow(),
         StaffCertificationFlow(),
+        StaffClaimsFlow(),
         DeathReportFlow(),
         NoticesFlow(),
     )

@@ -49,12 +49,6 @@ async def contact_lead(ctx: Context) -> str:
     return ctx.render("contact.html.j2", community=await community_name(ctx), role=role)
 
 
-async def prepared_lead(ctx: Context, feature_label: str) -> str:
-    return ctx.render(
-        "prepared.html.j2", feature=ctx.label(feature_label), community=await community_name(ctx)
-    )
-
-
 def unsupported_content(ctx: Context) -> str:
     """What to say to a sticker, a file, a voice message...: a voice message (often easier than typing for
     our oldest users) gets a way to say it that the bot can read."""

@@ -51,6 +51,7 @@ def _from_message(update_id: int, message: Message, bot_username: str | None) ->
         caption=message.caption,
         media=_media(message),
         bot_username=bot_username,
+        contact_phone=message.contact.phone_number if message.contact is not None else None,
     )
 
 
@@ -59,7 +60,8 @@ def _media(message: Message) -> Media | None:
         return Media(EventKind.PHOTO, largest_photo([(p.width, p.height, p.file_id) for p in message.photo]))
     # An animation (GIF) also carries a `document`; it is not a document anyone meant to submit.
     if message.document is not None and message.animation is None:
-        return Media(EventKind.DOCUMENT, message.document.file_id)
+        document = message.document
+        return Media(EventKind.DOCUMENT, document.file_id, document.mime_type, document.file_size)
     if message.voice is not None:
         return Media(EventKind.VOICE, message.voice.file_id)
     if message.video is not None:

@@ -52,7 +52,13 @@ def to_markup(keyboard: Keyboard | None) -> Markup | None:
         return _inline(keyboard)
     if isinstance(keyboard, ReplyKeyboard):
         return ReplyKeyboardMarkup(
-            keyboard=[[KeyboardButton(text=label) for label in row] for row in keyboard.rows],
+            keyboard=[
+                [
+                    KeyboardButton(text=label, request_contact=True if label == keyboard.contact else None)
+                    for label in row
+                ]
+                for row in keyboard.rows
+            ],
             resize_keyboard=True,
             is_persistent=True,
             input_field_placeholder=keyboard.placeholder,

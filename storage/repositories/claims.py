@@ -252,6 +252,8 @@ class SqlClaimRepository:
         limit: int,
         since: datetime | None = None,
         until: datetime | None = None,
+        *,
+        newest_first: bool = False,
     ) -> Sequence[ClaimListItem]:
         if not unit_ids or not statuses:
             return []
@@ -262,9 +264,12 @@ class SqlClaimRepository:
             statement = statement.where(ClaimRow.reported_at >= since)
         if until is not None:
             statement = statement.where(ClaimRow.reported_at < until)
-        return await self._items(
-            statement.order_by(ClaimRow.updated_at, ClaimRow.id).offset(offset).limit(limit)
+        order = (
+            (ClaimRow.reported_at.desc(), ClaimRow.id.desc())
+            if newest_first
+            else (ClaimRow.updated_at, ClaimRow.id)
         )
+        return await self._items(statement.order_by(*order).offset(offset).limit(limit))
 
     async def untouched(self, before: datetime, limit: int) -> Sequence[ClaimListItem]:
         statement = (

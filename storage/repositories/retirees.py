@@ -8,9 +8,10 @@ from typing import Any
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.claims import ReportStatus
 from bot.domain.people import Retiree, RetireeRecord
 from storage.errors import UnknownUnitCode
-from storage.models import OrgUnitRow, RetireeRow
+from storage.models import ClaimRow, OrgUnitRow, RetireeRow
 from storage.repositories._sql import table_of
 
 # Most updates of a registered retiree look them up by id: prepared once, read as a plain row.
@@ -68,6 +69,9 @@ class SqlRetireeRepository:
             self._session.add(RetireeRow(id_hash=record.id_hash, **wanted))
             await self._session.flush()
             return True
+        if row.deceased and not record.deceased and await self._death_confirmed(row.id):
+            # Staff saw the certificate: a roster made before the death does not bring anyone back.
+            wanted["deceased"] = True
         changed = False
         for attribute, value in wanted.items():
             # Assign only real changes, so that updated_at moves only when something did.
@@ -77,6 +81,14 @@ class SqlRetireeRepository:
         if changed:
             await self._session.flush()
         return changed
+
+    async def _death_confirmed(self, retiree_id: int) -> bool:
+        found = await self._session.scalar(
+            select(ClaimRow.id).where(
+                ClaimRow.retiree_id == retiree_id, ClaimRow.report_status == ReportStatus.CONFIRMED.value
+            )
+        )
+        return found is not None
 
     async def count(self) -> int:
         return await self._session.scalar(select(func.count()).select_from(RetireeRow)) or 0

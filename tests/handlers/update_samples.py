@@ -82,6 +82,30 @@ SAMPLES = [
     ),
     Sample("document", message(9, document=_DOC), expected(9, EventKind.DOCUMENT, file_id="doc-1")),
     Sample(
+        "word_document_with_size",
+        message(
+            901,
+            document={
+                **_DOC,
+                "file_name": "证明.docx",
+                "mime_type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                "file_size": 23_000_000,
+            },
+        ),
+        expected(
+            901,
+            EventKind.DOCUMENT,
+            file_id="doc-1",
+            mime_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            file_size=23_000_000,
+        ),
+    ),
+    Sample(
+        "contact",
+        message(902, contact={"phone_number": "+8613800138000", "first_name": "Wang", "user_id": 501}),
+        expected(902, EventKind.CONTACT, phone="+8613800138000"),
+    ),
+    Sample(
         "voice",
         message(10, voice={"file_id": "voc-1", "file_unique_id": "uvoc-1", "duration": 3}),
         expected(10, EventKind.VOICE, file_id="voc-1"),

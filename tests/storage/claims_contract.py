@@ -187,11 +187,39 @@ async def the_queue_lists_claims_of_the_units_given(uow_factory: UnitOfWorkFacto
             for i in await uow.claims.listing([p["A"], p["B"]], list(ClaimStatus), 0, 10, since)
         ] == ["R2", "R3"]
         assert await uow.claims.listing([], list(ClaimStatus), 0, 10) == []
+        # The newest report first, a page at a time.
+        newest = await uow.claims.listing([p["A"], p["B"]], list(ClaimStatus), 0, 2, newest_first=True)
+        assert [i.retiree_name for i in newest] == ["R3", "R2"]
+        rest = await uow.claims.listing([p["A"], p["B"]], list(ClaimStatus), 2, 2, newest_first=True)
+        assert [i.retiree_name for i in rest] == ["R1"]
         # Untouched claims waiting for staff, once each.
         stale = await uow.claims.untouched(AT + timedelta(hours=2), 10)
         assert [i.claim.reference for i in stale] == ["AAAA2222"]
         await uow.claims.mark_escalated(stale[0].claim.id, AT)
         assert await uow.claims.untouched(AT + timedelta(hours=2), 10) == []
+
+
+async def a_roster_import_does_not_undo_a_confirmed_death(uow_factory: UnitOfWorkFactory) -> None:
+    p = await people(uow_factory)
+    async with uow_factory() as uow:
+        claim, _ = await uow.claims.report(new_report(p["r1"], p["a1"]))
+        await uow.claims.confirm(claim.id, p["a2"], AT)
+        await uow.retirees.mark_deceased(p["r1"])
+        await uow.retirees.mark_deceased(p["r2"])  # deceased by an earlier roster, no claim
+        await uow.commit()
+    async with uow_factory() as uow:
+        for n in (1, 2):
+            # The roster of before the death says alive.
+            record = RetireeRecord(
+                f"R{n}", f"{n}" * 64, f"2101**********000{n}", date(1950, 1, n), date(2010, 1, n), "A"
+            )
+            await uow.retirees.upsert(record)
+        await uow.commit()
+    async with uow_factory() as uow:
+        confirmed, corrected = await uow.retirees.get(p["r1"]), await uow.retirees.get(p["r2"])
+        assert confirmed is not None
+        assert corrected is not None
+        assert (confirmed.deceased, corrected.deceased) == (True, False)
 
 
 def _message(key: str, account_id: int, about: int | None = None) -> OutboxMessage:
@@ -252,6 +280,7 @@ CONTRACT: tuple[Check, ...] = (
     status_moves_only_from_the_statuses_given,
     documents_are_added_replaced_and_marked_not_yet,
     the_queue_lists_claims_of_the_units_given,
+    a_roster_import_does_not_undo_a_confirmed_death,
     messages_to_or_about_a_retiree_are_held_released_and_cancelled,
     a_reported_death_is_kept_on_the_retiree,
 )

@@ -92,8 +92,21 @@ class Chat:
             kind=EventKind.CALLBACK, callback_id=f"cb{message_id}", callback_data=data, message_id=message_id
         )
 
-    async def send_media(self, kind: EventKind) -> list[Action]:
-        return await self._event(kind=kind, file_id="file-1", message_id=next(self._message_ids))
+    async def send_media(
+        self, kind: EventKind, *, mime_type: str | None = None, size: int | None = None
+    ) -> list[Action]:
+        if mime_type is None and kind is EventKind.DOCUMENT:
+            mime_type = "application/pdf"
+        return await self._event(
+            kind=kind,
+            file_id="file-1",
+            mime_type=mime_type,
+            file_size=size,
+            message_id=next(self._message_ids),
+        )
+
+    async def share_contact(self, phone: str) -> list[Action]:
+        return await self._event(kind=EventKind.CONTACT, phone=phone, message_id=next(self._message_ids))
 
     # --- looking at what came back -----------------------------------------------------------
 

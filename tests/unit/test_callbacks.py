@@ -12,6 +12,7 @@ from bot.callbacks import (
     REGISTRY,
     AnswerButton,
     CallbackData,
+    ClaimButton,
     ReminderButton,
     StaffCertificationButton,
     UnansweredPage,
@@ -32,6 +33,8 @@ from bot.flows.registry import FLOWS
         (AnswerButton("menu"), "v1:pq:menu"),
         (UnansweredPage(2), "v1:uq:2"),
         (UnlinkChoice("deadbeef", "y"), "v1:ul:deadbeef:y"),
+        (ClaimButton("l", 2, "n"), "v1:cm:l:2:n"),
+        (ClaimButton("C", 17), "v1:cm:C:17"),
     ],
 )
 def test_payloads_pack_to_the_wire_format_and_back(payload: CallbackData, wire: str) -> None:
@@ -53,6 +56,8 @@ def test_payloads_pack_to_the_wire_format_and_back(payload: CallbackData, wire: 
         "v1:cr:d:-1",
         "v1:cr:d:١٢",  # digits, but not ASCII ones
         "v1:uq:",
+        "v1:cm:o:abc",  # a claim is a number
+        "v1:cm:x:1",
         "v1:ul:" + "9" * 80 + ":y",  # over 64 bytes
     ],
 )

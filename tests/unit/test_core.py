@@ -145,10 +145,7 @@ async def test_ask_a_person_works_at_every_step_and_keeps_the_place(world: World
         # From the main menu the question itself is asked for (tests/unit/flows/test_policy.py).
         assert ZH.gettext(policy.TYPE_FOR_PERSON) in chat.text
         return
-    assert ZH.gettext("To talk to a person, please contact your community office.") in chat.text or (
-        ZH.gettext("This service is being prepared. For now, please contact your community office.")
-        in chat.text
-    )
+    assert ZH.gettext("To talk to a person, please contact your community office.") in chat.text
     if step not in ("menu/retiree", "menu/staff"):
         assert chat.state == state_before
 

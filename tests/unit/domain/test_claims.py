@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -9,8 +10,10 @@ import pytest
 from bot.domain.claims import (
     REFERENCE_ALPHABET,
     REFERENCE_LENGTH,
+    AmountError,
     ClaimRules,
     DocumentSpec,
+    parse_amount,
     reference_number,
     spoken_reference,
 )
@@ -86,3 +89,27 @@ def test_a_broken_claims_section_names_the_file_and_the_key(tmp_path: Path, sect
     with pytest.raises(RegionError, match=re.escape(named)) as caught:
         load_region_profile(path)
     assert str(path) in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [
+        ("5637", "5637.00"),
+        ("5,637.00", "5637.00"),
+        ("5637元", "5637.00"),
+        ("￥5637", "5637.00"),
+        ("¥5,637.5", "5637.50"),
+        ("5 637", "5637.00"),
+        ("５６３７元", "5637.00"),
+        ("CNY 5637", "5637.00"),
+        ("人民币5637元", "5637.00"),
+    ],
+)
+def test_amounts_are_read_as_staff_type_them(typed: str, amount: str) -> None:
+    assert parse_amount(typed) == Decimal(amount)
+
+
+@pytest.mark.parametrize("typed", ["abc", "0", "-5", "5,63", "1.234", "", "99999999", "5637.00.1"])
+def test_what_is_no_amount_is_refused(typed: str) -> None:
+    with pytest.raises(AmountError):
+        parse_amount(typed)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.core import BotCore
-from bot.domain.claims import ClaimStatus, DocumentState, ReportStatus
+from bot.domain.claims import ClaimStatus, DocumentState, FileType, ReportStatus
 from bot.domain.outbox import OutboxStatus
 from bot.events import EventKind
 from bot.flows import buttons
@@ -140,3 +140,35 @@ async def test_the_flow_survives_a_restart(world: World) -> None:
     await chat.say(ZH.gettext(buttons.RELATIONS[next(iter(buttons.RELATIONS))]))
     assert chat.state is not None
     assert (chat.state.step, chat.state.data["died_on"]) == ("phone", "2027-02-26")
+
+
+async def test_a_word_file_or_a_file_over_20_mb_gets_a_clear_answer(world: World) -> None:
+    chat = await reported(world)
+    await chat.say("⬜ 火化证明")
+    word = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    await chat.send_media(EventKind.DOCUMENT, mime_type=word)
+    assert ZH.gettext(flow.NOT_PDF) in chat.text
+    await chat.send_media(EventKind.DOCUMENT, size=21 * 1024 * 1024)
+    assert ZH.gettext(flow.TOO_BIG) in chat.text
+    assert chat.state is not None
+    assert chat.state.step == "document"
+    assert world.db.state.claim_documents == {}
+    await chat.send_media(EventKind.DOCUMENT, size=300_000)
+    (document,) = world.db.state.claim_documents.values()
+    assert (document.file_type, document.file_size) == (FileType.PDF, 300_000)
+
+
+async def test_the_phone_step_offers_share_my_number_and_still_takes_typed_digits(world: World) -> None:
+    chat = await family(world)
+    await chat.say(ZH.gettext(buttons.DEATH_BENEFIT))
+    await chat.say("2027-02-26")
+    await chat.say(ZH.gettext(buttons.RELATIONS[next(iter(buttons.RELATIONS))]))
+    assert chat.reply_keyboard.contact == ZH.gettext(flow.SHARE_PHONE)
+    assert ZH.gettext(flow.SHARE_PHONE) in chat.buttons
+    await chat.share_contact("+86 138 0013 8000")
+    assert chat.state is not None
+    assert (chat.state.step, chat.state.data["phone"]) == ("recipient", "+8613800138000")
+    await chat.say(ZH.gettext(buttons.BACK))
+    await chat.say("139-0000-0000")
+    assert chat.state is not None
+    assert (chat.state.step, chat.state.data["phone"]) == ("recipient", "13900000000")

@@ -1,20 +1,10 @@
 from __future__ import annotations
 
-import pytest
-
-from bot.flows import buttons, menu
+from bot.flows import buttons
 from tests.parts import shared_i18n
 from tests.unit.chat import World, at_step
 
 ZH = shared_i18n().translator("zh_Hans")
-PREPARED = ZH.gettext("This service is being prepared. For now, please contact your community office.")
-
-
-@pytest.mark.parametrize("label", menu.PREPARED_STAFF)
-async def test_staff_tools_are_being_prepared(world: World, label: str) -> None:
-    chat = await at_step(world, "menu/staff")
-    await chat.say(ZH.gettext(label))
-    assert PREPARED in chat.text
 
 
 async def test_typed_question_is_answered_honestly(world: World) -> None:
