@@ -1,9 +1,9 @@
 """A death-benefit claim end to end, through each framework against the emulator, the outbox delivered: a
 family member reports the death (a reminder to the retiree is held), shares their number, sends documents
 (a sticker, a Word file and a file over 20 MB are answered clearly), submits; staff open the queue, confirm
-the death (the held reminder is cancelled) and approve with a typed amount; the family is told. Two relatives
-pressing Send at once make one claim and hear one reference; a mistaken report withdrawn releases what was held
-and the retiree is back in the campaign."""
+the death (the held reminder is cancelled) and approve with a typed amount; the family is told. Two
+relatives pressing Send at once make one claim and hear one reference; a mistaken report withdrawn releases
+what was held and the retiree is back in the campaign."""
 
 from __future__ import annotations
 
