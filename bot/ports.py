@@ -186,6 +186,11 @@ class ConversationRepository(Protocol):
     async def save(self, chat_id: int, user_id: int, state: ConversationState) -> None: ...
     async def clear(self, chat_id: int, user_id: int) -> None: ...
 
+    async def in_flow(self, flow: str, limit: int) -> Sequence[tuple[int, int, ConversationState]]:
+        """(chat_id, user_id, state) of up to `limit` chats now in this flow, in no promised order. For
+        scans of a rarely used flow (a death report); the filtering by the state's data is the caller's."""
+        ...
+
 
 class UpdateLog(Protocol):
     async def claim(self, update_id: int, now: datetime) -> bool:

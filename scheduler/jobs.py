@@ -16,7 +16,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from scheduler.activities import activity_reminders, notice_progress, offer_expiry
 from scheduler.certification import campaign_tick, certification_digest
-from scheduler.claims import claims_escalation
+from scheduler.claims import claims_escalation, unfinished_reports
 from scheduler.context import JobContext
 from scheduler.housekeeping import housekeeping
 from scheduler.questions import escalation_job
@@ -66,6 +66,12 @@ JOBS: tuple[Job, ...] = (
         "claims untouched for the region's working days go to the supervisor",
         claims_escalation,
         {"hour": "9-17", "minute": 45},
+    ),
+    Job(
+        "claims-unfinished",
+        "one gentle reminder of a death report left unfinished for 24 hours",
+        unfinished_reports,
+        {"minute": 50},
     ),
     Job(
         "offer-expiry",

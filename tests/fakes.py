@@ -349,6 +349,14 @@ class FakeConversations(_Repo):
     async def clear(self, chat_id: int, user_id: int) -> None:
         self.s.conversations.pop((chat_id, user_id), None)
 
+    async def in_flow(self, flow: str, limit: int) -> list[tuple[int, int, ConversationState]]:
+        found = []
+        for (chat_id, user_id), raw in self.s.conversations.items():
+            data = json.loads(raw)
+            if data["flow"] == flow:
+                found.append((chat_id, user_id, ConversationState(data["flow"], data["step"], data["data"])))
+        return found[:limit]
+
 
 class FakeUpdates(_Repo):
     async def claim(self, update_id: int, now: datetime) -> bool:

@@ -114,7 +114,7 @@ STATUS_WORDS: dict[ClaimStatus, str] = {
 }
 
 MACHINE = Machine(
-    "death_report",
+    service.REPORT_FLOW,
     initial="choose",
     transitions={
         "choose": {"chosen": "date", "back": END},
@@ -140,6 +140,13 @@ def relation_label(key: str) -> str:
 
 class DeathReportFlow(Flow):
     machine = MACHINE
+
+    def enter(self, ctx: Context, step: str, data: dict[str, Any], lead: str | None = None) -> None:
+        # When the conversation began, kept through its steps: a report left unfinished gets one reminder
+        # (services.claims.remind_unfinished).
+        previous = ctx.state
+        started = previous.data.get(service.STARTED) if previous and previous.flow == self.name else None
+        super().enter(ctx, step, {**data, service.STARTED: started or ctx.now.isoformat()}, lead)
 
     def prompt(self, ctx: Context, state: ConversationState) -> Prompt:
         data = state.data

@@ -40,6 +40,10 @@ from bot.regions import RegionProfile
 from bot.services.certification import may_act_for, staff_unit_ids
 
 NOTICE_TEMPLATE = "claim_notice.html.j2"
+# The family's report conversation (bot.flows.death_report) and when it began, kept in its state's data.
+REPORT_FLOW = "death_report"
+STARTED = "started"
+UNFINISHED_AFTER = timedelta(hours=24)
 
 
 class NotAllowed(Exception):
@@ -260,6 +264,48 @@ async def submit(uow: UnitOfWork, account: Account, claim: Claim, now: datetime)
         assert updated is not None
         await _tell_staff(uow, updated, retiree, "submitted")
     return moved
+
+
+async def remind_unfinished(uow: UnitOfWork, now: datetime, limit: int = 500) -> int:
+    """One gentle reminder to each person whose death report conversation began `UNFINISHED_AFTER` ago and
+    is still open (not sent, or documents not submitted), once per person and retiree ever (the dedupe key),
+    not when the claim has moved past them (a relative submitted it, staff withdrew it). A scan: running it
+    twice queues once. Returns how many were queued."""
+    queued = 0
+    for chat_id, user_id, state in await uow.conversations.in_flow(REPORT_FLOW, limit):
+        try:
+            started = datetime.fromisoformat(str(state.data.get(STARTED)))
+        except ValueError:
+            continue  # a conversation from before the timestamp was kept: never reminded
+        if started.tzinfo is None or now - started < UNFINISHED_AFTER:
+            continue
+        account = await uow.accounts.get_by_telegram_user(user_id)
+        if account is None or account.unreachable or account.chat_id != chat_id:
+            continue
+        retiree_id = state.data.get("retiree_id")
+        retiree = await uow.retirees.get(int(retiree_id)) if retiree_id is not None else None
+        if retiree is not None:
+            claim = await uow.claims.for_retiree(retiree.id)
+            if claim is not None and "claim_id" in state.data and not _still_gathering(claim):
+                continue
+        queued += await uow.outbox.enqueue_many(
+            [
+                _notice(
+                    account,
+                    f"death-report-unfinished:{account.id}:{retiree.id if retiree else 0}",
+                    kind="unfinished",
+                    name=retiree.name if retiree else "",
+                )
+            ]
+        )
+    return queued
+
+
+def _still_gathering(claim: Claim) -> bool:
+    return claim.report_status is not ReportStatus.WITHDRAWN and claim.status in (
+        ClaimStatus.GATHERING,
+        ClaimStatus.DOCUMENTS_MISSING,
+    )
 
 
 # --- staff ---------------------------------------------------------------------------------------------

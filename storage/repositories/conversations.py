@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, delete, select
@@ -100,6 +101,15 @@ class SqlConversationRepository:
             },
         )
         self._remember(key, (state.flow, state.step, copy.deepcopy(state.data)))
+
+    async def in_flow(self, flow: str, limit: int) -> Sequence[tuple[int, int, ConversationState]]:
+        rows = await self._session.execute(
+            select(_TABLE.c.chat_id, _TABLE.c.user_id, *STATE_COLUMNS)
+            .where(_TABLE.c.flow == flow)
+            .order_by(_TABLE.c.updated_at)
+            .limit(limit)
+        )
+        return [(r.chat_id, r.user_id, ConversationState(r.flow, r.step, r.data)) for r in rows]
 
     async def clear(self, chat_id: int, user_id: int) -> None:
         key = (chat_id, user_id)

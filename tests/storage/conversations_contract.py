@@ -74,10 +74,27 @@ async def nothing_is_kept_without_a_commit(uow_factory: UnitOfWorkFactory) -> No
         assert await uow.conversations.load(1, 3) is None
 
 
+async def the_chats_in_a_flow_are_found(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        await uow.conversations.save(1, 2, ConversationState("death_report", "date", {"started": "x"}))
+        await uow.conversations.save(3, 4, ConversationState("death_report", "documents", {"claim_id": 7}))
+        await uow.conversations.save(5, 6, ConversationState("register", "ask_name"))
+        await uow.commit()
+    async with uow_factory() as uow:
+        found = sorted(await uow.conversations.in_flow("death_report", 10), key=lambda f: f[0])
+        assert found == [
+            (1, 2, ConversationState("death_report", "date", {"started": "x"})),
+            (3, 4, ConversationState("death_report", "documents", {"claim_id": 7})),
+        ]
+        assert len(await uow.conversations.in_flow("death_report", 1)) == 1
+        assert await uow.conversations.in_flow("policy", 10) == []
+
+
 Check = Callable[[UnitOfWorkFactory], Awaitable[None]]
 CONTRACT: tuple[Check, ...] = (
     save_load_overwrite_clear,
     a_loaded_state_is_a_copy_until_saved,
     text_and_nesting_come_back_as_saved,
     nothing_is_kept_without_a_commit,
+    the_chats_in_a_flow_are_found,
 )

@@ -22,6 +22,8 @@ from storage.migrate import upgrade
 
 from .campaign import HELP as CAMPAIGN_HELP
 from .campaign import DemoCampaign, DemoClock
+from .claims import HELP as CLAIMS_HELP
+from .claims import DemoClaims, check_staff_covers, claims_commands
 from .terminal import HELP, ExtraCommand, Persona, TerminalChat
 
 SAMPLES = Path(__file__).resolve().parents[3] / "samples"
@@ -127,8 +129,14 @@ def _campaign_commands(campaign: DemoCampaign) -> dict[str, ExtraCommand]:
     return {"/clock": clock, "/tick": tick, "/photo": photo}
 
 
+def _claims_commands(emulator: Emulator) -> dict[str, ExtraCommand]:
+    _write(CLAIMS_HELP)
+    return claims_commands(DemoClaims(emulator))
+
+
 async def _chat(emulator: Emulator, invite_token: str, campaign: DemoCampaign | None = None) -> None:
     (retiree_name, retiree_id), (relative_name, relative_id) = sample_people(2)
+    check_staff_covers(SAMPLES, DEMO_STAFF_UNIT, relative_id)
     personas = {
         "retiree": Persona("retiree", 10001, retiree_name),
         "family": Persona("family", 10002, "小明"),
@@ -140,6 +148,7 @@ async def _chat(emulator: Emulator, invite_token: str, campaign: DemoCampaign | 
     _write("  As staff, you arrive through a one-time invite link (sent for you).")
     _write(HELP)
     extra = _campaign_commands(campaign) if campaign is not None else {}
+    extra |= _claims_commands(emulator)
     if campaign is not None:
         _write(CAMPAIGN_HELP)
         _write(campaign.describe_now())

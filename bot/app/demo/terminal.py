@@ -102,7 +102,10 @@ class ChatScreen:
         if method in ("sendMessage", "editMessageText", "sendPhoto", "sendDocument"):
             text = str(params.get("text") or params.get("caption") or "")
             prefix = "bot (edited)" if method == "editMessageText" else "bot"
-            self._take_buttons(params, message_id=message_id)
+            # A file sent back without buttons (a claim's document shown to staff) leaves the buttons of
+            # the message before it pressable, as they are in Telegram.
+            if method in ("sendMessage", "editMessageText") or params.get("reply_markup") is not None:
+                self._take_buttons(params, message_id=message_id)
             body = plain_text(text).splitlines() or [""]
             return [f"{prefix}: {body[0]}", *(f"     {line}" for line in body[1:])]
         if method == "editMessageReplyMarkup":

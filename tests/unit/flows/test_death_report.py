@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.core import BotCore
 from bot.domain.claims import ClaimStatus, DocumentState, FileType, ReportStatus
-from bot.domain.outbox import OutboxStatus
+from bot.domain.outbox import MessageCategory, OutboxStatus
 from bot.events import EventKind
 from bot.flows import buttons
 from bot.flows import death_report as flow
+from bot.services import claims as claims_service
 from tests.parts import shared_i18n, shared_knowledge
 from tests.unit.chat import ID_KEY, ROSTER_NAME, Chat, World, at_step
 
@@ -172,3 +173,45 @@ async def test_the_phone_step_offers_share_my_number_and_still_takes_typed_digit
     await chat.say("139-0000-0000")
     assert chat.state is not None
     assert (chat.state.step, chat.state.data["phone"]) == ("recipient", "13900000000")
+
+
+async def test_the_conversation_keeps_when_it_began_through_its_steps(world: World) -> None:
+    chat = await family(world)
+    began = world.clock.now()
+    await chat.say(ZH.gettext(buttons.DEATH_BENEFIT))
+    world.clock.advance(timedelta(hours=2))
+    for said in ("2027年2月26日", ZH.gettext(buttons.RELATIONS[next(iter(buttons.RELATIONS))])):
+        await chat.say(said)
+    await chat.say(ZH.gettext(buttons.BACK))
+    assert chat.state is not None
+    assert chat.state.data["started"] == began.isoformat()
+    for said in (
+        ZH.gettext(buttons.RELATIONS[next(iter(buttons.RELATIONS))]),
+        "13800000000",
+        ZH.gettext(flow.YES),
+        ZH.gettext(flow.SEND),
+    ):
+        await chat.say(said)
+    assert chat.state is not None
+    assert chat.state.step == "documents"
+    assert chat.state.data["started"] == began.isoformat()
+
+
+async def test_a_report_left_for_a_day_gets_one_gentle_reminder(world: World) -> None:
+    chat = await family(world)
+    await chat.say(ZH.gettext(buttons.DEATH_BENEFIT))
+    await chat.say("2027年2月26日")
+    world.clock.advance(timedelta(hours=23, minutes=59))
+    async with world.db.uow() as uow:
+        assert await claims_service.remind_unfinished(uow, world.clock.now()) == 0
+    world.clock.advance(timedelta(minutes=1))
+    for _ in range(2):
+        async with world.db.uow() as uow:
+            await claims_service.remind_unfinished(uow, world.clock.now())
+            await uow.commit()
+    reminders = [m for k, m in world.db.state.outbox.items() if k.startswith("death-report-unfinished:")]
+    assert len(reminders) == 1
+    assert reminders[0].category is MessageCategory.NOTICE
+    assert reminders[0].chat_id == chat.user_id
+    assert reminders[0].context["kind"] == "unfinished"
+    assert reminders[0].context["name"] == ROSTER_NAME

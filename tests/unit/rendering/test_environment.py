@@ -200,3 +200,23 @@ def test_unhashable_values_are_rendered_every_time(renderer: Renderer, rendered:
     assert "Oak community" in renderer.render(en, "staff_menu.html.j2", units=units)
     assert "Oak community" not in staff
     assert rendered == ["staff_menu.html.j2", "staff_menu.html.j2"]
+
+
+@pytest.mark.parametrize(
+    ("locale", "named", "anonymous"),
+    [
+        ("zh_Hans", "您之前开始告诉我们王芳的事", "报告一位亲人离世"),
+        ("zh_Hant", "您之前開始告訴我們王芳的事", "報告一位親人離世"),
+        ("en", "You began telling us about 王芳", "You began telling us of a death"),
+    ],
+)
+def test_the_unfinished_report_reminder_names_the_retiree_when_known(
+    renderer: Renderer, locale: str, named: str, anonymous: str
+) -> None:
+    t = shared_i18n().translator(locale)
+    with_name = renderer.render(t, "claim_notice.html.j2", kind="unfinished", name="王芳")
+    without = renderer.render(t, "claim_notice.html.j2", kind="unfinished", name="")
+    assert with_name.startswith(named)
+    assert anonymous in without
+    assert "🕯" in with_name
+    assert "🕯" in without

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.claims import ClaimRules, ClaimStatus, DocumentSpec, FileType, ReportStatus
+from bot.domain.conversation import ConversationState
 from bot.domain.outbox import MessageCategory, OutboxMessage, OutboxStatus
 from bot.domain.people import (
     Account,
@@ -239,3 +240,81 @@ def test_a_date_of_death_in_the_future_or_before_retirement_is_refused(people: P
     with pytest.raises(service.BadDate, match="before_retirement"):
         service.check_date_of_death(date(2009, 1, 1), people.retiree, today)
     service.check_date_of_death(today, people.retiree, today)
+
+
+async def test_an_unfinished_report_is_reminded_once_and_not_when_the_claim_moved_on(people: People) -> None:
+    db, son, daughter = people.db, people.son, people.daughter
+    began = (NOW - timedelta(hours=25)).isoformat()
+    async with db.uow() as uow:
+        # The son stopped before Send; the daughter sent it and was gathering documents; a third chat has
+        # no timestamp (a conversation from before it was kept).
+        await uow.conversations.save(
+            son.chat_id,
+            son.telegram_user_id,
+            ConversationState(
+                service.REPORT_FLOW, "phone", {"retiree_id": people.retiree.id, "started": began}
+            ),
+        )
+        claim, _ = await service.report_death(
+            uow, daughter, people.retiree, REPORT, NOW - timedelta(hours=25)
+        )
+        await uow.conversations.save(
+            daughter.chat_id,
+            daughter.telegram_user_id,
+            ConversationState(
+                service.REPORT_FLOW,
+                "documents",
+                {"claim_id": claim.id, "retiree_id": people.retiree.id, "started": began},
+            ),
+        )
+        await uow.conversations.save(
+            people.staff.chat_id,
+            people.staff.telegram_user_id,
+            ConversationState(service.REPORT_FLOW, "date", {"retiree_id": people.retiree.id}),
+        )
+        assert await service.remind_unfinished(uow, NOW) == 2
+        assert await service.remind_unfinished(uow, NOW + timedelta(hours=1)) == 0
+        await uow.commit()
+    reminded = people.keys("death-report-unfinished:")
+    assert sorted(reminded) == sorted(
+        f"death-report-unfinished:{a.id}:{people.retiree.id}" for a in (son, daughter)
+    )
+    message = db.state.outbox[reminded[0]]
+    assert message.category is MessageCategory.NOTICE
+    assert message.template == service.NOTICE_TEMPLATE
+
+    # Submitted (by a relative) before the reminder was due: nobody is left gathering.
+    fresh = People()
+    async with fresh.db.uow() as uow:
+        claim, _ = await service.report_death(
+            uow, fresh.son, fresh.retiree, REPORT, NOW - timedelta(hours=25)
+        )
+        await uow.conversations.save(
+            fresh.son.chat_id,
+            fresh.son.telegram_user_id,
+            ConversationState(
+                service.REPORT_FLOW,
+                "documents",
+                {"claim_id": claim.id, "retiree_id": fresh.retiree.id, "started": began},
+            ),
+        )
+        assert await service.submit(uow, fresh.daughter, claim, NOW - timedelta(hours=1))
+        assert await service.remind_unfinished(uow, NOW) == 0
+
+
+async def test_a_blocked_chat_gets_no_unfinished_report_reminder(people: People) -> None:
+    son = people.son
+    async with people.db.uow() as uow:
+        await uow.accounts.set_unreachable(son.id)
+        await uow.conversations.save(
+            son.chat_id,
+            son.telegram_user_id,
+            ConversationState(
+                service.REPORT_FLOW, "choose", {"started": (NOW - timedelta(days=3)).isoformat()}
+            ),
+        )
+        assert await service.remind_unfinished(uow, NOW) == 0
+        await uow.accounts.set_unreachable(son.id, False)
+        assert await service.remind_unfinished(uow, NOW) == 1
+        await uow.commit()
+    assert people.keys("death-report-unfinished:") == [f"death-report-unfinished:{son.id}:0"]
