@@ -38,7 +38,11 @@ def _sender(app: BotApp, per_second: float) -> Sender:
 
 
 def _copies(emu: Emulator) -> Counter[int]:
-    return Counter(c.chat_id for c in emu.calls if c.ok and c.method == "copyMessage" and c.chat_id != STAFF)
+    return Counter(
+        c.chat_id
+        for c in emu.calls
+        if c.ok and c.method == "copyMessage" and c.chat_id is not None and c.chat_id != STAFF
+    )
 
 
 async def _add_family(app: BotApp) -> None:
@@ -74,9 +78,7 @@ async def test_a_notice_interrupted_by_a_restart_is_sent_to_the_rest_once(
         await running
         await progress(app)  # queues the edit; the new process sends it with the rest
     before = _copies(emulator)
-    assert 0 < len(before) < len(recipients), (
-        "the stop must fall mid-broadcast for this test to mean anything"
-    )
+    assert 0 < len(before) < len(recipients), "the stop must fall mid-broadcast to mean anything"
 
     async with running_bot(framework, emulator, database) as again:
         await _sender(again, per_second=1000).drain(timeout=30)
