@@ -30,7 +30,8 @@ class NoticeStatus(StrEnum):
     AWAITING_APPROVAL = "approval"  # to a whole district: a supervisor approves first
     SENDING = "sending"  # queued in the outbox (its batch); the progress message is kept up to date
     DONE = "done"  # every message settled
-    CANCELLED = "cancelled"  # staff cancelled: what was not sent is not sent
+    CANCELLED = "cancelled"  # staff cancelled: what was not sent is not sent (what was in flight settles)
+    STOPPED = "stopped"  # cancelled, settled, and the progress message shows it: no longer looked at
     REJECTED = "rejected"  # the supervisor said no
 
 

@@ -11,6 +11,7 @@ from bot.domain.people import AccountRole
 from bot.flows.callback_dispatch import handles
 from bot.flows.context import Context
 from bot.flows.notices import words
+from bot.flows.reschedule import RescheduleFlow
 from bot.i18n import N_
 from bot.services import activities as service
 from bot.services import notices
@@ -41,6 +42,7 @@ EXPORT_XLSX = N_("⬇ Excel")
 ATTENDANCE = N_("☑ Attendance")
 ONE_MORE = N_("➕ One more place")
 CANCEL_ACTIVITY = N_("🚫 Cancel the activity")
+CHANGE = N_("🕒 Change time or place")
 CONFIRM_CANCEL = N_("🚫 Yes, cancel it and tell everyone")
 MORE = N_("Next ➡")
 CARD = N_("⬅ Back to the activity")
@@ -177,6 +179,7 @@ async def card(ctx: Context, activity: Activity) -> tuple[str, InlineKeyboard]:
     if not activity.cancelled:
         if activity.capacity is not None:
             rows.append((Button(ctx.label(ONE_MORE), StaffActivityButton("+", a).pack()),))
+        rows.append((Button(ctx.label(CHANGE), StaffActivityButton("r", a).pack()),))
         rows.append((Button(ctx.label(CANCEL_ACTIVITY), StaffActivityButton("X", a).pack()),))
     return text, InlineKeyboard(tuple(rows))
 
@@ -223,6 +226,8 @@ async def on_staff_activity_button(ctx: Context, button: StaffActivityButton) ->
             )
         )
         ctx.send(ctx.msg(SURE, title=activity.title), sure)
+    elif button.action == "r" and not activity.cancelled:
+        await RescheduleFlow().start(ctx, activity)
     elif button.action == "y" and not activity.cancelled:
         await service.cancel(ctx.uow, activity, ctx.account.id, ctx.now, w)
         ctx.actions.append(EditText(ctx.chat_id, message_id, ctx.msg(ACTIVITY_CANCELLED)))

@@ -347,6 +347,7 @@ async def panel(ctx: Context, notice: Notice) -> tuple[str, InlineKeyboard]:
 def progress_text(t: Translator, renderer: Any, notice: Notice, progress: BatchProgress) -> str:
     state = {
         NoticeStatus.CANCELLED: STATE_CANCELLED,
+        NoticeStatus.STOPPED: STATE_CANCELLED,
         NoticeStatus.DONE: STATE_DONE,
     }.get(notice.status, STATE_DONE if progress.done else STATE_SENDING)
     return str(

@@ -15,6 +15,7 @@ from bot.flows.handoff import HandoffFlow
 from bot.flows.language import LanguageFlow
 from bot.flows.notices import NoticesFlow
 from bot.flows.policy import PolicyFlow
+from bot.flows.reschedule import RescheduleFlow
 from bot.flows.retiree_registration import RetireeRegistrationFlow
 from bot.flows.settings import SettingsFlow
 from bot.flows.staff_certification import StaffCertificationFlow
@@ -36,6 +37,7 @@ FLOWS: Mapping[str, Flow] = {
         StaffClaimsFlow(),
         DeathReportFlow(),
         NoticesFlow(),
+        RescheduleFlow(),
     )
 }
 

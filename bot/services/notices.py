@@ -197,23 +197,24 @@ async def refresh_progress(
     render: Callable[[Account, Notice, BatchProgress], tuple[str, InlineKeyboard | None]],
 ) -> int:
     """Queue an edit of each sending (or just cancelled) notice's progress message whose counts changed;
-    a notice whose batch is settled is done. An idempotent scan (the delivery job sends the edits)."""
+    a notice whose batch is settled is done, or stopped when it was cancelled: an end state, so that the
+    scan only ever looks at notices still going out. An idempotent scan (the delivery job sends the edits)."""
     edits = 0
     notices = [
         *await uow.notices.in_state(NoticeStatus.SENDING),
         *await uow.notices.in_state(NoticeStatus.CANCELLED),
     ]
     for notice in notices:
-        if notice.batch_id is None or notice.progress_message_id is None:
-            continue
-        progress = await uow.outbox.batch_progress(notice.batch_id)
+        progress = None if notice.batch_id is None else await uow.outbox.batch_progress(notice.batch_id)
+        if progress is not None and progress.done:
+            end = NoticeStatus.DONE if notice.status is NoticeStatus.SENDING else NoticeStatus.STOPPED
+            if not await uow.notices.move(notice.id, notice.status, end):
+                continue  # cancelled (or ended) meanwhile: the next run sees it as it is now
+            notice = replace(notice, status=end)
         staff = await uow.accounts.get(notice.created_by)
-        if progress is None or staff is None:
+        if progress is None or staff is None or notice.progress_message_id is None:
             continue
         key = shown(progress)
-        if progress.done and notice.status is NoticeStatus.SENDING:
-            await uow.notices.set_status(notice.id, NoticeStatus.DONE)
-            notice = replace(notice, status=NoticeStatus.DONE)
         if key == notice.progress_shown:
             continue
         text, keyboard = render(staff, notice, progress)

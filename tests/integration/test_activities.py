@@ -11,7 +11,7 @@ from bot.callbacks import ActivityButton
 from bot.domain.activities import SignupStatus
 from bot.domain.people import StaffRole
 from bot.emulator import BotMessage
-from bot.flows import buttons, notices
+from bot.flows import buttons, notices, reschedule
 from scheduler.activities import notice_progress, offer_expiry
 from tests.integration.chat import en, joined
 from tests.integration.conftest import BotApp
@@ -229,3 +229,34 @@ async def test_a_retiree_who_turned_activity_notices_off_gets_none(bot_app: BotA
     await deliver_outbox(app)
     assert [m.text for m in app.emu.messages(2001) if m.kind == "photo"] == [CAPTION]
     assert not [m for m in app.emu.messages(2003) if m.kind == "photo"]
+
+
+async def test_staff_change_the_time_and_place_and_everyone_signed_up_is_told(bot_app: BotApp) -> None:
+    app = bot_app
+    await join_as_staff(app, STAFF, COMMUNITY_CODE, StaffRole.STAFF)
+    for user in PEOPLE:
+        await register(app, user)
+    await compose(app, activity=True, capacity="1")
+    await send(app)
+    await deliver_outbox(app)
+    for user in (2001, 2002):
+        message, data = with_button(app, user, "v1:ac:s:")
+        await app.presses(user, message.message_id, data)
+    await app.says(STAFF, en(buttons.STAFF_NOTICES))
+    await app.says(STAFF, en(notices.OUR_ACTIVITIES))
+    listing, view = with_button(app, STAFF, "v1:sa:v:")
+    await app.presses(STAFF, listing.message_id, view)
+    card, change = with_button(app, STAFF, "v1:sa:r:")
+    calls = await app.presses(STAFF, card.message_id, change)
+    assert "When should it start now?" in joined(calls)
+    day = (app.clock.now() + timedelta(days=6)).date()
+    await app.says(STAFF, f"{day.month}/{day.day} 14:00")
+    await app.says(STAFF, "Garden behind the hall")
+    calls = await app.says(STAFF, en(reschedule.CONFIRM))
+    assert "2 people are told" in joined(calls)
+    await deliver_outbox(app)
+    for user in (2001, 2002):  # the one coming and the one waiting
+        changed = app.emu.messages(user)[-1].text
+        assert "Changed: Tai chi" in changed
+        assert "Garden behind the hall" in changed
+    assert "Changed" not in app.emu.messages(2003)[-1].text

@@ -7,7 +7,7 @@ import csv
 import logging
 import secrets
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
 
 from bot.clock import SystemClock
@@ -20,11 +20,14 @@ from handlers import create_transport
 from storage.database import Database
 from storage.migrate import upgrade
 
+from .activities import HELP as ACTIVITIES_HELP
+from .activities import DemoActivities, message_text, neighbour_persona
 from .campaign import HELP as CAMPAIGN_HELP
 from .campaign import DemoCampaign, DemoClock
 from .claims import HELP as CLAIMS_HELP
 from .claims import DemoClaims, check_staff_covers, claims_commands
 from .terminal import HELP, ExtraCommand, Persona, TerminalChat
+from .terminal import RecordedCall as TerminalCall
 
 SAMPLES = Path(__file__).resolve().parents[3] / "samples"
 DEMO_TOKEN = "123456789:DEMO-retiree-bot-local-emulator-token"  # any well-formed token: the emulator is local
@@ -107,13 +110,17 @@ async def run_demo(settings: Settings, data_dir: Path | None = None) -> None:
             polling = asyncio.create_task(transport.run_polling(stop))
             try:
                 campaign = DemoCampaign(settings, database, transport.messenger, emulator, clock, parts)
-                await _chat(emulator, invite_token, campaign)
+                activities = DemoActivities(settings, database, clock, parts, campaign.deliver)
+                await _chat(emulator, invite_token, campaign, activities)
             finally:
                 stop.set()
                 await polling
                 await transport.close()
     finally:
         await database.dispose()
+
+
+AfterLine = Callable[[], Awaitable[Iterable[TerminalCall]]]
 
 
 def _campaign_commands(campaign: DemoCampaign) -> dict[str, ExtraCommand]:
@@ -134,7 +141,12 @@ def _claims_commands(emulator: Emulator) -> dict[str, ExtraCommand]:
     return claims_commands(DemoClaims(emulator))
 
 
-async def _chat(emulator: Emulator, invite_token: str, campaign: DemoCampaign | None = None) -> None:
+async def _chat(
+    emulator: Emulator,
+    invite_token: str,
+    campaign: DemoCampaign | None = None,
+    activities: DemoActivities | None = None,
+) -> None:
     (retiree_name, retiree_id), (relative_name, relative_id) = sample_people(2)
     check_staff_covers(SAMPLES, DEMO_STAFF_UNIT, relative_id)
     personas = {
@@ -142,18 +154,33 @@ async def _chat(emulator: Emulator, invite_token: str, campaign: DemoCampaign | 
         "family": Persona("family", 10002, "小明"),
         "staff": Persona("staff", 10003, "社区工作人员", opening=f"/start {invite_token}"),
     }
+    neighbour, register_neighbour = neighbour_persona(
+        SAMPLES / "roster.csv", DEMO_STAFF_UNIT, (retiree_id, relative_id)
+    )
+    personas[neighbour.key] = neighbour
     _write("retiree-bot demo: a local Telegram emulator, the bot and sample data (all fictional).")
     _write(f"  As the retiree, register as {retiree_name}, ID number {retiree_id}.")
     _write(f"  As the family member, register for {relative_name}, ID number {relative_id}.")
+    _write(register_neighbour)
     _write("  As staff, you arrive through a one-time invite link (sent for you).")
     _write(HELP)
+    _write(ACTIVITIES_HELP)
     extra = _campaign_commands(campaign) if campaign is not None else {}
     extra |= _claims_commands(emulator)
+    after_line: AfterLine | None = campaign.deliver if campaign else None
+    if activities is not None:
+        extra = activities.commands(extra)
+        after_line = activities.after_line
     if campaign is not None:
         _write(CAMPAIGN_HELP)
         _write(campaign.describe_now())
     chat = TerminalChat(
-        emulator, personas, _write, extra_commands=extra, after_line=campaign.deliver if campaign else None
+        emulator,
+        personas,
+        _write,
+        extra_commands=extra,
+        after_line=after_line,
+        look_up=message_text(emulator),
     )
     await chat.open_chat()
     if campaign is not None:

@@ -77,12 +77,21 @@ def _markup(params: Mapping[str, Any]) -> dict[str, Any]:
     return markup if isinstance(markup, dict) else {}
 
 
+# The text (or caption) of a message in a chat, by chat and message id: a copied message's call names only
+# its source, so what it says is looked up in the chat it arrived in.
+LookUp = Callable[[int, int], str | None]
+
+
 @dataclass
 class ChatScreen:
     """What one persona's chat shows: the printed lines and the buttons that can be pressed now."""
 
     inline: list[Choice] = field(default_factory=list)
     keyboard: list[Choice] = field(default_factory=list)
+    look_up: LookUp | None = None
+    # Inline buttons that arrived in the calls being shown stay pressable when a later message of the same
+    # calls only brings a reply keyboard (🎉's list with Cancel, then the menu), as they do in Telegram.
+    _inline_fresh: bool = False
 
     @property
     def choices(self) -> list[Choice]:
@@ -90,17 +99,22 @@ class ChatScreen:
 
     def show(self, calls: Iterable[RecordedCall]) -> list[str]:
         lines: list[str] = []
+        self._inline_fresh = False
         for call in calls:
-            lines.extend(self._show_call(call.method, call.params, call.result))
+            lines.extend(self._show_call(call.method, call.params, call.result, call.chat_id))
         if self.choices:
             lines.append("   " + "   ".join(f"[{n}] {c.label}" for n, c in enumerate(self.choices, 1)))
         return lines
 
-    def _show_call(self, method: str, params: Mapping[str, Any], result: Any) -> list[str]:
+    def _show_call(
+        self, method: str, params: Mapping[str, Any], result: Any, chat_id: int | None = None
+    ) -> list[str]:
         # A sent message's id comes back in the result; an edited one names it in the call.
         message_id = result.get("message_id") if isinstance(result, dict) else params.get("message_id")
-        if method in ("sendMessage", "editMessageText", "sendPhoto", "sendDocument"):
+        if method in ("sendMessage", "editMessageText", "sendPhoto", "sendDocument", "copyMessage"):
             text = str(params.get("text") or params.get("caption") or "")
+            if method == "copyMessage" and self.look_up is not None and isinstance(message_id, int):
+                text = self.look_up(chat_id or 0, message_id) or ""
             prefix = "bot (edited)" if method == "editMessageText" else "bot"
             # A file sent back without buttons (a claim's document shown to staff) leaves the buttons of
             # the message before it pressable, as they are in Telegram.
@@ -123,7 +137,10 @@ class ChatScreen:
                 for button in row
                 if "callback_data" in button
             ]
-        elif params.get("reply_markup") is None or "keyboard" in markup or "remove_keyboard" in markup:
+            self._inline_fresh = True
+        elif not self._inline_fresh and (
+            params.get("reply_markup") is None or "keyboard" in markup or "remove_keyboard" in markup
+        ):
             self.inline = []
         if "keyboard" in markup:
             self.keyboard = [
@@ -142,6 +159,7 @@ def _as_int(value: object) -> int | None:
 HELP = """Type as the user would; type a button's number to press it.
   /as retiree | /as family | /as staff   switch who you are
   /who                                   show who you are
+  '12                                    send the number 12 as text, not the press of button 12
   /quit                                  leave the demo"""
 
 
@@ -159,12 +177,13 @@ class TerminalChat:
         start_as: str = "retiree",
         extra_commands: Mapping[str, ExtraCommand] | None = None,
         after_line: Callable[[], Awaitable[Iterable[RecordedCall]]] | None = None,
+        look_up: LookUp | None = None,
     ) -> None:
         self._user_side = user_side
         self._personas = personas
         self._write = write
         self._persona = personas[start_as]
-        self._screens = {key: ChatScreen() for key in personas}
+        self._screens = {key: ChatScreen(look_up=look_up) for key in personas}
         self._opened: set[str] = set()
         self._extra = dict(extra_commands or {})
         self._early: dict[str, list[str]] = {}
@@ -255,9 +274,12 @@ class TerminalChat:
     async def _send(self, line: str, *, echo: bool = True) -> None:
         screen = self._screens[self._persona.key]
         persona = self._persona
-        choice = (
-            screen.choices[int(line) - 1] if line.isdigit() and 0 < int(line) <= len(screen.choices) else None
-        )
+        # A leading ' sends the rest as typed: a number of places is text, not the button of that number.
+        literal = line.startswith("'") and len(line) > 1
+        if literal:
+            line = line[1:]
+        pressed = not literal and line.isdigit() and 0 < int(line) <= len(screen.choices)
+        choice = screen.choices[int(line) - 1] if pressed else None
         if choice is not None and choice.callback_data is not None and choice.message_id is not None:
             self._write(f"you press: {choice.label}")
             calls = await self._user_side.user_presses(
