@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from storage.database import Database
 
 # The newest revision in storage/migrations/versions; tests/storage/test_migrate.py holds the two together.
-HEAD_REVISION = "0006_instances"
+HEAD_REVISION = "0007_sender_status"
 
 
 async def schema_revision(database: Database) -> str | None:
