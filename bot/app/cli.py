@@ -28,7 +28,7 @@ def build_parser(*, with_knowledge: bool = True) -> argparse.ArgumentParser:
     worker.add_argument(
         "--drain", action="store_true", help="send what is due, print a JSON summary (with peak memory), exit"
     )
-    commands.add_parser("jobs", help="list the periodic jobs with their next run times")
+    commands.add_parser("jobs", help="the periodic jobs with their next run times, and how delivery stands")
     commands.add_parser(
         "doctor", help="check settings, database, schema, region profile, knowledge base, token, webhook"
     )
@@ -133,6 +133,7 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.app import jobs
 
         print(jobs.render(jobs.list_jobs(settings)))
+        print(jobs.render_health(await jobs.delivery_health(settings), settings))
     elif args.command == "bench" and args.bench_command == "delivery":
         from bot.app.bench.delivery import bench_delivery, render
 

@@ -14,11 +14,11 @@ lease cannot overwrite what the next one did.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, func, or_, select, update
+from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.outbox import (
@@ -96,6 +96,14 @@ def _with_account_locales(items: list[OutboxItem], locales: dict[int, str]) -> l
 
 def _clip(reason: str) -> str:
     return reason if len(reason) <= _REASON_LEN else reason[: _REASON_LEN - 1] + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    priority: int
+    due: int
+    later: int
+    sending: int
 
 
 def _due(now: datetime) -> ColumnElement[bool]:
@@ -304,6 +312,24 @@ class SqlDeliveryQueue:
             waiting = (OutboxStatus.QUEUED.value, OutboxStatus.SENDING.value)
             count = await session.scalar(select(func.count()).select_from(_T).where(_T.c.status.in_(waiting)))
             return int(count or 0)
+
+    async def backlog(self, now: datetime) -> list[Backlog]:
+        """What waits, by priority (most urgent first): due now, due later (backoff, quiet hours), sending."""
+        queued, sending = OutboxStatus.QUEUED.value, OutboxStatus.SENDING.value
+        due = case((_due(now), 1), else_=0)
+        async with self._sessions() as session:
+            rows = await session.execute(
+                select(
+                    _T.c.priority,
+                    func.sum(case((_T.c.status == queued, due), else_=0)),
+                    func.sum(case((_T.c.status == queued, 1 - due), else_=0)),
+                    func.sum(case((_T.c.status == sending, 1), else_=0)),
+                )
+                .where(_T.c.status.in_((queued, sending)))
+                .group_by(_T.c.priority)
+                .order_by(_T.c.priority)
+            )
+            return [Backlog(p, int(d or 0), int(later or 0), int(s or 0)) for p, d, later, s in rows]
 
     async def due_by(self, when: datetime) -> int:
         async with self._sessions() as session:
