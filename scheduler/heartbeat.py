@@ -45,6 +45,7 @@ class Heartbeat:
     ) -> None:
         """`sender` and `leads`, when given, are read at each beat: what it sent and claimed last,
         whether this instance leads the periodic jobs. `budget`: "shared" (Redis) or "local"."""
+        self._failing = False
         self._sender = sender
         self._leads = leads
         self._instances = instances
@@ -94,8 +95,11 @@ class Heartbeat:
         try:
             await self._instances.beat(self.status(now))
             forgotten = await self._instances.forget_before(now - FORGET_AFTER)
-        except Exception as exc:  # the database is away; the sender and the jobs will say so too
-            log.warning("heartbeat not recorded (%s)", type(exc).__name__)
+        except Exception as exc:  # the database is away; the sender and the jobs say so too
+            if not self._failing:
+                log.warning("heartbeat not recorded (%s); trying at each beat", type(exc).__name__)
+            self._failing = True
             return
+        self._failing = False
         if forgotten:
             log.info("forgot %d instances not seen for %s", forgotten, FORGET_AFTER)

@@ -14,7 +14,7 @@ import socket
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -160,7 +160,10 @@ class Sender:
             self._release_unsent()
             self._reported.set()
             await asyncio.gather(recorder, return_exceptions=True)
-            await self._flush()
+            if not await self._flush():
+                # The rows stay `sending` under this worker's lease: when it runs out they are sent
+                # again (the documented at-least-once path, bounded by the batch size).
+                log.error("stopped with %d delivery results unrecorded", len(self._report))
 
     async def _pause(self, seconds: float) -> None:
         """Sleep, but wake at once when the sender stops."""
@@ -176,25 +179,30 @@ class Sender:
             except Exception as exc:
                 # The database went away (a restart, a network cut): keep the worker alive, say so once,
                 # and try again with a growing pause; the pool's pre-ping replaces dead connections.
-                if self._database_away_since is None:
-                    self._database_away_since = self._monotonic()
-                    log.warning(
-                        "the database does not answer (%s: %s); delivery waits for it and resumes",
-                        type(exc).__name__,
-                        str(exc).splitlines()[0][:200] if str(exc) else "",
-                    )
-                else:
-                    log.debug("claiming outbox rows failed again", exc_info=True)
+                self._database_failed(exc)
                 await self._pause(retry_s)
                 retry_s = min(retry_s * 2, 10.0)
             else:
                 retry_s = max(self.config.poll_interval_s, 0.5)
-                if self._database_away_since is not None:
-                    log.warning(
-                        "the database answers again after %.1fs: delivery resumes",
-                        self._monotonic() - self._database_away_since,
-                    )
-                    self._database_away_since = None
+
+    def _database_failed(self, exc: Exception) -> None:
+        if self._database_away_since is None:
+            self._database_away_since = self._monotonic()
+            log.warning(
+                "the database does not answer (%s); delivery waits for it, keeping what it has sent "
+                "to record then",
+                type(exc).__name__,
+            )
+        else:
+            log.debug("the database still does not answer", exc_info=exc)
+
+    def _database_answered(self) -> None:
+        if self._database_away_since is not None:
+            log.warning(
+                "the database answers again after %.1fs: delivery resumes",
+                self._monotonic() - self._database_away_since,
+            )
+            self._database_away_since = None
 
     async def _claim_once(self) -> None:
         cfg = self.config
@@ -219,6 +227,7 @@ class Sender:
         try:
             items = await self._queue.claim(self.worker_id, now, room, now + timedelta(seconds=cfg.lease_s))
             self._outstanding += len(items)
+            self._database_answered()
         finally:
             self._claiming = False
         if not items:
@@ -252,8 +261,10 @@ class Sender:
             try:
                 until = self._clock.now() + timedelta(seconds=cfg.lease_s)
                 await self._queue.extend(self.worker_id, sorted(self._held), until)
-            except Exception:
-                log.exception("renewing the lease of %d outbox rows failed", len(self._held))
+            except Exception as exc:
+                self._database_failed(exc)
+            else:
+                self._database_answered()
 
     # ------------------------------------------------------------------------------ sending
     async def _work(self) -> None:
@@ -354,26 +365,44 @@ class Sender:
     # ------------------------------------------------------------------------------ recording
     async def _record_loop(self) -> None:
         cfg = self.config
+        retry_s = max(cfg.flush_interval_s, 0.5)
         while not self._stopping:
             await self._reported.wait()
             # Let a few more results gather: one transaction for many rows is much cheaper than many.
             await self._pause(cfg.flush_interval_s)
             self._reported.clear()
-            await self._flush()
+            if await self._flush():
+                retry_s = max(cfg.flush_interval_s, 0.5)
+            else:
+                self._reported.set()  # what was kept is tried again after a pause
+                await self._pause(retry_s)
+                retry_s = min(retry_s * 2, 10.0)
 
-    async def _flush(self) -> None:
+    async def _flush(self) -> bool:
+        """Record what was reported; False when the database did not take it (it is kept for the next
+        flush: the rows stay `sending` under this worker's lease, renewed meanwhile, so they are neither
+        sent again nor lost unless the outage outlasts the lease)."""
         report, self._report = self._report, DeliveryReport()
         if not len(report):
-            return
+            return True
         try:
             await self._queue.record(self.worker_id, report, self._clock.now())
-        except Exception:
-            # The rows stay `sending` under our lease; when it runs out they are sent again. That is the
-            # documented at-least-once path, so log loudly rather than crash the worker.
-            log.exception("could not record %d delivery results", len(report))
+        except Exception as exc:
+            self._report = _merged(report, self._report)
+            self._database_failed(exc)
+            return False
+        self._database_answered()
         self._outstanding -= len(report)
         self._held.difference_update(_ids(report))
         self._recorded.set()
+        return True
+
+
+def _merged(first: DeliveryReport, then: DeliveryReport) -> DeliveryReport:
+    merged = DeliveryReport()
+    for part in fields(DeliveryReport):
+        getattr(merged, part.name).extend([*getattr(first, part.name), *getattr(then, part.name)])
+    return merged
 
 
 def _ids(report: DeliveryReport) -> list[int]:
