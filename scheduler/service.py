@@ -13,7 +13,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.config import Settings
 from bot.i18n import I18n
-from bot.ports import Clock, Messenger
+from bot.ports import Clock, Messenger, StorageUnavailable
 from bot.rendering import Renderer
 from bot.services.certification_profile import CertificationProfile
 from scheduler.budget import SenderLock
@@ -24,6 +24,7 @@ from scheduler.delivery.sender import new_worker_id
 from scheduler.heartbeat import Heartbeat
 from scheduler.leader import Leadership, leadership_for
 from storage.database import Database
+from storage.errors import is_unavailable
 from storage.repositories.delivery_queue import SqlDeliveryQueue
 from storage.repositories.instances import SqlInstances
 
@@ -90,6 +91,7 @@ class JobRunner:
             jobs = JOBS
         self._ctx = ctx
         self._leadership = leadership
+        self._database_away = False
         self._jobs = jobs
         self.scheduler = AsyncIOScheduler(
             timezone=tz,
@@ -104,11 +106,16 @@ class JobRunner:
             if not await self._leadership.is_leader():
                 return False
             await job.func(self._ctx)
-            return True
-        except Exception:
+        except Exception as exc:
             # One failing job must not stop the scheduler (nor the next tick of the same job).
-            log.exception("job %s failed", job.id)
+            if not (isinstance(exc, StorageUnavailable) or is_unavailable(exc)):
+                log.exception("job %s failed", job.id)
+            elif not self._database_away:
+                self._database_away = True
+                log.warning("job %s skipped: the database does not answer (jobs resume when it does)", job.id)
             return False
+        self._database_away = False
+        return True
 
     def start(self) -> None:
         self.scheduler.start()
