@@ -76,6 +76,9 @@ def build_parser(*, with_knowledge: bool = True) -> argparse.ArgumentParser:
     )
     delivery.add_argument("--json", action="store_true", help="print one JSON object")
     delivery.add_argument("--quick", action="store_true", help="smaller counts, for a smoke test")
+    delivery.add_argument(
+        "--workers", type=int, default=3, help="worker processes sharing the budget through Redis (3)"
+    )
     return parser
 
 
@@ -137,7 +140,7 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     elif args.command == "bench" and args.bench_command == "delivery":
         from bot.app.bench.delivery import bench_delivery, render
 
-        figures = await bench_delivery(settings, quick=args.quick)
+        figures = await bench_delivery(settings, quick=args.quick, workers=args.workers)
         print(json.dumps(figures) if args.json else render(figures))
     elif args.command == "demo":
         from bot.app.demo.runner import run_demo

@@ -4,6 +4,7 @@ which builds the bot core: a worker that only sends never loads it."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
@@ -55,10 +56,12 @@ def build_background(
     bot = bot_id(token)
     worker_id = new_worker_id()
     redis = redis_client(settings)
-    limiter = None
+    limiter: SharedSendLimiter | None = None
+    closers: tuple[Callable[[], Awaitable[object]], ...] = ()
     if redis is not None:
         config = sender_config(settings)
         limiter = SharedSendLimiter(redis, bot, config.limits, name=worker_id, hold_s=config.send_timeout_s)
+        closers = (limiter.close, redis.aclose)
     return Background(
         settings,
         database,
@@ -71,7 +74,7 @@ def build_background(
         bot=bot,
         limiter=limiter,
         worker_id=worker_id,
-        closers=(redis.aclose,) if redis is not None else (),
+        closers=closers,
     )
 
 

@@ -90,6 +90,7 @@ async def test_the_view_shows_the_shared_limiters_state(tmp_path: Path, redis_sp
         settings = Settings(_env_file=None, database_url=url, bot_token=token, redis_url=redis_space.url)
         health = await delivery_health(settings)
         await limiter.release(held)
+        await limiter.close()
     finally:
         keys = [key async for key in redis.scan_iter(match=f"retiree-bot:{{{bot}}}:*")]
         if keys:

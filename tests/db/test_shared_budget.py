@@ -83,6 +83,7 @@ async def test_two_workers_of_one_bot_share_its_budget_and_draw_no_429(
             limiter = SharedSendLimiter(
                 redis, BOT, config.limits, name=f"w{n}", hold_s=5.0, prefix=redis_space.prefix
             )
+            stack.push_async_callback(limiter.close)
             senders.append(make_sender(db, transport, config, SystemClock(), limiter=limiter))
         await asyncio.wait_for(asyncio.gather(*(s.drain() for s in senders)), 60)
 

@@ -196,6 +196,7 @@ async def test_two_senders_ride_out_a_redis_restart_without_a_burst(
             limiter = SharedSendLimiter(
                 redis, BOT, Limits(global_per_s=RATE), name=f"w{n}", hold_s=5.0, prefix=redis_space.prefix
             )
+            stack.push_async_callback(limiter.close)
             limiters.append(limiter)
             senders.append(make_sender(database, transport, _config(), SystemClock(), limiter=limiter))
         stop = asyncio.Event()

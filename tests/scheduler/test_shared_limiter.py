@@ -31,7 +31,9 @@ async def limiters(
         for n in range(count):
             redis = client(url or space.url)
             stack.push_async_callback(redis.aclose)
-            found.append(SharedSendLimiter(redis, BOT, limits, name=f"s{n}", hold_s=5.0, prefix=space.prefix))
+            limiter = SharedSendLimiter(redis, BOT, limits, name=f"s{n}", hold_s=5.0, prefix=space.prefix)
+            stack.push_async_callback(limiter.close)
+            found.append(limiter)
         yield found
 
 
