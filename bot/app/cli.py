@@ -76,6 +76,12 @@ def build_parser(*, with_knowledge: bool = True) -> argparse.ArgumentParser:
     )
     delivery.add_argument("--json", action="store_true", help="print one JSON object")
     delivery.add_argument("--quick", action="store_true", help="smaller counts, for a smoke test")
+    load = bench_commands.add_parser(
+        "load", help="people using the bot through `run` on PostgreSQL: latency, then two webhook processes"
+    )
+    load.add_argument("--users", type=int, default=1000, help="simulated people (1,000)")
+    load.add_argument("--seconds", type=float, default=60.0, help="how long each measurement runs (60)")
+    load.add_argument("--json", action="store_true", help="print one JSON object")
     delivery.add_argument(
         "--workers", type=int, default=3, help="worker processes sharing the budget through Redis (3)"
     )
@@ -142,6 +148,12 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         figures = await bench_delivery(settings, quick=args.quick, workers=args.workers)
         print(json.dumps(figures) if args.json else render(figures))
+    elif args.command == "bench" and args.bench_command == "load":
+        from bot.app.bench.load import bench_load
+        from bot.app.bench.load import render as render_load
+
+        figures = await bench_load(args.users, args.seconds)
+        print(json.dumps(figures) if args.json else render_load(figures))
     elif args.command == "demo":
         from bot.app.demo.runner import run_demo
 
