@@ -53,7 +53,10 @@ def build_background(
     ("run" or "worker") in the heartbeat doctor reads. With REDIS_URL the sender takes its sends from the
     budget every sender of this bot (`token`'s id) shares; call `await background.open()` before
     `start()`: it refuses a second sender on PostgreSQL without REDIS_URL."""
-    bot = bot_id(token)
+    try:
+        bot = bot_id(token)
+    except ValueError:
+        raise CommandError("BOT_TOKEN does not look like a bot token (123456789:ABC...)") from None
     worker_id = new_worker_id()
     redis = redis_client(settings)
     limiter: SharedSendLimiter | None = None
