@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     delivery_send_timeout_seconds: float = Field(default=15.0, gt=0)
     delivery_poll_seconds: float = Field(default=1.0, gt=0)
     quiet_hours: str = "20:00-08:30"
+    # Every `run` and `worker` of one bot with the same REDIS_URL shares one sending budget (the limits
+    # above); without it a sender paces itself alone, so it must be the bot's only one.
+    redis_url: SecretStr | None = None
 
     @field_validator("telegram_api_base")
     @classmethod
@@ -177,6 +180,12 @@ def missing_secrets(settings: Settings) -> tuple[SettingProblem, ...]:
 def _secret_value(settings: Settings, name: str) -> str:
     value: SecretStr | None = getattr(settings, name.lower())
     return "" if value is None else value.get_secret_value()
+
+
+def secret(settings: Settings, name: str) -> str | None:
+    """The value of an optional secret setting, None when it is unset or blank."""
+    value = _secret_value(settings, name).strip()
+    return value or None
 
 
 def require_secret(settings: Settings, name: str) -> str:

@@ -27,7 +27,7 @@ from bot.flows.context import Context, Prompt, join
 from bot.flows.registry import FLOWS, FlowRouter
 from bot.i18n import N_, I18n, Translator, match_locale
 from bot.knowledge.provider import KnowledgeProvider
-from bot.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from bot.ports import Clock, StorageUnavailable, UnitOfWork, UnitOfWorkFactory
 from bot.rendering import Renderer, html_message
 from bot.services import staff_invites
 from bot.services.certification_profile import CertificationProfile
@@ -100,6 +100,10 @@ class BotCore:
                     await self._store_state(ctx)
                     actions = ctx.actions
                 await uow.commit()
+        except StorageUnavailable:
+            # Not handled, not claimed, no apology: the transport keeps the update and tries it again
+            # once the database answers (handlers/pipeline.py).
+            raise
         except Exception as exc:
             # Only the code path is logged: the exception's message may quote what the user typed.
             log.error(

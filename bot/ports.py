@@ -592,6 +592,11 @@ class NoticeRepository(Protocol):
     async def opted_out(self, account_id: int) -> bool: ...
 
 
+class StorageUnavailable(Exception):
+    """The database does not answer (down, restarting, out of reach): nothing of the unit of work was
+    committed, and the same work may be tried again once it answers. Raised by leaving a unit of work."""
+
+
 class UnitOfWork(Protocol):
     """One transaction. Repositories never commit; `commit()` does, and leaving without it rolls back."""
 

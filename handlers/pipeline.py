@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Sequence
 from typing import Protocol
 
 from bot.actions import Action
 from bot.events import Event
-from bot.ports import DeliveryError, Messenger, RateLimited, RecipientBlocked
+from bot.ports import DeliveryError, Messenger, RateLimited, RecipientBlocked, StorageUnavailable
 from handlers.ordering import ChatSequencer
 
 log = logging.getLogger(__name__)
@@ -18,6 +19,9 @@ log = logging.getLogger(__name__)
 # An interactive reply is worth a short wait; a longer one is better dropped than delivered out of context.
 _MAX_RETRY_WAIT = 5.0
 _MAX_ATTEMPTS = 3
+# While the database is away an update is tried again after this long, doubling up to the maximum.
+_STORAGE_RETRY_FIRST_S = 0.25
+_STORAGE_RETRY_MAX_S = 5.0
 
 
 class Core(Protocol):
@@ -49,9 +53,46 @@ class UpdatePipeline:
         self._sequencer = sequencer or ChatSequencer()
         self._core_slots = asyncio.Semaphore(core_concurrency)
         self._slots = asyncio.Semaphore(max(in_flight, core_concurrency))
+        self._storage_back = asyncio.Event()
+        self._storage_back.set()
+        self._away_since = 0.0
+
+    def _storage_went_away(self, event: Event) -> None:
+        if self._storage_back.is_set():
+            self._storage_back.clear()
+            self._away_since = time.monotonic()
+            log.warning(
+                "the database does not answer (update %s in chat %s): updates wait for it and are "
+                "answered once it does",
+                event.update_id,
+                event.chat_id,
+            )
+
+    def _storage_answers(self) -> None:
+        if not self._storage_back.is_set():
+            self._storage_back.set()
+            log.warning(
+                "the database answers again after %.1fs: handling the updates that waited",
+                time.monotonic() - self._away_since,
+            )
+
+    @property
+    def storage_away(self) -> bool:
+        """True while an update waits for the database to answer again."""
+        return not self._storage_back.is_set()
+
+    def refuse_while_storage_away(self) -> None:
+        """For a webhook: raise StorageUnavailable while the database is away, so that the update is
+        answered with a 5xx and Telegram delivers it again later, instead of it waiting in memory."""
+        if self.storage_away:
+            raise StorageUnavailable("the database does not answer; send this update again later")
 
     async def submit(self, event: Event) -> None:
-        """Queue the event behind earlier ones of its chat; returns before it is handled."""
+        """Queue the event behind earlier ones of its chat; returns before it is handled. While the
+        database is away it first waits for it: polling then fetches nothing more, so Telegram keeps the
+        updates that come meanwhile (a fetch confirms the ones before it) until they can be handled."""
+        if self.storage_away:
+            await self._storage_back.wait()
         log.debug("update %s queued for chat %s (%s)", event.update_id, event.chat_id, event.kind)
         await self._sequencer.submit(event.chat_id, lambda: self.process(event))
 
@@ -60,12 +101,23 @@ class UpdatePipeline:
             await self._process(event)
 
     async def _process(self, event: Event) -> None:
-        try:
-            async with self._core_slots:
-                actions = await self._core.handle(event)
-        except Exception:
-            log.exception("core failed on update %s in chat %s", event.update_id, event.chat_id)
-            return
+        retry_s = _STORAGE_RETRY_FIRST_S
+        while True:
+            try:
+                async with self._core_slots:
+                    actions = await self._core.handle(event)
+            except StorageUnavailable:
+                # Not handled: try the same update again (its chat's later ones wait behind it) until the
+                # database answers. Nothing was written, so nothing is done twice.
+                self._storage_went_away(event)
+                await asyncio.sleep(retry_s)
+                retry_s = min(retry_s * 2, _STORAGE_RETRY_MAX_S)
+                continue
+            except Exception:
+                log.exception("core failed on update %s in chat %s", event.update_id, event.chat_id)
+                return
+            break
+        self._storage_answers()
         for action in actions:
             try:
                 await self._execute(action)

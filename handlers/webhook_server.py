@@ -11,6 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.ports import StorageUnavailable
 from handlers.transport_base import HealthCheck
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,9 @@ class WebhookServer:
             return web.Response(status=400, text="not an update")
         try:
             await self._sink(update)
+        except StorageUnavailable:
+            # The pipeline says so once when the database goes away; each refused update needs no line.
+            return web.Response(status=503, text="the database does not answer; try again later")
         except Exception:
             # A 5xx makes Telegram retry later; the core's update log keeps a retry from being handled twice.
             log.exception("webhook update %s could not be taken in", update["update_id"])

@@ -9,11 +9,16 @@ import contextlib
 import logging
 import os
 import socket
+from collections.abc import Callable
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bot.ports import Clock
 from storage.repositories.instances import Instance, SqlInstances
+
+if TYPE_CHECKING:
+    from scheduler.delivery.sender import Sender
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +39,15 @@ class Heartbeat:
         role: str,
         runs_jobs: bool,
         interval_s: float = HEARTBEAT_SECONDS,
+        sender: Sender | None = None,
+        leads: Callable[[], bool] | None = None,
+        budget: str = "local",
     ) -> None:
+        """`sender` and `leads`, when given, are read at each beat: what it sent and claimed last,
+        whether this instance leads the periodic jobs. `budget`: "shared" (Redis) or "local"."""
+        self._failing = False
+        self._sender = sender
+        self._leads = leads
         self._instances = instances
         self._clock = clock
         self._interval_s = interval_s
@@ -47,6 +60,7 @@ class Heartbeat:
             runs_jobs=runs_jobs,
             started_at=now,
             seen_at=now,
+            budget=budget,
         )
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -62,13 +76,30 @@ class Heartbeat:
             except Exception as exc:  # it then shows as stopped without a clean exit: the lesser evil
                 log.warning("could not remove this instance's heartbeat (%s)", type(exc).__name__)
 
+    def status(self, now: datetime) -> Instance:
+        instance = replace(self._instance, seen_at=now)
+        if self._leads is not None:
+            instance = replace(instance, leads=self._leads())
+        if self._sender is not None:
+            sender = self._sender
+            instance = replace(
+                instance,
+                sent=sender.stats.sent,
+                last_claimed_at=sender.last_claimed_at,
+                last_sent_at=sender.last_sent_at,
+            )
+        return instance
+
     async def beat(self) -> None:
         now = self._clock.now()
         try:
-            await self._instances.beat(replace(self._instance, seen_at=now))
+            await self._instances.beat(self.status(now))
             forgotten = await self._instances.forget_before(now - FORGET_AFTER)
-        except Exception as exc:  # the database is away; the sender and the jobs will say so too
-            log.warning("heartbeat not recorded (%s)", type(exc).__name__)
+        except Exception as exc:  # the database is away; the sender and the jobs say so too
+            if not self._failing:
+                log.warning("heartbeat not recorded (%s); trying at each beat", type(exc).__name__)
+            self._failing = True
             return
+        self._failing = False
         if forgotten:
             log.info("forgot %d instances not seen for %s", forgotten, FORGET_AFTER)

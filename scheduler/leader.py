@@ -26,6 +26,8 @@ class Leadership(Protocol):
 
 
 class AlwaysLeader:
+    leads = True
+
     async def is_leader(self) -> bool:
         return True
 
@@ -38,6 +40,11 @@ class AdvisoryLockLeader:
         self._engine = engine
         self._key = key
         self._connection: AsyncConnection | None = None
+
+    @property
+    def leads(self) -> bool:
+        """Whether this instance held the lead at its last tick (no round trip: for the heartbeat)."""
+        return self._connection is not None
 
     async def is_leader(self) -> bool:
         if self._connection is not None:
@@ -84,7 +91,7 @@ class AdvisoryLockLeader:
                 log.debug("closing the leader connection failed", exc_info=True)
 
 
-def leadership_for(engine: AsyncEngine) -> Leadership:
+def leadership_for(engine: AsyncEngine) -> AdvisoryLockLeader | AlwaysLeader:
     if engine.dialect.name == "postgresql":
         return AdvisoryLockLeader(engine)
     return AlwaysLeader()

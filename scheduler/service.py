@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -12,14 +13,18 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.config import Settings
 from bot.i18n import I18n
-from bot.ports import Clock, Messenger
+from bot.ports import Clock, Messenger, StorageUnavailable
 from bot.rendering import Renderer
 from bot.services.certification_profile import CertificationProfile
+from scheduler.budget import SenderLock
 from scheduler.context import JobContext
 from scheduler.delivery import ActionBuilder, Backoff, Limits, QuietHours, Sender, SenderConfig
+from scheduler.delivery.limiter import Limiter
+from scheduler.delivery.sender import new_worker_id
 from scheduler.heartbeat import Heartbeat
 from scheduler.leader import Leadership, leadership_for
 from storage.database import Database
+from storage.errors import is_unavailable
 from storage.repositories.delivery_queue import SqlDeliveryQueue
 from storage.repositories.instances import SqlInstances
 
@@ -50,10 +55,27 @@ def sender_config(settings: Settings) -> SenderConfig:
 
 
 def build_sender(
-    settings: Settings, database: Database, messenger: Messenger, clock: Clock, i18n: I18n
+    settings: Settings,
+    database: Database,
+    messenger: Messenger,
+    clock: Clock,
+    i18n: I18n,
+    *,
+    worker_id: str | None = None,
+    limiter: Limiter | None = None,
+    guard: SenderLock | None = None,
 ) -> Sender:
     builder = ActionBuilder(i18n)
-    return Sender(SqlDeliveryQueue(database.sessions), messenger, builder, clock, sender_config(settings))
+    return Sender(
+        SqlDeliveryQueue(database.sessions),
+        messenger,
+        builder,
+        clock,
+        sender_config(settings),
+        worker_id=worker_id,
+        limiter=limiter,
+        guard=guard,
+    )
 
 
 class JobRunner:
@@ -69,6 +91,7 @@ class JobRunner:
             jobs = JOBS
         self._ctx = ctx
         self._leadership = leadership
+        self._database_away = False
         self._jobs = jobs
         self.scheduler = AsyncIOScheduler(
             timezone=tz,
@@ -83,11 +106,16 @@ class JobRunner:
             if not await self._leadership.is_leader():
                 return False
             await job.func(self._ctx)
-            return True
-        except Exception:
+        except Exception as exc:
             # One failing job must not stop the scheduler (nor the next tick of the same job).
-            log.exception("job %s failed", job.id)
+            if not (isinstance(exc, StorageUnavailable) or is_unavailable(exc)):
+                log.exception("job %s failed", job.id)
+            elif not self._database_away:
+                self._database_away = True
+                log.warning("job %s skipped: the database does not answer (jobs resume when it does)", job.id)
             return False
+        self._database_away = False
+        return True
 
     def start(self) -> None:
         self.scheduler.start()
@@ -100,7 +128,11 @@ class JobRunner:
 
 class Background:
     """The outbox sender plus the periodic jobs, started and stopped together, and the heartbeat that tells
-    `retiree-bot doctor` this process (`role`: "run" or "worker") is alive."""
+    `retiree-bot doctor` this process (`role`: "run" or "worker") is alive.
+
+    `bot` (the bot's id) and `limiter` say whose budget the sender spends and how: a shared limiter
+    (Redis) for every sender of the bot, or, when None, one of its own, which on PostgreSQL requires it to
+    be the bot's only sender (scheduler.budget): `open()` refuses to start otherwise."""
 
     def __init__(
         self,
@@ -113,8 +145,21 @@ class Background:
         profile: CertificationProfile,
         with_jobs: bool = True,
         role: str = "run",
+        bot: int | None = None,
+        limiter: Limiter | None = None,
+        worker_id: str | None = None,
+        closers: tuple[Callable[[], Awaitable[object]], ...] = (),
     ) -> None:
-        self.sender = build_sender(settings, database, messenger, clock, i18n)
+        worker_id = worker_id or new_worker_id()
+        self.lock = (
+            SenderLock(database.engine, bot, shared=limiter is not None)
+            if bot is not None and database.engine.dialect.name == "postgresql"
+            else None
+        )
+        self.sender = build_sender(
+            settings, database, messenger, clock, i18n, worker_id=worker_id, limiter=limiter, guard=self.lock
+        )
+        self._closers = closers
         ctx = JobContext(
             uow=database.uow,
             clock=clock,
@@ -124,16 +169,26 @@ class Background:
             profile=profile,
         )
         tz = ZoneInfo(settings.timezone)
-        self.jobs = JobRunner(ctx, tz, leadership_for(database.engine)) if with_jobs else None
+        self.leadership = leadership_for(database.engine)
+        self.jobs = JobRunner(ctx, tz, self.leadership) if with_jobs else None
         self.heartbeat = Heartbeat(
             SqlInstances(database.sessions),
             clock,
             instance_id=self.sender.worker_id,
             role=role,
             runs_jobs=with_jobs,
+            sender=self.sender,
+            leads=(lambda: self.leadership.leads) if with_jobs else None,
+            budget="local" if limiter is None else "shared",
         )
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+
+    async def open(self) -> None:
+        """Take this sender's place in its bot's budget; BudgetTaken (with what to set) if another sender
+        spends it in a way this one cannot share."""
+        if self.lock is not None:
+            await self.lock.take()
 
     def start(self) -> None:
         self._tasks = [
@@ -150,3 +205,11 @@ class Background:
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        if self.lock is not None:
+            await self.lock.release()
+        closers, self._closers = self._closers, ()
+        for close in closers:
+            try:
+                await close()
+            except Exception:
+                log.debug("closing a background resource failed", exc_info=True)

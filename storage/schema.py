@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from storage.database import Database
 
 # The newest revision in storage/migrations/versions; tests/storage/test_migrate.py holds the two together.
-HEAD_REVISION = "0009_notice_stopped"
+HEAD_REVISION = "0010_sender_status"
 
 
 async def schema_revision(database: Database) -> str | None:

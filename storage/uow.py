@@ -24,8 +24,10 @@ from bot.ports import (
     QuestionRepository,
     RetireeRepository,
     StaffRepository,
+    StorageUnavailable,
     UpdateLog,
 )
+from storage.errors import is_unavailable
 from storage.repositories.accounts import SqlAccountRepository
 from storage.repositories.activities import SqlActivityRepository
 from storage.repositories.audit import SqlAuditLog
@@ -108,7 +110,13 @@ class SqlUnitOfWork:
         session = self.session
         self._session = None
         # Closing rolls back whatever was not committed and hands the connection back.
-        await session.close()
+        try:
+            await session.close()
+        except Exception:
+            if not is_unavailable(exc):
+                raise
+        if exc is not None and not isinstance(exc, StorageUnavailable) and is_unavailable(exc):
+            raise StorageUnavailable(f"the database does not answer ({type(exc).__name__})") from exc
 
     async def commit(self) -> None:
         await self.session.commit()

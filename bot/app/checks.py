@@ -231,7 +231,7 @@ async def check_instances(database: Database, now: datetime) -> Result:
     if not instances:
         return ok("instances", f"none running; {start}")
     gone = (
-        f"{_named(dead[0])} stopped reporting {_ago(now - dead[0].seen_at)} without a clean stop"
+        f"{_named(dead[0])} stopped reporting {ago(now - dead[0].seen_at)} without a clean stop"
         if dead
         else ""
     )
@@ -241,6 +241,14 @@ async def check_instances(database: Database, now: datetime) -> Result:
     if not any(instance.runs_jobs for instance in live):
         advice = "run `retiree-bot run`, or a `retiree-bot worker` without --no-jobs"
         return fail("instances", f"{detail}; none of them runs the periodic jobs", advice)
+    alone = [instance for instance in live if instance.budget != "shared"]
+    if len(live) > 1 and alone:
+        # Each of those paces itself at the whole DELIVERY_RATE: together they exceed Telegram's limit.
+        return fail(
+            "instances",
+            f"{detail}; {len(alone)} of them send without the shared budget",
+            "set the same REDIS_URL for every `retiree-bot run` and `worker` of this bot, then restart them",
+        )
     return ok("instances", detail)
 
 
@@ -258,8 +266,14 @@ def _listing(live: Sequence[Instance], now: datetime) -> str:
 
 
 def _one(instance: Instance, now: datetime) -> str:
-    work = "sends and runs the jobs" if instance.runs_jobs else "sends only"
-    seen = _ago(now - instance.seen_at)
+    work = (
+        "sends and leads the jobs"
+        if instance.leads
+        else "sends and runs the jobs"
+        if instance.runs_jobs
+        else "sends only"
+    )
+    seen = ago(now - instance.seen_at)
     return f"{instance.role} on {instance.host} (pid {instance.pid}, {work}, seen {seen})"
 
 
@@ -345,7 +359,7 @@ async def check_webhook(transport: Transport, settings: Settings, now: datetime)
         return fail("webhook", detail, advice)
     error = _last_error(status)
     if error is not None and now - error[0] < RECENT_WEBHOOK_ERROR:
-        detail = f"Telegram could not deliver updates {_ago(now - error[0])}: {error[1]}{_waiting(status)}"
+        detail = f"Telegram could not deliver updates {ago(now - error[0])}: {error[1]}{_waiting(status)}"
         advice = (
             f"check that {settings.webhook_url} reaches WEBHOOK_LISTEN {settings.webhook_listen} through "
             "the reverse proxy, and that `retiree-bot run` is up"
@@ -353,7 +367,7 @@ async def check_webhook(transport: Transport, settings: Settings, now: datetime)
         return fail("webhook", detail, advice)
     detail = f"Telegram sends updates to WEBHOOK_URL{_waiting(status)}"
     if error is not None:
-        detail += f"; last delivery error {_ago(now - error[0])}: {error[1]}"
+        detail += f"; last delivery error {ago(now - error[0])}: {error[1]}"
     return ok("webhook", detail)
 
 
@@ -368,7 +382,7 @@ def _waiting(status: WebhookStatus) -> str:
     return f", {count} update{'s' if count != 1 else ''} waiting" if count else ""
 
 
-def _ago(delta: timedelta) -> str:
+def ago(delta: timedelta) -> str:
     seconds = max(0, int(delta.total_seconds()))
     if seconds < 120:
         return f"{seconds} s ago"

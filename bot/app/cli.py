@@ -28,7 +28,7 @@ def build_parser(*, with_knowledge: bool = True) -> argparse.ArgumentParser:
     worker.add_argument(
         "--drain", action="store_true", help="send what is due, print a JSON summary (with peak memory), exit"
     )
-    commands.add_parser("jobs", help="list the periodic jobs with their next run times")
+    commands.add_parser("jobs", help="the periodic jobs with their next run times, and how delivery stands")
     commands.add_parser(
         "doctor", help="check settings, database, schema, region profile, knowledge base, token, webhook"
     )
@@ -77,6 +77,15 @@ def build_parser(*, with_knowledge: bool = True) -> argparse.ArgumentParser:
     )
     delivery.add_argument("--json", action="store_true", help="print one JSON object")
     delivery.add_argument("--quick", action="store_true", help="smaller counts, for a smoke test")
+    load = bench_commands.add_parser(
+        "load", help="people using the bot through `run` on PostgreSQL: latency, then two webhook processes"
+    )
+    load.add_argument("--users", type=int, default=1000, help="simulated people (1,000)")
+    load.add_argument("--seconds", type=float, default=60.0, help="how long each measurement runs (60)")
+    load.add_argument("--json", action="store_true", help="print one JSON object")
+    delivery.add_argument(
+        "--workers", type=int, default=3, help="worker processes sharing the budget through Redis (3)"
+    )
     return parser
 
 
@@ -136,11 +145,18 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.app import jobs
 
         print(jobs.render(jobs.list_jobs(settings)))
+        print(jobs.render_health(await jobs.delivery_health(settings), settings))
     elif args.command == "bench" and args.bench_command == "delivery":
         from bot.app.bench.delivery import bench_delivery, render
 
-        figures = await bench_delivery(settings, quick=args.quick)
+        figures = await bench_delivery(settings, quick=args.quick, workers=args.workers)
         print(json.dumps(figures) if args.json else render(figures))
+    elif args.command == "bench" and args.bench_command == "load":
+        from bot.app.bench.load import bench_load
+        from bot.app.bench.load import render as render_load
+
+        figures = await bench_load(args.users, args.seconds)
+        print(json.dumps(figures) if args.json else render_load(figures))
     elif args.command == "demo":
         from bot.app.demo.runner import run_demo
 

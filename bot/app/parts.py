@@ -4,14 +4,25 @@ which builds the bot core: a worker that only sends never loads it."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bot.config import Settings
+from redis.asyncio import Redis
+
+from bot.config import Settings, secret
 from bot.i18n import I18n
 from bot.ports import Clock, Messenger
 from bot.services.certification_profile import CertificationProfile, load_profile
-from scheduler.service import Background
+from scheduler.budget import BudgetTaken
+from scheduler.delivery.sender import new_worker_id
+from scheduler.delivery.shared_limiter import SharedSendLimiter, bot_id
+from scheduler.service import Background, sender_config
 from storage.database import Database
+
+from . import CommandError
+
+# A Redis that does not answer within this is treated as away (senders pause); never a long hang.
+REDIS_TIMEOUT_S = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,9 +47,24 @@ def build_background(
     *,
     with_jobs: bool = True,
     role: str = "run",
+    token: str,
 ) -> Background:
     """The outbox sender, and the periodic jobs unless `with_jobs` is False; `role` names the process
-    ("run" or "worker") in the heartbeat doctor reads."""
+    ("run" or "worker") in the heartbeat doctor reads. With REDIS_URL the sender takes its sends from the
+    budget every sender of this bot (`token`'s id) shares; call `await background.open()` before
+    `start()`: it refuses a second sender on PostgreSQL without REDIS_URL."""
+    try:
+        bot = bot_id(token)
+    except ValueError:
+        raise CommandError("BOT_TOKEN does not look like a bot token (123456789:ABC...)") from None
+    worker_id = new_worker_id()
+    redis = redis_client(settings)
+    limiter: SharedSendLimiter | None = None
+    closers: tuple[Callable[[], Awaitable[object]], ...] = ()
+    if redis is not None:
+        config = sender_config(settings)
+        limiter = SharedSendLimiter(redis, bot, config.limits, name=worker_id, hold_s=config.send_timeout_s)
+        closers = (limiter.close, redis.aclose)
     return Background(
         settings,
         database,
@@ -48,4 +74,30 @@ def build_background(
         profile=parts.profile,
         with_jobs=with_jobs,
         role=role,
+        bot=bot,
+        limiter=limiter,
+        worker_id=worker_id,
+        closers=closers,
     )
+
+
+def redis_client(settings: Settings) -> Redis | None:
+    """A client of REDIS_URL (connecting lazily), or None when it is not set."""
+    url = secret(settings, "REDIS_URL")
+    if url is None:
+        return None
+    return Redis.from_url(
+        url,
+        socket_timeout=REDIS_TIMEOUT_S,
+        socket_connect_timeout=REDIS_TIMEOUT_S,
+        health_check_interval=10,
+    )
+
+
+async def open_background(background: Background) -> None:
+    """Background.open, its refusal turned into the one line the command prints."""
+    try:
+        await background.open()
+    except BudgetTaken as exc:
+        await background.stop()  # never started: this only closes what it opened
+        raise CommandError(str(exc)) from None

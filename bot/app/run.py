@@ -13,7 +13,7 @@ from bot.memory import settle_heap
 from handlers import create_transport
 
 from .database import database_health, open_database
-from .parts import build_background, shared_parts
+from .parts import build_background, open_background, shared_parts
 from .wiring import build_core, id_hash_key
 
 log = logging.getLogger(__name__)
@@ -34,8 +34,9 @@ async def run(settings: Settings) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     # Outbox delivery and the periodic jobs run beside the updates, through the same bot connection.
-    background = build_background(settings, database, transport.messenger, SystemClock(), parts)
+    background = build_background(settings, database, transport.messenger, SystemClock(), parts, token=token)
     try:
+        await open_background(background)
         background.start()
         await transport.set_commands(core.command_menu())
         await core.warm_up()

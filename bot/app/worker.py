@@ -42,7 +42,7 @@ async def worker(settings: Settings, *, with_jobs: bool = True, drain: bool = Fa
     from handlers import create_transport
 
     from .database import open_database
-    from .parts import build_background, shared_parts
+    from .parts import build_background, open_background, shared_parts
 
     token = require_secret(settings, "BOT_TOKEN")
     database = await open_database(settings)
@@ -57,9 +57,11 @@ async def worker(settings: Settings, *, with_jobs: bool = True, drain: bool = Fa
         shared_parts(settings),
         with_jobs=with_jobs and not drain,
         role="worker",
+        token=token,
     )
     settle_heap()
     try:
+        await open_background(background)
         if drain:
             started = time.perf_counter()
             await background.sender.drain()
@@ -73,6 +75,7 @@ async def worker(settings: Settings, *, with_jobs: bool = True, drain: bool = Fa
                 "peak_rss_mb": round(peak_rss_mb(), 1),
             }
             print(json.dumps(report), flush=True)
+            await background.stop()
         else:
             await _serve(settings, background)
     finally:

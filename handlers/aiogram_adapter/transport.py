@@ -102,6 +102,7 @@ class AiogramTransport:
             await self._pipeline.join()
 
     async def _feed(self, raw: dict[str, Any]) -> None:
+        self._pipeline.refuse_while_storage_away()
         await self._handle(Update.model_validate(raw, context={"bot": self.bot}))
 
     async def set_commands(self, commands: Commands) -> None:

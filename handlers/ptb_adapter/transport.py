@@ -109,6 +109,7 @@ class PtbTransport:
             await self._pipeline.join()
 
     async def _feed(self, raw: dict[str, Any]) -> None:
+        self._pipeline.refuse_while_storage_away()
         await self.application.update_queue.put(Update.de_json(raw, self.application.bot))
 
     async def set_commands(self, commands: Commands) -> None:

@@ -5,8 +5,12 @@ claims due rows in batches, renders them and sends them through the Messenger po
 runs, keeping inside Telegram's limits on our side (scheduler.delivery.limiter):
 
 - at most DELIVERY_RATE sending calls a second (default 30), 1 a second per private chat, 20 a minute per
-  group; a 429 all the same pauses every send for its retry_after, then sending resumes;
-- most urgent first (lowest priority number), oldest first within a priority; one chat's messages in order;
+  group; a 429 all the same pauses every send for its retry_after, then sending resumes. With REDIS_URL
+  these limits hold for every sender of the bot together (shared_limiter.SharedSendLimiter); without it
+  for this process alone (limiter.SendLimiter), which must then be the bot's only sender
+  (scheduler.budget refuses a second one on PostgreSQL);
+- most urgent first (lowest priority number), oldest first within a priority; one chat's messages in order,
+  across workers too (a claim skips a chat whose earlier message waits or is being sent elsewhere);
 - 403: the account is marked unreachable and nothing more is sent to it (its waiting rows are closed as
   `unreachable`, which staff see in batch progress); 400: failed for good, the reason kept;
   5xx, network errors and timeouts: retried with exponential backoff and jitter, up to a limit;

@@ -16,7 +16,9 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from typing import Protocol
 
 Now = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
@@ -60,8 +62,28 @@ class Limits:
     per_group_per_min: int = 20
 
 
+class SendingStopped(Exception):
+    """Raised by a slot that was still waiting when its sender was asked to stop: nothing was sent."""
+
+
+class Limiter(Protocol):
+    """What the sender paces itself with: SendLimiter in one process, SharedSendLimiter (Redis) across
+    every sender of one bot."""
+
+    pauses: int
+
+    def slot(self, chat_id: int, stop: asyncio.Event | None = None) -> AbstractAsyncContextManager[None]:
+        """Held around one sending call; may raise SendingStopped while waiting once `stop` is set."""
+        ...
+
+    def pause(self, seconds: float) -> None:
+        """Telegram said 429: nothing goes out until `seconds` from now."""
+        ...
+
+
 class SendLimiter:
-    """`async with limiter.slot(chat_id):` around each sending call; `pause(seconds)` after a 429."""
+    """`async with limiter.slot(chat_id):` around each sending call; `pause(seconds)` after a 429. The
+    limits of this process alone: right for one sender (SQLite, or one process on PostgreSQL)."""
 
     def __init__(self, limits: Limits, now: Now = time.monotonic, sleep: Sleep = asyncio.sleep) -> None:
         """`now` and `sleep` must keep the same time: a test passes a clock it moves by hand."""
@@ -139,7 +161,8 @@ class SendLimiter:
             window.give_back(now)
         self._changed.set()
 
-    def slot(self, chat_id: int) -> _Slot:
+    def slot(self, chat_id: int, stop: asyncio.Event | None = None) -> _Slot:
+        """`stop` is not watched: every wait here ends within a window's span or a 429's pause."""
         return _Slot(self, chat_id)
 
     def _tidy(self, now: float) -> None:

@@ -14,13 +14,14 @@ import socket
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import dataclass, field, fields
+from datetime import datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.domain.outbox import DeliveryReport, OutboxItem
 from bot.ports import Clock, DeliveryError, Messenger, RateLimited, RecipientBlocked, TransientError
-from scheduler.delivery.limiter import Limits, SendLimiter
+from scheduler.delivery.limiter import Limiter, Limits, SendingStopped, SendLimiter
 from scheduler.delivery.queue import DeliveryQueue
 from scheduler.delivery.render import ActionBuilder, Unrenderable
 from scheduler.delivery.timing import Backoff, QuietHours, quiet_until
@@ -59,6 +60,12 @@ class SenderStats:
     requeued_expired: int = 0
 
 
+class ClaimGuard(Protocol):
+    async def holds(self) -> bool:
+        """Whether this sender may claim rows now (scheduler.budget.SenderLock)."""
+        ...
+
+
 def new_worker_id() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
 
@@ -75,15 +82,24 @@ class Sender:
         worker_id: str | None = None,
         rng: random.Random | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        limiter: Limiter | None = None,
+        guard: ClaimGuard | None = None,
     ) -> None:
+        """`limiter`: the budget this sender shares with the other senders of its bot (Redis); by
+        default a SendLimiter of its own, for a process that sends alone. `guard`: asked before each
+        claim whether this sender may still send (it lost its sender lock to another one)."""
         self.config = config or SenderConfig()
         self.worker_id = worker_id or new_worker_id()
         self.stats = SenderStats()
-        self.limiter = SendLimiter(self.config.limits, monotonic)
+        self.limiter: Limiter = limiter or SendLimiter(self.config.limits, monotonic)
         self._queue = queue
         self._messenger = messenger
         self._builder = builder
         self._clock = clock
+        self._guard = guard
+        self._database_away_since: float | None = None
+        self.last_claimed_at: datetime | None = None  # when a claim last brought rows (doctor, jobs)
+        self.last_sent_at: datetime | None = None
         self._rng = rng or random.Random()
         self._monotonic = monotonic
         self._chats: dict[int, deque[OutboxItem]] = {}
@@ -144,7 +160,10 @@ class Sender:
             self._release_unsent()
             self._reported.set()
             await asyncio.gather(recorder, return_exceptions=True)
-            await self._flush()
+            if not await self._flush():
+                # The rows stay `sending` under this worker's lease: when it runs out they are sent
+                # again (the documented at-least-once path, bounded by the batch size).
+                log.error("stopped with %d delivery results unrecorded", len(self._report))
 
     async def _pause(self, seconds: float) -> None:
         """Sleep, but wake at once when the sender stops."""
@@ -153,13 +172,37 @@ class Sender:
 
     # ------------------------------------------------------------------------------ claiming
     async def _claim_loop(self) -> None:
+        retry_s = max(self.config.poll_interval_s, 0.5)
         while not self._stopping:
             try:
                 await self._claim_once()
-            except Exception:
-                # The database went away for a moment: keep the worker alive and try again shortly.
-                log.exception("claiming outbox rows failed")
-                await self._pause(max(self.config.poll_interval_s, 1.0))
+            except Exception as exc:
+                # The database went away (a restart, a network cut): keep the worker alive, say so once,
+                # and try again with a growing pause; the pool's pre-ping replaces dead connections.
+                self._database_failed(exc)
+                await self._pause(retry_s)
+                retry_s = min(retry_s * 2, 10.0)
+            else:
+                retry_s = max(self.config.poll_interval_s, 0.5)
+
+    def _database_failed(self, exc: Exception) -> None:
+        if self._database_away_since is None:
+            self._database_away_since = self._monotonic()
+            log.warning(
+                "the database does not answer (%s); delivery waits for it, keeping what it has sent "
+                "to record then",
+                type(exc).__name__,
+            )
+        else:
+            log.debug("the database still does not answer", exc_info=exc)
+
+    def _database_answered(self) -> None:
+        if self._database_away_since is not None:
+            log.warning(
+                "the database answers again after %.1fs: delivery resumes",
+                self._monotonic() - self._database_away_since,
+            )
+            self._database_away_since = None
 
     async def _claim_once(self) -> None:
         cfg = self.config
@@ -171,6 +214,9 @@ class Sender:
                 log.warning("requeued %d messages whose worker's lease ran out", requeued)
         if self._stopping:
             return
+        if self._guard is not None and not await self._guard.holds():
+            await self._pause(max(cfg.poll_interval_s, 1.0))
+            return
         room = cfg.batch_size - self._outstanding
         if room < max(1, cfg.batch_size // 2):
             self._recorded.clear()
@@ -181,6 +227,7 @@ class Sender:
         try:
             items = await self._queue.claim(self.worker_id, now, room, now + timedelta(seconds=cfg.lease_s))
             self._outstanding += len(items)
+            self._database_answered()
         finally:
             self._claiming = False
         if not items:
@@ -188,6 +235,7 @@ class Sender:
             return
         self._held.update(item.id for item in items)
         self.stats.claimed += len(items)
+        self.last_claimed_at = now
         for item in items:
             held = quiet_until(item.category, now, item.time_zone, cfg.time_zone, cfg.quiet_hours)
             if held is not None:
@@ -213,8 +261,10 @@ class Sender:
             try:
                 until = self._clock.now() + timedelta(seconds=cfg.lease_s)
                 await self._queue.extend(self.worker_id, sorted(self._held), until)
-            except Exception:
-                log.exception("renewing the lease of %d outbox rows failed", len(self._held))
+            except Exception as exc:
+                self._database_failed(exc)
+            else:
+                self._database_answered()
 
     # ------------------------------------------------------------------------------ sending
     async def _work(self) -> None:
@@ -225,7 +275,10 @@ class Sender:
             chat = self._chats.get(chat_id)
             while chat and not self._stopping:
                 item = chat[0]
-                blocked = await self._deliver(item)
+                try:
+                    blocked = await self._deliver(item)
+                except SendingStopped:
+                    return  # not tried: the item stays first in its chat's queue and is released
                 chat.popleft()
                 if blocked:
                     # Storage marks every other waiting message of this recipient unreachable too.
@@ -246,8 +299,13 @@ class Sender:
         while True:
             try:
                 # asyncio.timeout, not wait_for: no task of its own per message.
-                async with self.limiter.slot(item.chat_id), asyncio.timeout(self.config.send_timeout_s):
+                async with (
+                    self.limiter.slot(item.chat_id, self._stop),
+                    asyncio.timeout(self.config.send_timeout_s),
+                ):
                     message_id = await self._messenger.execute(action)
+            except SendingStopped:
+                raise
             except RateLimited as exc:
                 self.stats.rate_limited += 1
                 rate_limited += 1
@@ -275,6 +333,7 @@ class Sender:
                 self._retry(item, f"{type(exc).__name__}: {exc}")
             else:
                 self.stats.sent += 1
+                self.last_sent_at = self._clock.now()
                 self._report.sent.append((item.id, message_id))
                 self._reported.set()
             return None
@@ -306,26 +365,44 @@ class Sender:
     # ------------------------------------------------------------------------------ recording
     async def _record_loop(self) -> None:
         cfg = self.config
+        retry_s = max(cfg.flush_interval_s, 0.5)
         while not self._stopping:
             await self._reported.wait()
             # Let a few more results gather: one transaction for many rows is much cheaper than many.
             await self._pause(cfg.flush_interval_s)
             self._reported.clear()
-            await self._flush()
+            if await self._flush():
+                retry_s = max(cfg.flush_interval_s, 0.5)
+            else:
+                self._reported.set()  # what was kept is tried again after a pause
+                await self._pause(retry_s)
+                retry_s = min(retry_s * 2, 10.0)
 
-    async def _flush(self) -> None:
+    async def _flush(self) -> bool:
+        """Record what was reported; False when the database did not take it (it is kept for the next
+        flush: the rows stay `sending` under this worker's lease, renewed meanwhile, so they are neither
+        sent again nor lost unless the outage outlasts the lease)."""
         report, self._report = self._report, DeliveryReport()
         if not len(report):
-            return
+            return True
         try:
             await self._queue.record(self.worker_id, report, self._clock.now())
-        except Exception:
-            # The rows stay `sending` under our lease; when it runs out they are sent again. That is the
-            # documented at-least-once path, so log loudly rather than crash the worker.
-            log.exception("could not record %d delivery results", len(report))
+        except Exception as exc:
+            self._report = _merged(report, self._report)
+            self._database_failed(exc)
+            return False
+        self._database_answered()
         self._outstanding -= len(report)
         self._held.difference_update(_ids(report))
         self._recorded.set()
+        return True
+
+
+def _merged(first: DeliveryReport, then: DeliveryReport) -> DeliveryReport:
+    merged = DeliveryReport()
+    for part in fields(DeliveryReport):
+        getattr(merged, part.name).extend([*getattr(first, part.name), *getattr(then, part.name)])
+    return merged
 
 
 def _ids(report: DeliveryReport) -> list[int]:

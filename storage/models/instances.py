@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String
+from sqlalchemy import Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base
@@ -21,3 +21,9 @@ class InstanceRow(Base):
     runs_jobs: Mapped[bool]
     started_at: Mapped[datetime]
     seen_at: Mapped[datetime]
+    # What its sender did, as of its last beat (retiree-bot jobs and doctor show them).
+    leads: Mapped[bool] = mapped_column(server_default=false())  # holds the periodic jobs' lock
+    budget: Mapped[str] = mapped_column(String(16), server_default="local")  # "shared" (Redis) or "local"
+    sent: Mapped[int] = mapped_column(Integer, server_default="0")
+    last_claimed_at: Mapped[datetime | None]
+    last_sent_at: Mapped[datetime | None]

@@ -32,6 +32,8 @@ class OutboxRow(Base):
         one_of("attachment_kind", AttachmentKind),
         # The claim query walks this index in order: status = 'queued', lowest priority number, oldest id.
         Index("ix_outbox_claim", "status", "priority", "id"),
+        # A claim looks up the claimed chats' other waiting or in-flight rows (one chat in order).
+        Index("ix_outbox_chat", "chat_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -14,11 +14,11 @@ lease cannot overwrite what the next one did.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, func, or_, select, update
+from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.outbox import (
@@ -98,6 +98,55 @@ def _clip(reason: str) -> str:
     return reason if len(reason) <= _REASON_LEN else reason[: _REASON_LEN - 1] + "…"
 
 
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    priority: int
+    due: int
+    later: int
+    sending: int
+
+
+def _due(now: datetime) -> ColumnElement[bool]:
+    return or_(_T.c.not_before.is_(None), _T.c.not_before <= now)
+
+
+async def _in_chat_order(
+    session: AsyncSession, worker: str, now: datetime, candidates: Sequence[Any]
+) -> list[int]:
+    """The candidates' ids less those another worker must send first, so that one chat's messages go in
+    order whichever worker sends them: a chat with a message in flight at another worker is skipped, and
+    so is a message behind one of its chat's due messages that this claim did not get (another claim under
+    way holds it: SKIP LOCKED passed over it). Such messages wait for a later claim, which costs nothing
+    against Telegram's one message a second per chat."""
+    if not candidates:
+        return []
+    ids = {row.id for row in candidates}
+    queued, sending = OutboxStatus.QUEUED.value, OutboxStatus.SENDING.value
+    others = await session.execute(
+        select(_T.c.chat_id, _T.c.priority, _T.c.id, _T.c.status).where(
+            _T.c.chat_id.in_({row.chat_id for row in candidates}),
+            _T.c.id.not_in(ids),
+            or_(
+                and_(_T.c.status == sending, _T.c.claimed_by != worker),
+                and_(_T.c.status == queued, _due(now)),
+            ),
+        )
+    )
+    first: dict[int, tuple[int, int]] = {}  # chat -> (priority, id) of the first message another sends
+    for row in others:
+        # A message in flight elsewhere goes first whatever its place: before everything of its chat.
+        key = _FIRST_OF_ALL if row.status == sending else (row.priority, row.id)
+        first[row.chat_id] = min(first.get(row.chat_id, key), key)
+    return [
+        row.id
+        for row in candidates
+        if row.chat_id not in first or (row.priority, row.id) < first[row.chat_id]
+    ]
+
+
+_FIRST_OF_ALL = (-(2**62), 0)
+
+
 class SqlDeliveryQueue:
     """Implements scheduler.delivery.queue.DeliveryQueue. Each method is one short transaction of its own."""
 
@@ -121,19 +170,20 @@ class SqlDeliveryQueue:
         if limit <= 0:
             return []
         due = (
-            select(_T.c.id)
-            .where(
-                _T.c.status == OutboxStatus.QUEUED.value,
-                or_(_T.c.not_before.is_(None), _T.c.not_before <= now),
-            )
+            select(_T.c.id, _T.c.chat_id, _T.c.priority)
+            .where(_T.c.status == OutboxStatus.QUEUED.value, _due(now))
             .order_by(_T.c.status, _T.c.priority, _T.c.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
         async with self._sessions() as session, session.begin():
+            candidates = (await session.execute(due)).all()
+            ids = await _in_chat_order(session, worker, now, candidates)
+            if not ids:
+                return []
             claimed = await session.execute(
                 update(_T)
-                .where(_T.c.id.in_(due.scalar_subquery()))
+                .where(_T.c.id.in_(ids))
                 .values(status=OutboxStatus.SENDING.value, claimed_by=worker, claimed_until=lease_until)
                 .returning(*(_T.c[column.key] for column in _CLAIMED_COLUMNS))
             )
@@ -262,6 +312,24 @@ class SqlDeliveryQueue:
             waiting = (OutboxStatus.QUEUED.value, OutboxStatus.SENDING.value)
             count = await session.scalar(select(func.count()).select_from(_T).where(_T.c.status.in_(waiting)))
             return int(count or 0)
+
+    async def backlog(self, now: datetime) -> list[Backlog]:
+        """What waits, by priority (most urgent first): due now, due later (backoff, quiet hours), sending."""
+        queued, sending = OutboxStatus.QUEUED.value, OutboxStatus.SENDING.value
+        due = case((_due(now), 1), else_=0)
+        async with self._sessions() as session:
+            rows = await session.execute(
+                select(
+                    _T.c.priority,
+                    func.sum(case((_T.c.status == queued, due), else_=0)),
+                    func.sum(case((_T.c.status == queued, 1 - due), else_=0)),
+                    func.sum(case((_T.c.status == sending, 1), else_=0)),
+                )
+                .where(_T.c.status.in_((queued, sending)))
+                .group_by(_T.c.priority)
+                .order_by(_T.c.priority)
+            )
+            return [Backlog(p, int(d or 0), int(later or 0), int(s or 0)) for p, d, later, s in rows]
 
     async def due_by(self, when: datetime) -> int:
         async with self._sessions() as session:

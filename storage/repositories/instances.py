@@ -19,6 +19,8 @@ from storage.models.instances import InstanceRow
 from storage.repositories._sql import insert_for, table_of
 
 _T = table_of(InstanceRow)
+# Written again at every beat (the rest is written once, when the row is created).
+_STATUS = ("leads", "budget", "sent", "last_claimed_at", "last_sent_at")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,11 @@ class Instance:
     runs_jobs: bool
     started_at: datetime
     seen_at: datetime
+    leads: bool = False  # holds the periodic jobs' lock (the leader)
+    budget: str = "local"  # "shared": paces itself through Redis with the bot's other senders
+    sent: int = 0
+    last_claimed_at: datetime | None = None
+    last_sent_at: datetime | None = None
 
 
 class SqlInstances:
@@ -49,10 +56,13 @@ class SqlInstances:
                 runs_jobs=instance.runs_jobs,
                 started_at=instance.started_at,
                 seen_at=instance.seen_at,
+                **{name: getattr(instance, name) for name in _STATUS},
             )
+            excluded = statement.excluded
             await session.execute(
                 statement.on_conflict_do_update(
-                    index_elements=[_T.c.id], set_={"seen_at": statement.excluded.seen_at}
+                    index_elements=[_T.c.id],
+                    set_={"seen_at": excluded.seen_at, **{name: excluded[name] for name in _STATUS}},
                 )
             )
 
@@ -79,6 +89,7 @@ class SqlInstances:
                     runs_jobs=row.runs_jobs,
                     started_at=row.started_at,
                     seen_at=row.seen_at,
+                    **{name: getattr(row, name) for name in _STATUS},
                 )
                 for row in rows
             ]

@@ -26,6 +26,7 @@ SETTING_NAMES = (
     "REGION_PROFILE",
     "LOG_LEVEL",
     "DATA_DIR",
+    "REDIS_URL",
 )
 
 CliRunner = Callable[..., subprocess.CompletedProcess[str]]

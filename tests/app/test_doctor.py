@@ -313,7 +313,7 @@ async def test_a_running_worker_is_seen_until_it_stops(
 
     assert done.returncode == 0, "\n".join(done.lines)
     assert (
-        f"worker on {socket.gethostname()[:64]} (pid {worker.pid}, sends and runs the jobs, seen"
+        f"worker on {socket.gethostname()[:64]} (pid {worker.pid}, sends and leads the jobs, seen"
         in done.line("instances")
     )
     assert worker.returncode == 0

@@ -20,6 +20,7 @@ from bot.events import Event
 from bot.ports import Clock
 from handlers import Transport, create_transport
 from scheduler.delivery import ActionBuilder, Sender, SenderConfig
+from scheduler.delivery.limiter import Limiter
 from storage.database import Database
 from storage.migrate import upgrade
 from storage.repositories.delivery_queue import SqlDeliveryQueue
@@ -74,9 +75,23 @@ async def sending_transport(framework: str, emu: Emulator) -> AsyncIterator[Tran
         await transport.close()
 
 
-def make_sender(database: Database, transport: Transport, config: SenderConfig, clock: Clock) -> Sender:
+def make_sender(
+    database: Database,
+    transport: Transport,
+    config: SenderConfig,
+    clock: Clock,
+    *,
+    limiter: Limiter | None = None,
+    worker_id: str | None = None,
+) -> Sender:
     return Sender(
-        SqlDeliveryQueue(database.sessions), transport.messenger, ActionBuilder(shared_i18n()), clock, config
+        SqlDeliveryQueue(database.sessions),
+        transport.messenger,
+        ActionBuilder(shared_i18n()),
+        clock,
+        config,
+        limiter=limiter,
+        worker_id=worker_id,
     )
 
 

@@ -1,19 +1,25 @@
-"""`retiree-bot bench delivery [--json] [--quick]`: figures for the outbox delivery engine.
+"""`retiree-bot bench delivery [--workers W] [--json] [--quick]`: figures for the outbox delivery engine.
 
-1. Rate within a global limit L enforced by the emulator (in a process of its own): 600 messages at L = 30
-   and 10,000 at L = 1000, each to its own chat, queued in a SQLite outbox and drained by the Sender over
-   aiogram. rate = messages / seconds from start to drained; ratio = rate / L; http_429 = calls the emulator
-   refused for exceeding a limit during our runs (goal: 0).
-2. The same messages to the same chats with aiogram-broadcaster, against the same emulator and limit.
+1. Rate of W `retiree-bot worker --drain` processes (default 3) sharing one bot's budget through Redis
+   (BENCH_REDIS_URL, default the local server) on one throwaway PostgreSQL database (BENCH_PG_URL, default
+   the local test server), each configured with DELIVERY_RATE = L, against the emulator (in a process of
+   its own) enforcing Telegram's limit L: 600 messages at L = 30 and 10,000 at L = 1000, each to its own
+   chat. rate = the sends after the first L (which Telegram's one-second window lets go at once) over the
+   seconds from the first send to the last: the rate a long run settles at (the workers' start-up, about
+   a second of imports, is not delivery); ratio = rate / L (goal >= 0.95); http_429 = calls the emulator
+   refused for exceeding a limit (goal 0); duplicates = messages sent more than once, lost = messages
+   never sent (goal 0 each), from the emulator's record of every call. load_1min_before: the machine's
+   load average when the benchmark began (the figures are CPU-bound on a small shared machine).
+2. The same messages to the same chats with aiogram-broadcaster (one process, its own pacing), against
+   the same emulator and limit.
 3. peak_rss_mb: the peak resident memory (VmHWM) of a separate `retiree-bot worker --drain` process on
    aiogram (the default framework) that drains 10,000 messages; peak_rss_mb_ptb: the same on
    python-telegram-bot. The worker loads only what sending needs; `import aiogram` alone is most of the
    aiogram figure (its pydantic models build every type's schema at import).
-4. enqueue_per_s: 1,000,000 rows queued through the Outbox port into a throwaway PostgreSQL database
-   (BENCH_PG_URL, default the local test server), as a broadcast does: Outbox.enqueue_fanout, one
-   template to 100,000 recipients a transaction. enqueue_many_per_s: the generic path
-   (Outbox.enqueue_many of distinct OutboxMessages, 100,000 a transaction) on 200,000 rows. Null when no
-   server answers.
+4. enqueue_per_s: 1,000,000 rows queued through the Outbox port into a throwaway PostgreSQL database, as a
+   broadcast does: Outbox.enqueue_fanout, one template to 100,000 recipients a transaction.
+   enqueue_many_per_s: the generic path (Outbox.enqueue_many of distinct OutboxMessages, 100,000 a
+   transaction) on 200,000 rows.
 """
 
 from __future__ import annotations
@@ -26,43 +32,46 @@ import secrets
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from redis.exceptions import RedisError
 from sqlalchemy.engine import make_url
 
-from bot.clock import SystemClock
+from bot.app import CommandError
 from bot.config import Settings
 from bot.domain.outbox import MessageCategory, OutboxMessage
 from bot.emulator.client import ControlClient
-from bot.i18n import I18n
-from scheduler.delivery import ActionBuilder, Backoff, Limits, QuietHours, Sender, SenderConfig
 from storage.database import Database
 from storage.migrate import upgrade
-from storage.repositories.delivery_queue import SqlDeliveryQueue
 
 TOKEN = "123456:AABenchDeliveryTokenXXXXXXXXXXXX"
 FIRST_USER = 1_000_000
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 TEXT = "Community notice: <b>tai chi</b> on Saturday, 9:00, at the activity room."
 
 
-async def bench_delivery(settings: Settings, *, quick: bool = False) -> dict[str, Any]:
+async def bench_delivery(settings: Settings, *, quick: bool = False, workers: int = 3) -> dict[str, Any]:
     # One line per message sent (aiogram-broadcaster) or per migration step would drown the figures.
     for noisy in ("aiogram_broadcaster", "alembic", "aiogram"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    small, large = (60, 1000) if quick else (600, 10_000)
+    small, large = (90, 3000) if quick else (600, 10_000)
     rows = 20_000 if quick else 1_000_000
-    figures: dict[str, Any] = {}
-    async with emulator_process(large) as (base_url, control):
-        http_429 = 0
+    figures: dict[str, Any] = {"workers": workers, "load_1min_before": round(os.getloadavg()[0], 2)}
+    async with emulator_process(large) as (base_url, control), shared_outbox() as (pg_url, redis_url, bot):
+        http_429 = duplicates = lost = 0
         for limit, count in ((30, small), (1000, large)):
             chats = list(range(FIRST_USER, FIRST_USER + count))
             await control.call("limits", global_per_s=limit, per_chat_per_s=1, per_group_per_min=20)
             before = len(await control.call("limit_breaches"))
-            ours = await _drain_ours(base_url, chats, limit)
+            run = await _drain_workers(base_url, control, pg_url, redis_url, bot, chats, limit, workers)
+            ours = run["rate"]
+            duplicates += run["duplicates"]
+            lost += run["lost"]
             http_429 += len(await control.call("limit_breaches")) - before
             # A fresh window (and a pause longer than the per-chat second) before the peer's turn.
             await asyncio.sleep(1.1)
@@ -78,6 +87,8 @@ async def bench_delivery(settings: Settings, *, quick: bool = False) -> dict[str
             figures[f"peer_http_429_{limit}"] = peer_429
             await asyncio.sleep(1.1)
         figures["http_429"] = http_429
+        figures["duplicates"] = duplicates
+        figures["lost"] = lost
         figures["emulator_ceiling"] = round(await _emulator_ceiling(base_url, control), 1)
         await control.call("limits", global_per_s=1000, per_chat_per_s=1, per_group_per_min=20)
         for framework, key in (("aiogram", "peak_rss_mb"), ("ptb", "peak_rss_mb_ptb")):
@@ -117,54 +128,116 @@ async def emulator_process(chats: int) -> AsyncIterator[tuple[str, ControlClient
         await process.wait()
 
 
-async def _drain_ours(base_url: str, chats: list[int], limit: int) -> float:
-    from bot.app.worker import NoUpdates
-    from handlers import create_transport
+@asynccontextmanager
+async def shared_outbox() -> AsyncIterator[tuple[str, str, int]]:
+    """A throwaway PostgreSQL database (migrated) and a bot id of its own in Redis, whose keys are
+    deleted after: (database URL, Redis URL, bot id)."""
+    import asyncpg
+    from redis.asyncio import Redis
 
-    with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}"
-        await upgrade(url)
-        database = Database.from_url(url)
+    admin_url = os.environ.get("BENCH_PG_URL", DEFAULT_PG)
+    redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS)
+    dsn = make_url(admin_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        admin = await asyncpg.connect(dsn, timeout=5)
+    except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
+        raise CommandError(f"bench delivery needs PostgreSQL at {admin_url} (BENCH_PG_URL): {exc}") from exc
+    redis = Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=5)
+    bot = 7_000_000_000 + secrets.randbelow(1_000_000_000)
+    name = f"rb_bench_{secrets.token_hex(6)}"
+    try:
         try:
-            async with database.uow() as uow:
-                await uow.outbox.enqueue_many(
-                    [
-                        OutboxMessage(
-                            chat_id=c, category=MessageCategory.BROADCAST, dedupe_key=f"b-{c}", text=TEXT
-                        )
-                        for c in chats
-                    ]
-                )
-                await uow.commit()
-            transport = create_transport("aiogram", token=TOKEN, api_base=base_url, core=NoUpdates())
-            config = SenderConfig(
-                limits=Limits(global_per_s=limit),
-                batch_size=max(100, limit),
-                # Each call holds a slot of the global limit until a second after its answer, so the rate
-                # is at most L / (1 s + round trip): more calls in flight than the rate needs only lengthen
-                # the round trip (64 here gave 0.93 L on this machine, 32 gave 0.97 L).
-                concurrency=32,
-                poll_interval_s=0.02,
-                flush_interval_s=0.1,
-                backoff=Backoff(base_s=0.5),
-                quiet_hours=QuietHours.parse("off"),
-            )
-            sender = Sender(
-                SqlDeliveryQueue(database.sessions),
-                transport.messenger,
-                ActionBuilder(I18n()),
-                SystemClock(),
-                config,
-            )
-            try:
-                started = time.perf_counter()
-                await sender.drain(timeout=600)
-                elapsed = time.perf_counter() - started
-            finally:
-                await transport.close()
-            return sender.stats.sent / elapsed
-        finally:
-            await database.dispose()
+            await redis.ping()
+        except (OSError, RedisError) as exc:
+            raise CommandError(f"bench delivery needs Redis at {redis_url} (BENCH_REDIS_URL): {exc}") from exc
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+        await upgrade(url)
+        yield url, redis_url, bot
+    finally:
+        keys = [key async for key in redis.scan_iter(match=f"retiree-bot:{{{bot}}}:*", count=1000)]
+        if keys:
+            await redis.delete(*keys)
+        await redis.aclose()
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+async def _drain_workers(
+    base_url: str,
+    control: ControlClient,
+    pg_url: str,
+    redis_url: str,
+    bot: int,
+    chats: list[int],
+    limit: int,
+    workers: int,
+) -> dict[str, Any]:
+    """Queue one message to each chat, drain them with `workers` worker processes sharing the budget,
+    and count from the emulator's record what went out: rate, duplicates, lost."""
+    database = Database.from_url(pg_url)
+    try:
+        async with database.uow() as uow:
+            template = OutboxMessage(chat_id=0, category=MessageCategory.BROADCAST, dedupe_key="-", text=TEXT)
+            await uow.outbox.enqueue_fanout(template, ((c, None, f"r{limit}-{c}") for c in chats))
+            await uow.commit()
+    finally:
+        await database.dispose()
+    since = (await control.call("stats"))["calls"]
+    env = _worker_env(base_url, pg_url, f"{bot}:{TOKEN.partition(':')[2]}", "aiogram")
+    env.update(
+        REDIS_URL=redis_url,
+        DELIVERY_RATE=str(limit),
+        DELIVERY_BATCH_SIZE=str(max(100, limit // workers)),
+        DELIVERY_CONCURRENCY="32",
+    )
+    processes = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot.app.cli",
+            "worker",
+            "--drain",
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        for _ in range(workers)
+    ]
+    results = await asyncio.wait_for(asyncio.gather(*(p.communicate() for p in processes)), 900)
+    for process, (_, err) in zip(processes, results, strict=True):
+        if process.returncode != 0:
+            raise RuntimeError(f"a worker exited with {process.returncode}: {err.decode()[-500:]}")
+    calls = await control.call("calls", since=since)
+    sends = [c for c in calls if c["method"] == "sendMessage" and c["ok"] and c["chat_id"] in set(chats)]
+    per_chat = Counter(c["chat_id"] for c in sends)
+    # Telegram counts any one-second window, so the first `limit` sends may all go at once; each send
+    # after them waits for a slot a second old. Their number over the time they took is the rate a long
+    # run settles at, whatever the count (counting the first ones too would flatter a short run).
+    seconds = sends[-1]["at"] - sends[0]["at"] if len(sends) > limit else 0.0
+    return {
+        "rate": (len(sends) - limit) / seconds if seconds else 0.0,
+        "duplicates": sum(n - 1 for n in per_chat.values()),
+        "lost": len(chats) - len(per_chat),
+    }
+
+
+def _worker_env(base_url: str, database_url: str, token: str, framework: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DELIVERY_", "BOT_", "QUIET_", "REDIS_", "DATABASE_"))
+    }
+    env.update(
+        BOT_TOKEN=token,
+        BOT_FRAMEWORK=framework,
+        TELEGRAM_API_BASE=base_url,
+        DATABASE_URL=database_url,
+        DELIVERY_POLL_SECONDS="0.02",
+        QUIET_HOURS="off",
+        LOG_LEVEL="WARNING",
+    )
+    return env
 
 
 async def _drain_peer(base_url: str, chats: list[int], limit: int) -> float:
@@ -218,19 +291,8 @@ async def _worker_rss(base_url: str, framework: str, count: int) -> dict[str, An
                 await uow.commit()
         finally:
             await database.dispose()
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("DELIVERY_", "BOT_", "QUIET_"))}
-        env.update(
-            BOT_TOKEN=TOKEN,
-            BOT_FRAMEWORK=framework,
-            TELEGRAM_API_BASE=base_url,
-            DATABASE_URL=url,
-            DELIVERY_RATE="1000",
-            DELIVERY_BATCH_SIZE="1000",
-            DELIVERY_CONCURRENCY="64",
-            DELIVERY_POLL_SECONDS="0.02",
-            QUIET_HOURS="off",
-            LOG_LEVEL="WARNING",
-        )
+        env = _worker_env(base_url, url, TOKEN, framework)
+        env.update(DELIVERY_RATE="1000", DELIVERY_BATCH_SIZE="1000", DELIVERY_CONCURRENCY="64")
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",

@@ -1,0 +1,141 @@
+"""The sending budget shared through Redis (scheduler/delivery/shared_limiter.py): several limiters, as
+separate processes would hold them (each its own client), never let more calls through than one would,
+a 429 seen by one pauses all, and Redis going away or coming back empty never lets a burst through."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+
+import pytest
+
+from scheduler.delivery.limiter import Limits, SendingStopped
+from scheduler.delivery.shared_limiter import SharedSendLimiter, bot_id
+from tests.proxy import cuttable
+from tests.redis_support import RedisSpace, client
+from tests.waiting import wait_until
+
+pytestmark = pytest.mark.redis
+
+BOT = 424242
+
+
+@asynccontextmanager
+async def limiters(
+    space: RedisSpace, count: int, limits: Limits, url: str | None = None
+) -> AsyncIterator[list[SharedSendLimiter]]:
+    async with AsyncExitStack() as stack:
+        found = []
+        for n in range(count):
+            redis = client(url or space.url)
+            stack.push_async_callback(redis.aclose)
+            limiter = SharedSendLimiter(redis, BOT, limits, name=f"s{n}", hold_s=5.0, prefix=space.prefix)
+            stack.push_async_callback(limiter.close)
+            found.append(limiter)
+        yield found
+
+
+def most_at_once(intervals: list[tuple[float, float]], span: float) -> int:
+    """The most calls whose slot ([taken, given back + span)) covers one instant: never above the limit."""
+    return max(sum(1 for s, e in intervals if s <= start < e + span) for start, _ in intervals)
+
+
+def test_the_budget_is_keyed_by_the_bots_id_never_its_token() -> None:
+    assert bot_id("123456:AAsecret") == 123456
+    with pytest.raises(ValueError, match="token"):
+        bot_id("not-a-token")
+
+
+async def test_three_senders_together_stay_within_one_global_limit(redis_space: RedisSpace) -> None:
+    await redis_space.forget_start(BOT)
+    intervals: list[tuple[float, float]] = []
+
+    async def call(limiter: SharedSendLimiter, chat: int) -> None:
+        async with limiter.slot(chat):
+            started = time.monotonic()
+            await asyncio.sleep(0.005)
+            intervals.append((started, time.monotonic()))
+
+    async with limiters(redis_space, 3, Limits(global_per_s=10)) as three:
+        await asyncio.wait_for(asyncio.gather(*(call(three[n % 3], 1000 + n) for n in range(30))), 30)
+    assert len(intervals) == 30
+    assert most_at_once(intervals, 1.0) <= 10
+    # Not one limit each: 30 calls at 10 a second (a slot busy a second after its call) take 2 s and more.
+    assert max(e for _, e in intervals) - min(s for s, _ in intervals) >= 1.9
+    keys = [key async for key in redis_space.redis.scan_iter(match=f"{redis_space.prefix}:*")]
+    assert all(f"{{{BOT}}}" in key.decode() for key in keys)
+
+
+async def test_a_chats_second_is_shared_by_every_sender(redis_space: RedisSpace) -> None:
+    await redis_space.forget_start(BOT)
+    async with limiters(redis_space, 2, Limits(global_per_s=100)) as (first, second):
+        async with first.slot(77):
+            pass
+        released = time.monotonic()
+        async with second.slot(77):
+            waited = time.monotonic() - released
+    assert waited >= 0.95
+
+
+async def test_a_429_at_one_sender_pauses_every_sender(redis_space: RedisSpace) -> None:
+    await redis_space.forget_start(BOT)
+    async with limiters(redis_space, 2, Limits(global_per_s=100)) as (first, second):
+        paused = time.monotonic()
+        first.pause(0.6)
+        await wait_until(lambda: not first._pausing, message="the pause reached Redis")
+        async with second.slot(5):
+            waited = time.monotonic() - paused
+        state = await second.state()
+    assert waited >= 0.55  # the pause runs 0.6 s from when Redis got it, after `paused`
+    assert state["bot"] == BOT
+
+
+async def test_redis_restarted_empty_keeps_every_window_full_for_a_span(redis_space: RedisSpace) -> None:
+    await redis_space.forget_start(BOT)
+    async with limiters(redis_space, 1, Limits(global_per_s=100)) as (limiter,):
+        async with limiter.slot(1):
+            pass
+        # The restart of a Redis without persistence, as the limiter sees it: every key gone.
+        keys = [key async for key in redis_space.redis.scan_iter(match=f"{redis_space.prefix}:*")]
+        await redis_space.redis.delete(*keys)
+        forgotten = time.monotonic()
+        async with limiter.slot(2):
+            waited = time.monotonic() - forgotten
+    # The calls just before the restart are unknown to Redis now: a full span passes before the next.
+    assert waited >= 0.95
+
+
+async def test_redis_away_pauses_sending_and_it_resumes_when_redis_answers(
+    redis_space: RedisSpace, caplog: pytest.LogCaptureFixture
+) -> None:
+    await redis_space.forget_start(BOT)
+    async with cuttable("127.0.0.1", 6379) as proxy:
+        url = f"redis://127.0.0.1:{proxy.port}/0"
+        async with limiters(redis_space, 1, Limits(global_per_s=100), url=url) as (limiter,):
+            async with limiter.slot(1):
+                pass
+            await proxy.cut()
+            waiting = asyncio.create_task(limiter.acquire(2))
+            await wait_until(lambda: limiter.outages == 1, message="the limiter noticed Redis is away")
+            assert not waiting.done()  # nothing goes out on a budget nobody can check
+            await proxy.restore()
+            taken = await asyncio.wait_for(waiting, 15)
+            await limiter.release(taken)
+    warnings = [r.getMessage() for r in caplog.records if r.name.endswith("shared_limiter")]
+    assert len([w for w in warnings if "does not answer" in w]) == 1
+    assert any("answers again" in w for w in warnings)
+
+
+async def test_a_slot_waiting_for_redis_gives_up_when_its_sender_stops(redis_space: RedisSpace) -> None:
+    async with cuttable("127.0.0.1", 6379) as proxy:
+        await proxy.cut()
+        url = f"redis://127.0.0.1:{proxy.port}/0"
+        async with limiters(redis_space, 1, Limits(global_per_s=100), url=url) as (limiter,):
+            stop = asyncio.Event()
+            waiting = asyncio.create_task(limiter.acquire(2, stop))
+            await wait_until(lambda: limiter.outages == 1)
+            stop.set()
+            with pytest.raises(SendingStopped):
+                await asyncio.wait_for(waiting, 10)
