@@ -39,8 +39,11 @@ from bot.domain.records import (
     StaffInvite,
     StaffMembership,
     StaffRole,
+    StagedRetiree,
     Turn,
     UnitKind,
+    UnitRecord,
+    UpsertCounts,
 )
 
 
@@ -99,6 +102,11 @@ class OrgUnitRepository(Protocol):
         """Insert or update by code; True when anything changed. The parent must already exist."""
         ...
 
+    async def upsert_many(self, units: Sequence[UnitRecord]) -> UpsertCounts:
+        """`upsert` of each unit, set-based where the storage can: a unit's parent comes before it in
+        `units` or exists already. A unit moved to another parent takes its subtree along."""
+        ...
+
     async def ancestors(self, unit_id: int) -> Sequence[OrgUnit]:
         """The unit's parents, nearest first (community → street → district → city)."""
         ...
@@ -113,6 +121,25 @@ class RetireeRepository(Protocol):
     async def find_by_id_hash(self, id_hash: str) -> Retiree | None: ...
     async def upsert(self, record: RetireeRecord) -> bool:
         """Insert or update by id_hash; True when anything changed. The community code must exist."""
+        ...
+
+    # A roster file, set-based: its rows are staged a chunk at a time (held in this unit of work, the
+    # roster untouched), checked for ID numbers found twice, then applied in one go. Nothing of it is
+    # kept in the process: a file of any size costs the same memory.
+
+    async def stage(self, rows: Sequence[StagedRetiree]) -> None:
+        """Hold these rows in this unit of work (a chunk in one trip; PostgreSQL: COPY into a temporary
+        table). Lines are staged in increasing order."""
+        ...
+
+    async def staged_duplicates(self) -> Sequence[tuple[int, int]]:
+        """(line, first line) of every staged row whose ID hash a row of an earlier line has, by line."""
+        ...
+
+    async def apply_staged(self) -> UpsertCounts:
+        """Insert or update by id_hash every staged row, set-based, and forget them; what was created,
+        updated (anything differed) and left unchanged. Every staged row has a record with a known
+        community code, and no ID hash is staged twice (staged_duplicates is empty)."""
         ...
 
     async def count(self) -> int: ...
@@ -343,6 +370,19 @@ class CertificationRepository(Protocol):
         everyone still pending is to be visited, not only those who asked."""
         ...
 
+    async def listing_after(
+        self,
+        cycle: str,
+        unit_ids: Sequence[int],
+        which: CertList,
+        all_pending_to_visit: bool,
+        after: CertListItem | None,
+        limit: int,
+    ) -> Sequence[CertListItem]:
+        """The page of `listing` that follows the item `after` (None: the first page): a whole list walked
+        page by page (an export) at the same cost per page, where an offset would cost more each page."""
+        ...
+
     async def standings(self, unit_ids: Sequence[int]) -> Sequence[RetireeStanding]:
         """Every living retiree of these communities with all their records, by community and name (the
         staff lists of rolling mode, where each retiree has a cycle of their own)."""
@@ -359,8 +399,8 @@ class CertificationRepository(Protocol):
     async def certify_by_hashes(
         self, cycle: str, id_hashes: Sequence[str], at: datetime, by_account_id: int | None
     ) -> int:
-        """Data-comparison import: certify the retirees with these ID hashes unless already certified;
-        returns how many changed."""
+        """Data-comparison import: certify the retirees with these ID hashes unless already certified
+        (set-based: one statement for the lot; a hash may come twice); returns how many changed."""
         ...
 
     async def add_submission(

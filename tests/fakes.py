@@ -34,8 +34,11 @@ from bot.domain.records import (
     StaffInvite,
     StaffMembership,
     StaffRole,
+    StagedRetiree,
     Turn,
     UnitKind,
+    UnitRecord,
+    UpsertCounts,
 )
 from bot.ports import (
     AccountRepository,
@@ -107,6 +110,7 @@ class _State:
     unanswered: list[UnansweredQuestion] = field(default_factory=list)
     certifications: dict[tuple[int, str], FakeCert] = field(default_factory=dict)
     submissions: dict[int, Submission] = field(default_factory=dict)
+    staged: list[StagedRetiree] = field(default_factory=list)  # a roster import's, until applied
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -188,6 +192,14 @@ class FakeUnits(_Repo):
         self.s.units[existing.id] = updated
         return updated != existing
 
+    async def upsert_many(self, units: Sequence[UnitRecord]) -> UpsertCounts:
+        counts = UpsertCounts()
+        for unit in units:
+            existed = await self.get_by_code(unit.code) is not None
+            changed = await self.upsert(unit.code, unit.name, unit.kind, unit.parent_code)
+            counts += UpsertCounts(int(not existed), int(existed and changed), int(existed and not changed))
+        return counts
+
     async def ancestors(self, unit_id: int) -> Sequence[OrgUnit]:
         result: list[OrgUnit] = []
         unit = self.s.units.get(unit_id)
@@ -222,6 +234,29 @@ class FakeRetirees(_Repo):
 
     async def count(self) -> int:
         return len(self.s.retirees)
+
+    async def stage(self, rows: Sequence[StagedRetiree]) -> None:
+        self.s.staged.extend(rows)
+
+    async def staged_duplicates(self) -> Sequence[tuple[int, int]]:
+        first: dict[str, int] = {}
+        found = []
+        for row in sorted(self.s.staged, key=lambda row: row.line):
+            line = first.setdefault(row.id_hash, row.line)
+            if line != row.line:
+                found.append((row.line, line))
+        return found
+
+    async def apply_staged(self) -> UpsertCounts:
+        counts = UpsertCounts()
+        staged, self.s.staged = self.s.staged, []
+        for row in staged:
+            if row.record is None:
+                raise ValueError(f"line {row.line} was staged without a record")
+            existed = await self.find_by_id_hash(row.id_hash) is not None
+            changed = await self.upsert(row.record)
+            counts += UpsertCounts(int(not existed), int(existed and changed), int(existed and not changed))
+        return counts
 
 
 class FakeAccounts(_Repo):

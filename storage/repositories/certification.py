@@ -14,8 +14,10 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     ColumnElement,
+    Integer,
     String,
     and_,
+    any_,
     bindparam,
     case,
     cast,
@@ -24,8 +26,10 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    tuple_,
     update,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.certification import (
@@ -68,10 +72,13 @@ from storage.models import (
 )
 from storage.repositories._sql import insert_for, table_of
 from storage.repositories.outbox_rows import keyboard_to_json
+from storage.types import UTCDateTime
 
 _OPEN = (CertStatus.PENDING.value,)
 _NOT_CERTIFIED = (CertStatus.PENDING.value, CertStatus.SELF_REPORTED.value)
 _CHUNK = 1000
+# PostgreSQL takes the hashes as one array parameter: no limit on how many a statement binds.
+_HASHES_PER_STATEMENT = 20_000
 
 
 # A retiree's status is read on every press of the certification menu: prepared once, read as plain rows.
@@ -596,7 +603,33 @@ class SqlCertificationRepository:
         offset: int,
         limit: int,
     ) -> Sequence[CertListItem]:
-        query = (
+        query = self._list_query(cycle, unit_ids, which, all_pending_to_visit).offset(offset).limit(limit)
+        return await self._list_items(query)
+
+    async def listing_after(
+        self,
+        cycle: str,
+        unit_ids: Sequence[int],
+        which: CertList,
+        all_pending_to_visit: bool,
+        after: CertListItem | None,
+        limit: int,
+    ) -> Sequence[CertListItem]:
+        query = self._list_query(cycle, unit_ids, which, all_pending_to_visit)
+        if after is not None:
+            # The list's own order (community, name, id) as one row value: the page starts where the
+            # last one stopped, found in the community_id index, however far into the list it is.
+            order = tuple_(RetireeRow.community_id, RetireeRow.name, RetireeRow.id)
+            query = query.where(
+                RetireeRow.community_id >= after.community_id,
+                order > tuple_(literal(after.community_id), literal(after.name), literal(after.retiree_id)),
+            )
+        return await self._list_items(query.limit(limit))
+
+    def _list_query(
+        self, cycle: str, unit_ids: Sequence[int], which: CertList, all_pending_to_visit: bool
+    ) -> Any:
+        return (
             self._in_units(cycle, unit_ids)
             .add_columns(
                 RetireeRow.id,
@@ -611,9 +644,9 @@ class SqlCertificationRepository:
             )
             .where(_list_filter(which, all_pending_to_visit))
             .order_by(RetireeRow.community_id, RetireeRow.name, RetireeRow.id)
-            .offset(offset)
-            .limit(limit)
         )
+
+    async def _list_items(self, query: Any) -> Sequence[CertListItem]:
         return [
             CertListItem(
                 retiree_id=rid,
@@ -653,23 +686,56 @@ class SqlCertificationRepository:
     async def certify_by_hashes(
         self, cycle: str, id_hashes: Sequence[str], at: datetime, by_account_id: int | None
     ) -> int:
+        """One INSERT ... SELECT ... ON CONFLICT DO UPDATE per batch of hashes: the retirees found are
+        certified unless they already were (a suspended one is restored); a hash given twice is one
+        retiree, selected once."""
+        postgres = self._session.get_bind().dialect.name == "postgresql"
+        batch = _HASHES_PER_STATEMENT if postgres else _CHUNK
         changed = 0
-        for start in range(0, len(id_hashes), _CHUNK):
-            ids = await self._session.scalars(
-                select(RetireeRow.id)
-                .select_from(_joined(cycle))
-                .where(
-                    RetireeRow.id_hash.in_(id_hashes[start : start + _CHUNK]),
-                    or_(
-                        CertificationRow.status.is_(None),
-                        CertificationRow.status != CertStatus.CERTIFIED.value,
-                    ),
-                )
+        for start in range(0, len(id_hashes), batch):
+            hashes = list(id_hashes[start : start + batch])
+            found = (
+                RetireeRow.id_hash == any_(bindparam("hashes", hashes, type_=ARRAY(String)))
+                if postgres
+                else RetireeRow.id_hash.in_(hashes)
             )
-            for retiree_id in list(ids):
-                await self.certify(retiree_id, cycle, CertMethod.DATA_COMPARISON, at, by_account_id)
-                changed += 1
+            result = await self._session.execute(self._certify_found(cycle, found, at, by_account_id))
+            changed += int(result.rowcount)  # type: ignore[attr-defined]
         return changed
+
+    def _certify_found(
+        self, cycle: str, found: ColumnElement[bool], at: datetime, by_account_id: int | None
+    ) -> Any:
+        certified = CertStatus.CERTIFIED.value
+        when = bindparam("at", at, type_=UTCDateTime())
+        now = bindparam("now", utcnow(), type_=UTCDateTime())
+        rows = select(
+            RetireeRow.id,
+            literal(cycle, String),
+            literal(certified, String),
+            literal(CertMethod.DATA_COMPARISON.value, String),
+            when,
+            bindparam("by", by_account_id, type_=Integer()),
+            now,
+        ).where(found)
+        columns = ["retiree_id", "cycle", "status", "method", "certified_at", "certified_by_account_id"]
+        insert = insert_for(self._session, CertificationRow).from_select([*columns, "updated_at"], rows)
+        table = CertificationRow.__table__
+        return insert.on_conflict_do_update(
+            index_elements=["retiree_id", "cycle"],
+            set_={
+                "status": insert.excluded.status,
+                "method": insert.excluded.method,
+                "certified_at": insert.excluded.certified_at,
+                "certified_by_account_id": insert.excluded.certified_by_account_id,
+                "restored_at": case(
+                    (table.c.status == CertStatus.SUSPENDED.value, insert.excluded.certified_at),
+                    else_=table.c.restored_at,
+                ),
+                "updated_at": insert.excluded.updated_at,
+            },
+            where=table.c.status != certified,
+        )
 
     # --- submissions ----------------------------------------------------------------------------------
 

@@ -79,15 +79,6 @@ def unreadable(error: UnreadableError) -> ImportReport:
     return ImportReport(errors=[RowError(0, Problem.UNREADABLE_FILE, str(error))])
 
 
-def count(report: ImportReport, *, existed: bool, changed: bool) -> None:
-    if not existed:
-        report.created += 1
-    elif changed:
-        report.updated += 1
-    else:
-        report.unchanged += 1
-
-
 async def audit(uow: UnitOfWork, action: str, path: Path, report: ImportReport) -> None:
     details = {"created": report.created, "updated": report.updated, "unchanged": report.unchanged}
     await uow.audit.record(None, action, path.name, details, datetime.now(UTC))
