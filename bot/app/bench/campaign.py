@@ -83,12 +83,12 @@ def _dsn(url: str) -> str:
 
 
 @asynccontextmanager
-async def throwaway_database(admin_url: str) -> AsyncIterator[str]:
+async def throwaway_database(admin_url: str, bench: str = "campaign") -> AsyncIterator[str]:
     try:
         admin = await asyncpg.connect(_dsn(admin_url), timeout=5)
     except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
-        raise CommandError(f"bench campaign needs PostgreSQL ({admin_url}): {type(exc).__name__}") from None
-    name = f"rb_bench_campaign_{secrets.token_hex(4)}"
+        raise CommandError(f"bench {bench} needs PostgreSQL ({admin_url}): {type(exc).__name__}") from None
+    name = f"rb_bench_{bench}_{secrets.token_hex(4)}"
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')
         url = make_url(admin_url).set(drivername="postgresql+asyncpg", database=name)

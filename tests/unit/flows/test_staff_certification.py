@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from pathlib import Path
 
 from openpyxl import load_workbook
 
@@ -147,18 +148,27 @@ async def test_staff_confirm_a_self_report(world: World) -> None:
     assert record.method.value == "self_report"
 
 
+def _sent(document: SendDocument) -> bytes:
+    """What the adapter would upload; the temporary file is then gone, as after a real send."""
+    assert isinstance(document.content, Path)
+    content = document.content.read_bytes()
+    document.discard()
+    assert not document.content.exists()
+    return content
+
+
 async def test_exports_are_documents_of_the_units_retirees(world: World) -> None:
     staff = await staff_tools(world)
     await staff.say(zh(EXPORT_CSV))
     (csv_file,) = [a for a in staff.last if isinstance(a, SendDocument)]
     assert csv_file.filename == "certification-2025.csv"
-    text = csv_file.content.decode("utf-8")
+    text = _sent(csv_file).decode("utf-8")
     assert text.startswith("\ufeff姓名,身份证号（部分隐藏）,社区")
     assert f"{ROSTER_NAME},2101**********123X,幸福社区,尚未认证" in text
     assert "210102195005171" not in text  # never the full ID number
     await staff.say(zh(EXPORT_XLSX))
     (xlsx_file,) = [a for a in staff.last if isinstance(a, SendDocument)]
-    sheet = load_workbook(io.BytesIO(xlsx_file.content)).worksheets[0]
+    sheet = load_workbook(io.BytesIO(_sent(xlsx_file))).worksheets[0]
     assert [c.value for c in sheet[2]][:2] == [ROSTER_NAME, "2101**********123X"]
     assert [a["action"] for a in world.db.state.audit].count("certification.exported") == 2
 
@@ -193,6 +203,6 @@ async def test_in_rolling_mode_staff_see_who_is_due_now() -> None:
     await staff.say(zh(EXPORT_CSV))
     (csv_file,) = [a for a in staff.last if isinstance(a, SendDocument)]
     assert csv_file.filename == "certification-2025-03-01.csv"
-    text = csv_file.content.decode("utf-8")
+    text = _sent(csv_file).decode("utf-8")
     assert "李四" in text
     assert ROSTER_NAME not in text
