@@ -98,6 +98,10 @@ class OrgUnitRepository(Protocol):
         ...
 
     async def get_by_code(self, code: str) -> OrgUnit | None: ...
+    async def all(self) -> Sequence[OrgUnit]:
+        """Every unit, parents before their children (a city has thousands)."""
+        ...
+
     async def upsert(self, code: str, name: str, kind: UnitKind, parent_code: str | None) -> bool:
         """Insert or update by code; True when anything changed. The parent must already exist."""
         ...
@@ -123,23 +127,26 @@ class RetireeRepository(Protocol):
         """Insert or update by id_hash; True when anything changed. The community code must exist."""
         ...
 
-    # A roster file, set-based: its rows are staged a chunk at a time (held in this unit of work, the
-    # roster untouched), checked for ID numbers found twice, then applied in one go. Nothing of it is
-    # kept in the process: a file of any size costs the same memory.
+    # A roster file, set-based: its rows are staged and applied a chunk at a time (the database works on
+    # one chunk while the next is read), and ID numbers found twice are looked for among every row staged
+    # at the end, before the caller commits. Nothing of the file is kept in the process: a file of any
+    # size costs the same memory.
 
     async def stage(self, rows: Sequence[StagedRetiree]) -> None:
         """Hold these rows in this unit of work (a chunk in one trip; PostgreSQL: COPY into a temporary
-        table). Lines are staged in increasing order."""
-        ...
-
-    async def staged_duplicates(self) -> Sequence[tuple[int, int]]:
-        """(line, first line) of every staged row whose ID hash a row of an earlier line has, by line."""
+        table): those with a record for the next apply_staged, every one's line and ID hash for
+        staged_duplicates. Lines are staged in increasing order."""
         ...
 
     async def apply_staged(self) -> UpsertCounts:
-        """Insert or update by id_hash every staged row, set-based, and forget them; what was created,
-        updated (anything differed) and left unchanged. Every staged row has a record with a known
-        community code, and no ID hash is staged twice (staged_duplicates is empty)."""
+        """Insert or update by id_hash, set-based, the rows staged since the last apply_staged; what was
+        created, updated (anything differed) and left unchanged. Their community codes are known. An ID
+        hash twice among them is written once, without an error: staged_duplicates tells."""
+        ...
+
+    async def staged_duplicates(self) -> Sequence[tuple[int, int]]:
+        """(line, first line) of every staged row whose ID hash a row of an earlier line has, by line;
+        then the staging is over (what was staged and not applied is forgotten)."""
         ...
 
     async def count(self) -> int: ...

@@ -110,7 +110,8 @@ class _State:
     unanswered: list[UnansweredQuestion] = field(default_factory=list)
     certifications: dict[tuple[int, str], FakeCert] = field(default_factory=dict)
     submissions: dict[int, Submission] = field(default_factory=dict)
-    staged: list[StagedRetiree] = field(default_factory=list)  # a roster import's, until applied
+    staged: list[StagedRetiree] = field(default_factory=list)  # a roster import's
+    applied: int = 0  # how many of `staged` apply_staged has written
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -176,6 +177,10 @@ class FakeUnits(_Repo):
     async def get_by_code(self, code: str) -> OrgUnit | None:
         return next((u for u in self.s.units.values() if u.code == code), None)
 
+    async def all(self) -> Sequence[OrgUnit]:
+        depth = {unit_id: len(await self.ancestors(unit_id)) for unit_id in self.s.units}
+        return sorted(self.s.units.values(), key=lambda unit: (depth[unit.id], unit.id))
+
     async def upsert(self, code: str, name: str, kind: UnitKind, parent_code: str | None) -> bool:
         parent_id = None
         if parent_code is not None:
@@ -238,6 +243,20 @@ class FakeRetirees(_Repo):
     async def stage(self, rows: Sequence[StagedRetiree]) -> None:
         self.s.staged.extend(rows)
 
+    async def apply_staged(self) -> UpsertCounts:
+        counts = UpsertCounts()
+        pending = self.s.staged[self.s.applied :]
+        self.s.applied = len(self.s.staged)
+        written: set[str] = set()
+        for row in pending:
+            if row.record is None or row.id_hash in written:
+                continue
+            written.add(row.id_hash)
+            existed = await self.find_by_id_hash(row.id_hash) is not None
+            changed = await self.upsert(row.record)
+            counts += UpsertCounts(int(not existed), int(existed and changed), int(existed and not changed))
+        return counts
+
     async def staged_duplicates(self) -> Sequence[tuple[int, int]]:
         first: dict[str, int] = {}
         found = []
@@ -245,18 +264,8 @@ class FakeRetirees(_Repo):
             line = first.setdefault(row.id_hash, row.line)
             if line != row.line:
                 found.append((row.line, line))
+        self.s.staged, self.s.applied = [], 0
         return found
-
-    async def apply_staged(self) -> UpsertCounts:
-        counts = UpsertCounts()
-        staged, self.s.staged = self.s.staged, []
-        for row in staged:
-            if row.record is None:
-                raise ValueError(f"line {row.line} was staged without a record")
-            existed = await self.find_by_id_hash(row.id_hash) is not None
-            changed = await self.upsert(row.record)
-            counts += UpsertCounts(int(not existed), int(existed and changed), int(existed and not changed))
-        return counts
 
 
 class FakeAccounts(_Repo):

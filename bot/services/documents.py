@@ -58,9 +58,11 @@ async def write_document(
     filename: str,
     write: Callable[[BinaryIO], Awaitable[int]],
     *,
-    limit: int = DOCUMENT_LIMIT_BYTES,
+    limit: int | None = None,
 ) -> Document:
-    """`write` fills the file (and says how many rows it wrote); the document to send, zipped if need be."""
+    """`write` fills the file (and says how many rows it wrote); the document to send, zipped if need be
+    to stay within `limit` bytes (default: Telegram's)."""
+    limit = DOCUMENT_LIMIT_BYTES if limit is None else limit
     path = await asyncio.to_thread(_temporary, Path(filename).suffix)
     try:
         rows = await _fill(path, write)

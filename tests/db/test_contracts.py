@@ -9,14 +9,14 @@ import pytest
 
 from storage.database import Database
 from tests.db.conftest import wiped
-from tests.storage import accounts_contract, conversations_contract, family_contract
+from tests.storage import accounts_contract, conversations_contract, family_contract, roster_contract
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.mark.parametrize(
     "contract",
-    [accounts_contract, family_contract, conversations_contract],
+    [accounts_contract, family_contract, conversations_contract, roster_contract],
     ids=lambda module: module.__name__.rsplit(".", 1)[-1],
 )
 async def test_contract_on_postgres(pg_database: Database, contract: ModuleType) -> None:
