@@ -88,13 +88,14 @@ async def write_export(
     kind: Format,
     *,
     progress: Progress = NO_PROGRESS,
+    page: int = PAGE,
 ) -> int:
     """Write the export into `target`, a page at a time; how many retirees it lists."""
     counts = await lists.counts()
     progress.stage("exporting", sum(counts[which] for which in EXPORTED))
     writer = await asyncio.to_thread(table_writer, kind, target, sheet=SHEET)
     written = -1  # the header is no retiree
-    async for rows in export_pages(uow, t, lists, tz):
+    async for rows in export_pages(uow, t, lists, tz, page):
         await asyncio.to_thread(writer.write, rows)
         written += len(rows)
         progress.update(written)

@@ -4,9 +4,11 @@ retirees of their own unit subtree, and every action in the audit log."""
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import date
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from bot.actions import EditText, InlineKeyboard, SendDocument, SendFile
@@ -23,7 +25,7 @@ from bot.flows.staff_certification import (
     REVIEW,
 )
 from bot.regions import PROFILES_DIR
-from bot.services import certification_profile
+from bot.services import certification_profile, documents
 from bot.services.certification_messages import I_HAVE_CERTIFIED, SEND_PHOTO
 from tests.parts import shared_i18n
 from tests.unit.chat import ROSTER_NAME, Chat, World, at_step, make_id, registered_retiree
@@ -206,3 +208,31 @@ async def test_in_rolling_mode_staff_see_who_is_due_now() -> None:
     text = _sent(csv_file).decode("utf-8")
     assert "李四" in text
     assert ROSTER_NAME not in text
+
+
+async def test_an_export_above_telegrams_limit_is_sent_zipped(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(60):
+        world.add_retiree(f"退休人员{n}", make_id(sequence=200 + n))
+    monkeypatch.setattr(documents, "DOCUMENT_LIMIT_BYTES", 2000)  # the CSV is larger, its ZIP smaller
+    staff = await staff_tools(world)
+    await staff.say(zh(EXPORT_CSV))
+    (zipped,) = [a for a in staff.last if isinstance(a, SendDocument)]
+    assert zipped.filename == "certification-2025.csv.zip"
+    assert zipped.caption is not None
+    assert "ZIP" in zipped.caption
+    with zipfile.ZipFile(io.BytesIO(_sent(zipped))) as archive:
+        assert ROSTER_NAME in archive.read("certification-2025.csv").decode("utf-8-sig")
+
+
+async def test_an_export_too_large_even_zipped_says_what_to_do(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(documents, "DOCUMENT_LIMIT_BYTES", 10)
+    staff = await staff_tools(world)
+    await staff.say(zh(EXPORT_XLSX))
+    assert not [a for a in staff.last if isinstance(a, SendDocument)]
+    assert "太大" in staff.text
+    assert "retiree-bot cert export" in staff.text
+    assert [a["action"] for a in world.db.state.audit].count("certification.exported") == 1
