@@ -40,8 +40,10 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int | None:
         return await export_command(settings, args.file, args.unit)
     if args.command == "bench" and args.bench_command == "campaign":
         from bot.app.bench.campaign import bench_campaign, render
+        from bot.app.progress import progress_bar
 
-        figures = await bench_campaign(args.retirees)
+        with progress_bar() as progress:
+            figures = await bench_campaign(args.retirees, progress=progress)
         print(json.dumps(figures) if args.json else render(figures))
         return 0
     return None

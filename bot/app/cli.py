@@ -138,8 +138,10 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         print(jobs.render(jobs.list_jobs(settings)))
     elif args.command == "bench" and args.bench_command == "delivery":
         from bot.app.bench.delivery import bench_delivery, render
+        from bot.app.progress import progress_bar
 
-        figures = await bench_delivery(settings, quick=args.quick)
+        with progress_bar() as progress:
+            figures = await bench_delivery(settings, quick=args.quick, progress=progress)
         print(json.dumps(figures) if args.json else render(figures))
     elif args.command == "demo":
         from bot.app.demo.runner import run_demo

@@ -163,7 +163,11 @@ def _xlsx_rows(path: Path, meter: Meter) -> Iterator[Row]:
         except Exception as error:  # openpyxl raises a zoo of types for damaged files
             raise UnreadableError("xlsx") from error
         try:
-            for line, values in enumerate(workbook.worksheets[0].iter_rows(values_only=True), 1):
+            sheet = workbook.worksheets[0]
+            # Trust no <dimension> tag: some writers leave it out, and openpyxl would read the whole sheet
+            # once more to find it. Rows come as long as their last cell.
+            sheet.reset_dimensions()
+            for line, values in enumerate(sheet.iter_rows(values_only=True), 1):
                 yield Row(line, values)
         except Exception as error:
             raise UnreadableError("xlsx") from error

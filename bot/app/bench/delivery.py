@@ -38,6 +38,7 @@ from bot.config import Settings
 from bot.domain.records import MessageCategory, OutboxMessage
 from bot.emulator.client import ControlClient
 from bot.i18n import I18n
+from bot.progress import NO_PROGRESS, Progress
 from scheduler.delivery import ActionBuilder, Backoff, Limits, QuietHours, Sender, SenderConfig
 from storage.database import Database
 from storage.migrate import upgrade
@@ -49,7 +50,9 @@ DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 TEXT = "Community notice: <b>tai chi</b> on Saturday, 9:00, at the activity room."
 
 
-async def bench_delivery(settings: Settings, *, quick: bool = False) -> dict[str, Any]:
+async def bench_delivery(
+    settings: Settings, *, quick: bool = False, progress: Progress = NO_PROGRESS
+) -> dict[str, Any]:
     # One line per message sent (aiogram-broadcaster) or per migration step would drown the figures.
     for noisy in ("aiogram_broadcaster", "alembic", "aiogram"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
@@ -59,6 +62,7 @@ async def bench_delivery(settings: Settings, *, quick: bool = False) -> dict[str
     async with emulator_process(large) as (base_url, control):
         http_429 = 0
         for limit, count in ((30, small), (1000, large)):
+            progress.stage(f"{count:,} messages at {limit}/s, ours then aiogram-broadcaster's")
             chats = list(range(FIRST_USER, FIRST_USER + count))
             await control.call("limits", global_per_s=limit, per_chat_per_s=1, per_group_per_min=20)
             before = len(await control.call("limit_breaches"))
@@ -78,6 +82,7 @@ async def bench_delivery(settings: Settings, *, quick: bool = False) -> dict[str
             figures[f"peer_http_429_{limit}"] = peer_429
             await asyncio.sleep(1.1)
         figures["http_429"] = http_429
+        progress.stage("the emulator's ceiling and the workers' memory")
         figures["emulator_ceiling"] = round(await _emulator_ceiling(base_url, control), 1)
         await control.call("limits", global_per_s=1000, per_chat_per_s=1, per_group_per_min=20)
         for framework, key in (("aiogram", "peak_rss_mb"), ("ptb", "peak_rss_mb_ptb")):
@@ -86,6 +91,7 @@ async def bench_delivery(settings: Settings, *, quick: bool = False) -> dict[str
             figures[key] = drained["peak_rss_mb"]
             figures[f"worker_sent_{framework}"] = drained["sent"]
     figures["enqueue_rows"] = rows
+    progress.stage(f"enqueueing {rows:,} messages")
     figures.update(await _enqueue_rates(rows, rows // 5))
     return figures
 

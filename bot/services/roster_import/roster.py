@@ -27,6 +27,7 @@ from bot.services.roster_import.report import (
     ImportReport,
     Problem,
     RowError,
+    RowErrors,
     audit,
     missing_columns,
     unreadable,
@@ -85,7 +86,7 @@ class _RosterChecker:
         cells, count = row.cells, len(row.cells)
         return [None if i is None or i >= count else cells[i] for i in self._indexes]
 
-    def check(self, row: Row, errors: list[RowError]) -> StagedRetiree | None:
+    def check(self, row: Row, errors: RowErrors) -> StagedRetiree | None:
         """The row staged (its record None when anything is wrong), or None without a valid ID number;
         its problems are added to `errors`."""
         line = row.line
@@ -155,11 +156,11 @@ class _RosterChecker:
             found.append(RowError(line, Problem.BAD_STATUS, "status"))
 
         if resident_id is None:
-            errors += found
+            errors.extend(found)
             return None
         id_hash = resident_id.keyed_hash(self._key)
         if found or errors or born is None or retired is None:
-            errors += found
+            errors.extend(found)
             # Held all the same, so that its ID number is found if another line has it too.
             return StagedRetiree(line, id_hash, None)
         return StagedRetiree(
@@ -217,7 +218,7 @@ async def import_roster(
         raise ValueError("an ID hash key is required")
     path = Path(path)
     async with uow_factory() as uow:
-        errors: list[RowError] = []
+        errors = RowErrors()
         writer = _Writer(uow)
         try:
             with open_table(path, VOCABULARY.roster_columns) as table:
@@ -249,11 +250,11 @@ async def import_roster(
         finally:
             await writer.wait()
         progress.stage("looking for ID numbers found twice")
-        for line, first in await uow.retirees.staged_duplicates():
-            errors.append(RowError(line, Problem.DUPLICATE_ID, str(first)))
-        if errors:
+        twice = await uow.retirees.staged_duplicates()
+        if errors or twice:
             # A row's own problems first, then the ID number it shares with an earlier line.
-            return ImportReport(errors=sorted(errors, key=lambda error: error.line))
+            duplicates = (RowError(line, Problem.DUPLICATE_ID, str(first)) for line, first in twice)
+            return ImportReport(errors=errors.merged(duplicates))
         counts = writer.counts
         report = ImportReport(created=counts.created, updated=counts.updated, unchanged=counts.unchanged)
         await audit(uow, "import_roster", path, report)

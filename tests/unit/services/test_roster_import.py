@@ -13,6 +13,7 @@ from bot.services.roster_import import (
     ImportReport,
     Problem,
     RowError,
+    RowErrors,
     import_roster,
     import_units,
     parse_date,
@@ -195,3 +196,24 @@ async def test_progress_is_told_a_chunk_at_a_time_through_the_file(tmp_path: Pat
     assert [rows for rows, _ in progress.updates] == [4, 8, 10]
     assert progress.updates[-1] == (10, size)
     assert all(0 < done <= size for _, done in progress.updates if done is not None)
+
+
+def test_row_errors_are_kept_compact_and_read_back_as_they_were() -> None:
+    errors = [
+        RowError(2, Problem.UNKNOWN_COMMUNITY, "2101010101"),
+        RowError(3, Problem.UNKNOWN_COMMUNITY, "0101"),
+        RowError(3, Problem.TOO_LONG, "9" * 40),
+        RowError(4, Problem.ID_CHECK_DIGIT),
+        RowError(70_000, Problem.DUPLICATE_ID, "12"),
+    ]
+    kept = RowErrors(errors)
+    assert kept == errors
+    assert list(kept) == errors
+    assert (len(kept), kept[-1], kept[1:3]) == (5, errors[-1], errors[1:3])
+    assert kept.merged([RowError(3, Problem.DUPLICATE_ID, "2"), RowError(9, Problem.DUPLICATE_ID, "4")]) == [
+        *errors[:3],
+        RowError(3, Problem.DUPLICATE_ID, "2"),
+        errors[3],
+        RowError(9, Problem.DUPLICATE_ID, "4"),
+        errors[4],
+    ]
