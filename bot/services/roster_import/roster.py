@@ -40,7 +40,20 @@ ROSTER_REQUIRED: Final = ("name", "id_number", "retirement_date", "community_cod
 CHUNK: Final = 5000  # rows staged and written in one go (and a progress report)
 _YIELD_EVERY: Final = 250
 _PHONE: Final = re.compile(r"^\+?[0-9][0-9 ()\-]*$")
-(_NAME, _ID, _BIRTH, _RETIRED, _COMMUNITY, _PHONE_COLUMN, _ELSEWHERE, _STATUS) = range(len(ROSTER_FIELDS))
+# Where each field's cell is in the list _RosterChecker._cells makes of a row.
+_NAME, _ID, _BIRTH, _RETIRED, _COMMUNITY, _PHONE_COLUMN, _ELSEWHERE, _STATUS = (
+    ROSTER_FIELDS.index(name)
+    for name in (
+        "name",
+        "id_number",
+        "birth_date",
+        "retirement_date",
+        "community_code",
+        "phone",
+        "lives_elsewhere",
+        "status",
+    )
+)
 
 
 def _date(cell: Cell, text: str) -> date | None:
