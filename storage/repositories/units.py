@@ -20,6 +20,7 @@ _RETIREES = table_of(RetireeRow)
 _COLUMNS = (_UNITS.c.id, _UNITS.c.code, _UNITS.c.name, _UNITS.c.kind, _UNITS.c.parent_id)
 _BY_ID = select(*_COLUMNS).where(_UNITS.c.id == bindparam("unit_id"))
 _CODES_PER_QUERY = 500
+_ELSEWHERE = "\0"  # a parent that is no unit of the batch
 _COMMUNITY_OF = (
     select(*_COLUMNS)
     .join(_RETIREES, _RETIREES.c.community_id == _UNITS.c.id)
@@ -92,9 +93,9 @@ class SqlOrgUnitRepository:
         return changed
 
     async def upsert_many(self, units: Sequence[UnitRecord]) -> UpsertCounts:
-        """New units are inserted a level at a time (each level's ids give its children their paths), in
-        a few statements whatever their number; a changed unit goes through `upsert` (a move rewrites its
-        subtree's paths), after the new ones, which may be its new parent."""
+        """New units are inserted a level at a time (each level's ids give its children their paths), and
+        renamed ones updated, in a few statements whatever their number; a moved unit goes through `upsert`
+        (a move rewrites its subtree's paths), after the new ones, which may be its new parent."""
         codes = sorted({unit.code for unit in units} | {u.parent_code for u in units if u.parent_code})
         stored: dict[str, Any] = {}
         for start in range(0, len(codes), _CODES_PER_QUERY):
@@ -107,7 +108,8 @@ class SqlOrgUnitRepository:
         codes_by_id = {row.id: code for code, row in stored.items()}
         levels: list[list[UnitRecord]] = []
         depth: dict[str, int] = {}
-        changed: list[UnitRecord] = []
+        renamed: list[dict[str, Any]] = []
+        moved: list[UnitRecord] = []
         unchanged = 0
         for unit in units:
             known = stored.get(unit.code)
@@ -117,20 +119,30 @@ class SqlOrgUnitRepository:
                 if level == len(levels):
                     levels.append([])
                 levels[level].append(unit)
-            elif (known.name, known.kind, codes_by_id.get(known.parent_id)) == (
-                unit.name,
-                unit.kind.value,
-                unit.parent_code,
-            ):
-                unchanged += 1
+                continue
+            # A parent outside `stored` is none of the file's: the unit moves.
+            parent = None if known.parent_id is None else codes_by_id.get(known.parent_id, _ELSEWHERE)
+            if parent != unit.parent_code:
+                moved.append(unit)
+            elif (known.name, known.kind) != (unit.name, unit.kind.value):
+                renamed.append({"unit_id": known.id, "unit_name": unit.name, "unit_kind": unit.kind.value})
             else:
-                changed.append(unit)
+                unchanged += 1
         paths = {code: (row.id, row.path) for code, row in stored.items()}
         for new in levels:
             await self._insert_level(new, paths)
-        for unit in changed:
+        if renamed:
+            await self._session.execute(
+                update(_UNITS)
+                .where(_UNITS.c.id == bindparam("unit_id"))
+                .values(name=bindparam("unit_name"), kind=bindparam("unit_kind")),
+                renamed,
+            )
+        # Units this session loaded before are read again: the statements above went around them.
+        self._session.expire_all()
+        for unit in moved:
             await self.upsert(unit.code, unit.name, unit.kind, unit.parent_code)
-        return UpsertCounts(sum(map(len, levels)), len(changed), unchanged)
+        return UpsertCounts(sum(map(len, levels)), len(renamed) + len(moved), unchanged)
 
     async def _insert_level(self, units: Sequence[UnitRecord], paths: dict[str, tuple[int, str]]) -> None:
         """Insert units whose parents are in `paths` (code -> id, path), then give them their paths."""

@@ -146,9 +146,29 @@ async def units_are_written_parents_first_then_updated_and_moved(uow_factory: Un
         assert renamed.name == "Community A renamed"
 
 
+async def a_unit_moved_to_the_top_is_a_change(uow_factory: UnitOfWorkFactory) -> None:
+    """Its stored parent is not in the batch: still a move, not "unchanged"."""
+    await _tree(uow_factory)
+    async with uow_factory() as uow:
+        counts = await uow.units.upsert_many([UnitRecord("S", "Street", UnitKind.STREET, None)])
+        assert counts == UpsertCounts(updated=1)
+        street = await uow.units.get_by_code("S")
+        community = await uow.units.get_by_code("A")
+        assert street is not None
+        assert community is not None
+        assert street.parent_id is None
+        assert [u.code for u in await uow.units.ancestors(community.id)] == ["S"]
+        renamed = await uow.units.upsert_many([UnitRecord("D", "District renamed", UnitKind.DISTRICT, "C")])
+        assert renamed == UpsertCounts(updated=1)
+        district = await uow.units.get_by_code("D")
+        assert district is not None
+        assert district.name == "District renamed"
+
+
 CONTRACT: list[Check] = [
     staged_rows_are_created_then_unchanged_then_updated,
     an_id_staged_twice_is_found_on_both_lines,
     staged_rows_go_with_a_rollback,
     units_are_written_parents_first_then_updated_and_moved,
+    a_unit_moved_to_the_top_is_a_change,
 ]
