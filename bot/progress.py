@@ -11,9 +11,9 @@ from typing import Protocol
 
 
 class Progress(Protocol):
-    def stage(self, description: str, total: int | None = None) -> None:
+    def stage(self, description: str, total: int | None = None, unit: str = "rows") -> None:
         """A new stage of the task (the one before it is done): `total` units of work (bytes of a file,
-        rows of a list), or None when it is not known beforehand."""
+        rows of a list), or None when it is not known beforehand; what it handles is counted in `unit`."""
         ...
 
     def update(self, rows: int, completed: int | None = None) -> None:
@@ -22,7 +22,7 @@ class Progress(Protocol):
 
 
 class _Silent:
-    def stage(self, description: str, total: int | None = None) -> None:
+    def stage(self, description: str, total: int | None = None, unit: str = "rows") -> None:
         return None
 
     def update(self, rows: int, completed: int | None = None) -> None:

@@ -122,10 +122,11 @@ async def ingest(settings: Settings, paths: Sequence[Path]) -> int:
     from storage.repositories.kb_passages import SqlPassageRepository
 
     database = await open_database(settings)
+    indexed = []
     try:
         with progress_bar() as progress:
             documents = []
-            progress.stage("reading the documents", len(paths))
+            progress.stage("reading the documents", len(paths), "documents")
             for done, path in enumerate(paths, 1):
                 try:
                     documents.append((path.name, read_document(path)))
@@ -134,14 +135,14 @@ async def ingest(settings: Settings, paths: Sequence[Path]) -> int:
                 progress.update(done)
             async with database.session() as session:
                 repository = SqlPassageRepository(session)
-                progress.stage("indexing", len(documents))
+                progress.stage("indexing", len(documents), "documents")
                 for done, (name, passages) in enumerate(documents, 1):
-                    count = await repository.replace_document(name, passages)
-                    print(f"{name}: {count} passages")
+                    indexed.append(f"{name}: {await repository.replace_document(name, passages)} passages")
                     progress.update(done)
                 await session.commit()
     finally:
         await database.dispose()
+    print("\n".join(indexed))
     return 0
 
 

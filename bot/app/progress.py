@@ -23,10 +23,10 @@ class RichProgress:
         self._bar = bar
         self._task: Any = None
 
-    def stage(self, description: str, total: int | None = None) -> None:
+    def stage(self, description: str, total: int | None = None, unit: str = "rows") -> None:
         if self._task is not None:
             self._finish()
-        self._task = self._bar.add_task(description, total=total, rows=0)
+        self._task = self._bar.add_task(description, total=total, rows=0, unit=unit)
 
     def update(self, rows: int, completed: int | None = None) -> None:
         if self._task is not None:
@@ -58,15 +58,16 @@ def _columns() -> list[Any]:
 
     class Rows(ProgressColumn):
         def render(self, task: Task) -> Text:
-            rows = task.fields.get("rows", 0)
-            return Text(f"{rows:,} rows" if rows else "", style="progress.download")
+            rows, unit = task.fields.get("rows", 0), task.fields.get("unit", "rows")
+            return Text(f"{rows:,} {unit}" if rows else "", style="progress.download")
 
     class RowRate(ProgressColumn):
         def render(self, task: Task) -> Text:
             rows, elapsed = task.fields.get("rows", 0), task.finished_time or task.elapsed
             if not rows or not elapsed:
                 return Text("")
-            return Text(f"{rows / elapsed:,.0f} rows/s", style="progress.data.speed")
+            unit = task.fields.get("unit", "rows")
+            return Text(f"{rows / elapsed:,.0f} {unit}/s", style="progress.data.speed")
 
     return [
         TextColumn("{task.description}"),
@@ -90,7 +91,16 @@ def progress_bar(stream: TextIO | None = None) -> Iterator[Progress]:
     from rich.console import Console
     from rich.progress import Progress as Bar
 
-    with Bar(*_columns(), console=Console(file=stream), refresh_per_second=5) as bar:
+    # Standard output is left alone: a summary printed meanwhile goes where it was sent, not to the bar's
+    # terminal (rich would redirect it there by default).
+    bar = Bar(
+        *_columns(),
+        console=Console(file=stream),
+        refresh_per_second=5,
+        redirect_stdout=False,
+        redirect_stderr=False,
+    )
+    with bar:
         progress = RichProgress(bar)
         try:
             yield progress

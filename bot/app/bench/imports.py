@@ -119,8 +119,8 @@ class _Labelled:
     def __init__(self, progress: Progress, label: str) -> None:
         self._progress, self._label = progress, label
 
-    def stage(self, description: str, total: int | None = None) -> None:
-        self._progress.stage(f"{self._label}: {description}", total)
+    def stage(self, description: str, total: int | None = None, unit: str = "rows") -> None:
+        self._progress.stage(f"{self._label}: {description}", total, unit)
 
     def update(self, rows: int, completed: int | None = None) -> None:
         self._progress.update(rows, completed)

@@ -179,7 +179,7 @@ class RecordingProgress:
         self.stages: list[tuple[str, int | None]] = []
         self.updates: list[tuple[int, int | None]] = []
 
-    def stage(self, description: str, total: int | None = None) -> None:
+    def stage(self, description: str, total: int | None = None, unit: str = "rows") -> None:
         self.stages.append((description, total))
 
     def update(self, rows: int, completed: int | None = None) -> None:
