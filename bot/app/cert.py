@@ -104,16 +104,20 @@ async def export_command(settings: Settings, path: Path, unit_code: str | None) 
                 units = list(await uow.units.subtree_ids(unit.id))
             lists = await staff_lists(uow, profile.calendar, units, datetime.now(UTC))
             t = I18n().translator(settings.default_locale)
-            with progress_bar() as progress, path.open("wb") as target:
-                rows = await write_export(
-                    uow,
-                    t,
-                    lists,
-                    profile.calendar.tz,
-                    target,
-                    "xlsx" if kind == "xlsx" else "csv",
-                    progress=progress,
-                )
+            try:
+                with progress_bar() as progress, path.open("wb") as target:
+                    rows = await write_export(
+                        uow,
+                        t,
+                        lists,
+                        profile.calendar.tz,
+                        target,
+                        "xlsx" if kind == "xlsx" else "csv",
+                        progress=progress,
+                    )
+            except BaseException:
+                await asyncio.to_thread(path.unlink, missing_ok=True)  # half a list passes for whole
+                raise
     finally:
         await database.dispose()
     print(f"{path}: {rows} retirees")
