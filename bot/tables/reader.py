@@ -150,7 +150,7 @@ def _decoded_lines(raw: BinaryIO, encoding: str) -> Iterator[str]:
 
 def _xlsx_rows(path: Path, meter: Meter) -> Iterator[Row]:
     # openpyxl costs memory every process would keep; only a file that is a workbook loads it.
-    from openpyxl import load_workbook
+    from bot.tables.workbook import open_workbook
 
     with path.open("rb") as handle:
         # The workbook reads its (compressed) sheet through this handle: its position is the progress.
@@ -159,7 +159,7 @@ def _xlsx_rows(path: Path, meter: Meter) -> Iterator[Row]:
             with warnings.catch_warnings():
                 # Files from other spreadsheet programs often lack a default style; openpyxl warns and copes.
                 warnings.simplefilter("ignore")
-                workbook = load_workbook(handle, read_only=True, data_only=True)
+                workbook = open_workbook(handle)
         except Exception as error:  # openpyxl raises a zoo of types for damaged files
             raise UnreadableError("xlsx") from error
         try:
