@@ -42,6 +42,7 @@ class _UnitRow:
 def _check_unit_rows(table: Table, progress: Progress) -> tuple[dict[str, _UnitRow], list[RowError]]:
     units: dict[str, _UnitRow] = {}
     errors: list[RowError] = []
+    rows = 0
     for rows, data in enumerate(table.rows, 1):
         if rows % 1000 == 0:
             progress.update(rows, table.meter.done)
@@ -61,6 +62,7 @@ def _check_unit_rows(table: Table, progress: Progress) -> tuple[dict[str, _UnitR
             errors.extend(row.errors)
         elif kind is not None:
             units[code] = _UnitRow(row.line, code, name, kind, parent_code)
+    progress.update(rows, table.meter.size)
     return units, errors
 
 
