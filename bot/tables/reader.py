@@ -164,8 +164,8 @@ def _xlsx_rows(path: Path, meter: Meter) -> Iterator[Row]:
             raise UnreadableError("xlsx") from error
         try:
             sheet = workbook.worksheets[0]
-            # Trust no <dimension> tag: some writers leave it out, and openpyxl would read the whole sheet
-            # once more to find it. Rows come as long as their last cell.
+            # Trust no <dimension> tag: some writers get it wrong, and openpyxl would stop reading at the
+            # last row it names. Rows come as long as their last cell.
             sheet.reset_dimensions()
             for line, values in enumerate(sheet.iter_rows(values_only=True), 1):
                 yield Row(line, values)

@@ -93,3 +93,17 @@ def test_an_empty_string_keeps_its_place() -> None:
     for text in ("", "甲", ""):
         table.append(text)
     assert list(table) == ["", "甲", ""]
+
+
+def test_rows_beyond_a_wrong_dimension_tag_are_read(tmp_path: Path) -> None:
+    """Some programs write <dimension ref="A1"/> whatever the sheet holds."""
+    path = _excel_like(tmp_path / "excel.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(
+        b"<sheetData>", b'<dimension ref="A1"/><sheetData>'
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    assert [row.line for row in read_rows(path)] == [1, 2, 4, 5]
