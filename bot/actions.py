@@ -6,6 +6,10 @@ Text is Telegram HTML (parse_mode=HTML), produced by bot.rendering with everythi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+# Telegram's limit for a file a bot uploads (sendDocument): 50 MB.
+DOCUMENT_LIMIT_BYTES = 50 * 1000 * 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +63,21 @@ class SendFile:
 
 @dataclass(frozen=True, slots=True)
 class SendDocument:
-    """A file the bot made (e.g. a staff export), uploaded with the call; `caption` is Telegram HTML."""
+    """A file the bot made (e.g. a staff export), uploaded with the call; `caption` is Telegram HTML.
+
+    `content` is the file's bytes, or (a large export) a temporary file written for this message alone:
+    the adapter uploads it from disk, and whoever executes the action deletes it once it is sent or given
+    up (handlers.pipeline). Either way at most DOCUMENT_LIMIT_BYTES."""
 
     chat_id: int
     filename: str
-    content: bytes
+    content: bytes | Path
     caption: str | None = None
+
+    def discard(self) -> None:
+        """Delete the temporary file, if the content is one."""
+        if isinstance(self.content, Path):
+            self.content.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,7 +51,10 @@ from bot.domain.people import (
     StaffInvite,
     StaffMembership,
     StaffRole,
+    StagedRetiree,
     UnitKind,
+    UnitRecord,
+    UpsertCounts,
 )
 from bot.domain.questions import Question, UnansweredQuestion
 
@@ -107,8 +110,17 @@ class OrgUnitRepository(Protocol):
         ...
 
     async def get_by_code(self, code: str) -> OrgUnit | None: ...
+    async def all(self) -> Sequence[OrgUnit]:
+        """Every unit, parents before their children (a city has thousands)."""
+        ...
+
     async def upsert(self, code: str, name: str, kind: UnitKind, parent_code: str | None) -> bool:
         """Insert or update by code; True when anything changed. The parent must already exist."""
+        ...
+
+    async def upsert_many(self, units: Sequence[UnitRecord]) -> UpsertCounts:
+        """`upsert` of each unit, set-based where the storage can: a unit's parent comes before it in
+        `units` or exists already. A unit moved to another parent takes its subtree along."""
         ...
 
     async def ancestors(self, unit_id: int) -> Sequence[OrgUnit]:
@@ -126,6 +138,28 @@ class RetireeRepository(Protocol):
     async def upsert(self, record: RetireeRecord) -> bool:
         """Insert or update by id_hash; True when anything changed. The community code must exist. A death
         confirmed by staff (a claim's report confirmed) stays recorded whatever the record says."""
+        ...
+
+    # A roster file, set-based: its rows are staged and applied a chunk at a time (the database works on
+    # one chunk while the next is read), and ID numbers found twice are looked for among every row staged
+    # at the end, before the caller commits. Nothing of the file is kept in the process: a file of any
+    # size costs the same memory.
+
+    async def stage(self, rows: Sequence[StagedRetiree]) -> None:
+        """Hold these rows in this unit of work (a chunk in one trip; PostgreSQL: COPY into a temporary
+        table): those with a record for the next apply_staged, every one's line and ID hash for
+        staged_duplicates. Lines are staged in increasing order."""
+        ...
+
+    async def apply_staged(self) -> UpsertCounts:
+        """Insert or update by id_hash, set-based, the rows staged since the last apply_staged; what was
+        created, updated (anything differed) and left unchanged. Their community codes are known. An ID
+        hash twice among them is written once, without an error: staged_duplicates tells."""
+        ...
+
+    async def staged_duplicates(self) -> Sequence[tuple[int, int]]:
+        """(line, first line) of every staged row whose ID hash a row of an earlier line has, by line;
+        then the staging is over (what was staged and not applied is forgotten)."""
         ...
 
     async def count(self) -> int: ...
@@ -387,6 +421,19 @@ class CertificationRepository(Protocol):
         everyone still pending is to be visited, not only those who asked."""
         ...
 
+    async def listing_after(
+        self,
+        cycle: str,
+        unit_ids: Sequence[int],
+        which: CertList,
+        all_pending_to_visit: bool,
+        after: CertListItem | None,
+        limit: int,
+    ) -> Sequence[CertListItem]:
+        """The page of `listing` that follows the item `after` (None: the first page): a whole list walked
+        page by page (an export) at the same cost per page, where an offset would cost more each page."""
+        ...
+
     async def standings(self, unit_ids: Sequence[int]) -> Sequence[RetireeStanding]:
         """Every living retiree of these communities with all their records, by community and name (the
         staff lists of rolling mode, where each retiree has a cycle of their own)."""
@@ -403,8 +450,8 @@ class CertificationRepository(Protocol):
     async def certify_by_hashes(
         self, cycle: str, id_hashes: Sequence[str], at: datetime, by_account_id: int | None
     ) -> int:
-        """Data-comparison import: certify the retirees with these ID hashes unless already certified;
-        returns how many changed."""
+        """Data-comparison import: certify the retirees with these ID hashes unless already certified
+        (set-based: one statement for the lot; a hash may come twice); returns how many changed."""
         ...
 
     async def add_submission(

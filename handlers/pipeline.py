@@ -9,7 +9,7 @@ import time
 from collections.abc import Sequence
 from typing import Protocol
 
-from bot.actions import Action
+from bot.actions import Action, SendDocument
 from bot.events import Event
 from bot.ports import DeliveryError, Messenger, RateLimited, RecipientBlocked, StorageUnavailable
 from handlers.ordering import ChatSequencer
@@ -118,20 +118,26 @@ class UpdatePipeline:
                 return
             break
         self._storage_answers()
-        for action in actions:
-            try:
-                await self._execute(action)
-            except RecipientBlocked:
-                log.info("chat %s blocked the bot (update %s)", event.chat_id, event.update_id)
-                return
-            except DeliveryError as exc:
-                log.warning(
-                    "update %s in chat %s: %s failed: %s",
-                    event.update_id,
-                    event.chat_id,
-                    exc.method,
-                    exc.description,
-                )
+        try:
+            for action in actions:
+                try:
+                    await self._execute(action)
+                except RecipientBlocked:
+                    log.info("chat %s blocked the bot (update %s)", event.chat_id, event.update_id)
+                    return
+                except DeliveryError as exc:
+                    log.warning(
+                        "update %s in chat %s: %s failed: %s",
+                        event.update_id,
+                        event.chat_id,
+                        exc.method,
+                        exc.description,
+                    )
+        finally:
+            # A document written for this reply (an export) is not needed once sent or given up.
+            for action in actions:
+                if isinstance(action, SendDocument):
+                    action.discard()
 
     async def _execute(self, action: Action) -> None:
         for attempt in range(1, _MAX_ATTEMPTS + 1):

@@ -40,7 +40,10 @@ from bot.domain.people import (
     StaffInvite,
     StaffMembership,
     StaffRole,
+    StagedRetiree,
     UnitKind,
+    UnitRecord,
+    UpsertCounts,
 )
 from bot.domain.questions import Question, QuestionStatus, UnansweredQuestion
 from bot.ports import (
@@ -124,6 +127,8 @@ class _State:
     signup_seq: dict[int, int] = field(default_factory=dict)  # waitlist order, by signup id
     notices: dict[int, Notice] = field(default_factory=dict)
     opt_outs: set[int] = field(default_factory=set)
+    staged: list[StagedRetiree] = field(default_factory=list)  # a roster import's
+    applied: int = 0  # how many of `staged` apply_staged has written
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -189,6 +194,10 @@ class FakeUnits(_Repo):
     async def get_by_code(self, code: str) -> OrgUnit | None:
         return next((u for u in self.s.units.values() if u.code == code), None)
 
+    async def all(self) -> Sequence[OrgUnit]:
+        depth = {unit_id: len(await self.ancestors(unit_id)) for unit_id in self.s.units}
+        return sorted(self.s.units.values(), key=lambda unit: (depth[unit.id], unit.id))
+
     async def upsert(self, code: str, name: str, kind: UnitKind, parent_code: str | None) -> bool:
         parent_id = None
         if parent_code is not None:
@@ -204,6 +213,14 @@ class FakeUnits(_Repo):
         updated = replace(existing, name=name, kind=kind, parent_id=parent_id)
         self.s.units[existing.id] = updated
         return updated != existing
+
+    async def upsert_many(self, units: Sequence[UnitRecord]) -> UpsertCounts:
+        counts = UpsertCounts()
+        for unit in units:
+            existed = await self.get_by_code(unit.code) is not None
+            changed = await self.upsert(unit.code, unit.name, unit.kind, unit.parent_code)
+            counts += UpsertCounts(int(not existed), int(existed and changed), int(existed and not changed))
+        return counts
 
     async def ancestors(self, unit_id: int) -> Sequence[OrgUnit]:
         result: list[OrgUnit] = []
@@ -257,6 +274,33 @@ class FakeRetirees(_Repo):
     async def mark_deceased(self, retiree_id: int) -> None:
         if retiree_id in self.s.retirees:
             self.s.retirees[retiree_id] = replace(self.s.retirees[retiree_id], deceased=True)
+
+    async def stage(self, rows: Sequence[StagedRetiree]) -> None:
+        self.s.staged.extend(rows)
+
+    async def apply_staged(self) -> UpsertCounts:
+        counts = UpsertCounts()
+        pending = self.s.staged[self.s.applied :]
+        self.s.applied = len(self.s.staged)
+        written: set[str] = set()
+        for row in pending:
+            if row.record is None or row.id_hash in written:
+                continue
+            written.add(row.id_hash)
+            existed = await self.find_by_id_hash(row.id_hash) is not None
+            changed = await self.upsert(row.record)
+            counts += UpsertCounts(int(not existed), int(existed and changed), int(existed and not changed))
+        return counts
+
+    async def staged_duplicates(self) -> Sequence[tuple[int, int]]:
+        first: dict[str, int] = {}
+        found = []
+        for row in sorted(self.s.staged, key=lambda row: row.line):
+            line = first.setdefault(row.id_hash, row.line)
+            if line != row.line:
+                found.append((row.line, line))
+        self.s.staged, self.s.applied = [], 0
+        return found
 
 
 class FakeAccounts(_Repo):

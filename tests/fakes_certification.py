@@ -293,6 +293,21 @@ class FakeCertification:
         items = [i for i in self._items(cycle, unit_ids) if self._on(i, which, all_pending_to_visit)]
         return items[offset : offset + limit]
 
+    async def listing_after(
+        self,
+        cycle: str,
+        unit_ids: Sequence[int],
+        which: CertList,
+        all_pending_to_visit: bool,
+        after: CertListItem | None,
+        limit: int,
+    ) -> Sequence[CertListItem]:
+        items = [i for i in self._items(cycle, unit_ids) if self._on(i, which, all_pending_to_visit)]
+        if after is not None:
+            key = (after.community_id, after.name, after.retiree_id)
+            items = [i for i in items if (i.community_id, i.name, i.retiree_id) > key]
+        return items[:limit]
+
     async def standings(self, unit_ids: Sequence[int]) -> Sequence[RetireeStanding]:
         found = [
             RetireeStanding(

@@ -67,11 +67,12 @@ def build_parser(*, with_knowledge: bool = True) -> argparse.ArgumentParser:
         from bot.app.kb import add_commands
 
         add_commands(commands, bench_commands)
-    from bot.app import activities, cert, claims
+    from bot.app import activities, cert, claims, imports
 
     activities.add_commands(bench_commands)
     cert.add_commands(commands, bench_commands)
     claims.add_commands(commands)
+    imports.add_commands(bench_commands)
     delivery = bench_commands.add_parser(
         "delivery", help="outbox delivery rate within Telegram limits, vs aiogram-broadcaster; enqueue rate"
     )
@@ -123,13 +124,15 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         handled = await dispatch(args, settings)
         if handled is not None:
             return handled
-    from bot.app import activities, cert, claims
+    from bot.app import activities, cert, claims, imports
 
     handled = await activities.dispatch(args, settings)
     if handled is None:
         handled = await cert.dispatch(args, settings)
     if handled is None:
         handled = await claims.dispatch(args, settings)
+    if handled is None:
+        handled = await imports.dispatch(args, settings)
     if handled is not None:
         return handled
     # Imported per command so that `retiree-bot db current` does not load both Telegram frameworks.

@@ -117,25 +117,32 @@ async def ask(settings: Settings, question: str | None, *, as_json: bool, stdin:
 async def ingest(settings: Settings, paths: Sequence[Path]) -> int:
     from bot.app import CommandError
     from bot.app.database import open_database
+    from bot.app.progress import progress_bar
     from bot.knowledge.ingest import read_document
     from storage.repositories.kb_passages import SqlPassageRepository
 
-    documents = []
-    for path in paths:
-        try:
-            documents.append((path.name, read_document(path)))
-        except (OSError, ValueError) as exc:
-            raise CommandError(f"{path}: {exc}") from None
     database = await open_database(settings)
+    indexed = []
     try:
-        async with database.session() as session:
-            repository = SqlPassageRepository(session)
-            for name, passages in documents:
-                count = await repository.replace_document(name, passages)
-                print(f"{name}: {count} passages")
-            await session.commit()
+        with progress_bar() as progress:
+            documents = []
+            progress.stage("reading the documents", len(paths), "documents")
+            for done, path in enumerate(paths, 1):
+                try:
+                    documents.append((path.name, read_document(path)))
+                except (OSError, ValueError) as exc:
+                    raise CommandError(f"{path}: {exc}") from None
+                progress.update(done)
+            async with database.session() as session:
+                repository = SqlPassageRepository(session)
+                progress.stage("indexing", len(documents), "documents")
+                for done, (name, passages) in enumerate(documents, 1):
+                    indexed.append(f"{name}: {await repository.replace_document(name, passages)} passages")
+                    progress.update(done)
+                await session.commit()
     finally:
         await database.dispose()
+    print("\n".join(indexed))
     return 0
 
 

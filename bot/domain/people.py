@@ -53,6 +53,41 @@ class RetireeRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class StagedRetiree:
+    """A roster file's row held for a set-based import: its line and the keyed hash of its ID number, and
+    its record (None for a row that is wrong otherwise: it is held only so that an ID number found twice
+    is reported on both lines)."""
+
+    line: int
+    id_hash: str
+    record: RetireeRecord | None
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRecord:
+    """An org-unit file's row as imported."""
+
+    code: str
+    name: str
+    kind: UnitKind
+    parent_code: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertCounts:
+    """What a set-based insert-or-update did: rows created, rows changed, rows left as they were."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __add__(self, other: UpsertCounts) -> UpsertCounts:
+        return UpsertCounts(
+            self.created + other.created, self.updated + other.updated, self.unchanged + other.unchanged
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Retiree:
     id: int
     name: str

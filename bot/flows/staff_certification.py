@@ -4,7 +4,9 @@ an in-person certification, and exports as CSV and XLSX. Only retirees of the st
 
 from __future__ import annotations
 
-from bot.actions import Button, EditText, InlineKeyboard, SendDocument, SendFile
+from typing import BinaryIO
+
+from bot.actions import DOCUMENT_LIMIT_BYTES, Button, EditText, InlineKeyboard, SendDocument, SendFile
 from bot.callbacks import StaffAction, StaffCertificationButton
 from bot.domain.certification import CertList, CertMethod, CertStatus, RejectReason, Submission
 from bot.domain.certification_calendar import Mode
@@ -21,7 +23,8 @@ from bot.services import certification as service
 from bot.services import certification_export as export
 from bot.services.certification_lists import StaffLists, staff_lists
 from bot.services.certification_messages import METHODS, REASONS
-from bot.tables import csv_bytes, xlsx_bytes
+from bot.services.documents import write_document
+from bot.tables import Format
 
 REVIEW = N_("📷 Review photos")
 LIST_PENDING = N_("📋 Not yet certified")
@@ -51,6 +54,16 @@ CARD = N_("%(name)s (%(masked)s): %(status)s")
 ELSEWHERE = N_("Lives elsewhere.")
 FRAIL = N_("Asked for a home visit.")
 EXPORT_CAPTION = N_("Certification %(cycle)s: %(count)s retirees.")
+EXPORT_ZIPPED = N_(
+    "Certification %(cycle)s: %(count)s retirees. The list is compressed (ZIP) to fit Telegram: open the "
+    "ZIP file to find it."
+)
+EXPORT_TOO_LARGE = N_(
+    "The list of %(count)s retirees is too large to send through Telegram, even compressed (%(size)s MB; "
+    "the limit is %(limit)s MB). Please ask the system administrator for it: they can export it on the "
+    "server with retiree-bot cert export."
+)
+_LIMIT_MB = DOCUMENT_LIMIT_BYTES // 1_000_000
 
 LISTS: dict[str, tuple[CertList, str]] = {
     "p": (CertList.PENDING, LIST_PENDING),
@@ -314,17 +327,26 @@ async def _record(ctx: Context, retiree_id: int, method: CertMethod) -> bool:
 
 
 async def send_export(ctx: Context, *, xlsx: bool) -> None:
+    """The lists written to a temporary file a page at a time and sent as a document (compressed above
+    Telegram's 50 MB limit; too large even then, the staff member is told what to do instead)."""
     lists, units = await _lists(ctx)
     tz = texts_for(ctx).profile.calendar.tz
-    rows = await export.export_rows(ctx.uow, ctx.t, lists, tz)
-    content = xlsx_bytes(rows, sheet=export.SHEET) if xlsx else csv_bytes(rows)
     title = _title(ctx)
-    filename = f"certification-{title}.{'xlsx' if xlsx else 'csv'}"
-    caption = ctx.msg(EXPORT_CAPTION, cycle=title, count=len(rows) - 1)
-    ctx.actions.append(SendDocument(ctx.chat_id, filename, content, caption))
+    kind: Format = "xlsx" if xlsx else "csv"
+
+    async def write(target: BinaryIO) -> int:
+        return await export.write_export(ctx.uow, ctx.t, lists, tz, target, kind)
+
+    document = await write_document(f"certification-{title}.{kind}", write)
     await ctx.uow.audit.record(
-        ctx.account.id, "certification.exported", f"units:{len(units)}", {"rows": len(rows) - 1}, ctx.now
+        ctx.account.id, "certification.exported", f"units:{len(units)}", {"rows": document.rows}, ctx.now
     )
+    megabytes = f"{document.size / 1_000_000:.0f}"
+    if document.path is None:
+        ctx.send(ctx.msg(EXPORT_TOO_LARGE, count=document.rows, size=megabytes, limit=_LIMIT_MB))
+        return
+    caption = ctx.msg(EXPORT_ZIPPED if document.zipped else EXPORT_CAPTION, cycle=title, count=document.rows)
+    ctx.actions.append(SendDocument(ctx.chat_id, document.filename, document.path, caption))
 
 
 # --- buttons (work from any step) ---------------------------------------------------------------------

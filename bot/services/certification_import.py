@@ -1,10 +1,11 @@
 """Data-comparison ("silent") certification: a file of ID numbers certified by other means (pension
 records, medical insurance, residence data). Those retirees are certified quietly, so reminders stop.
 
-The file is anything bot.tables reads (CSV in the usual encodings, or XLSX), streamed in chunks; each row's
-first cell that is a valid resident ID number counts,
-so a header row, extra columns (names, dates) and blank lines need no configuration. ID numbers live only in
-memory while they are hashed; the report gives counts, never numbers.
+The file is anything bot.tables reads (CSV in the usual encodings, or XLSX), streamed in chunks, each
+certified set-based (one statement per chunk) in the one transaction of the file; each row's first cell
+that is a valid resident ID number counts, so a header row, extra columns (names, dates) and blank lines
+need no configuration. ID numbers live only in memory while they are hashed; the report gives counts,
+never numbers.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from pathlib import Path
 from bot.domain.certification_calendar import CertificationCalendar, Mode
 from bot.domain.resident_id import InvalidResidentId, ResidentId
 from bot.ports import UnitOfWorkFactory
-from bot.tables import Cell, cell_text, read_rows
+from bot.progress import NO_PROGRESS, Progress
+from bot.tables import Cell, Meter, cell_text, read_rows
 
-CHUNK = 1000
+CHUNK = 10_000
 
 
 @dataclass
@@ -66,16 +68,24 @@ async def import_file(
     calendar: CertificationCalendar,
     now: datetime,
     actor_account_id: int | None = None,
+    *,
+    progress: Progress = NO_PROGRESS,
 ) -> ImportResult:
     """Certify (method: data comparison) everyone in the file for the current campaign cycle."""
     if calendar.mode is not Mode.CAMPAIGN:
         raise NotImplementedError("data-comparison import is for campaign mode")
     cycle = calendar.current_cycle(now).key
     result = ImportResult()
-    hashes = id_hashes((row.cells for row in read_rows(path)), key, result)
+    meter = Meter()
+    hashes = id_hashes((row.cells for row in read_rows(path, meter)), key, result)
     async with uow_factory() as uow:
+        sized = False
         while chunk := list(islice(hashes, CHUNK)):
+            if not sized:  # the file is open once the first chunk is read: its size is known
+                progress.stage(f"certifying from {path.name}", meter.size)
+                sized = True
             result.certified += await uow.certification.certify_by_hashes(cycle, chunk, now, actor_account_id)
+            progress.update(result.rows, meter.done)
         await uow.audit.record(
             actor_account_id,
             "certification.imported",

@@ -12,6 +12,7 @@ staff member's units and their records:
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,6 +32,15 @@ from bot.ports import UnitOfWork
 class StaffLists(Protocol):
     async def counts(self) -> Mapping[CertList, int]: ...
     async def page(self, which: CertList, offset: int, limit: int) -> Sequence[CertListItem]: ...
+    async def page_after(
+        self, which: CertList, after: CertListItem | None, limit: int
+    ) -> Sequence[CertListItem]:
+        """The page that follows `after` (None: the first): a whole list walked at the same cost per page."""
+        ...
+
+
+def _order(item: CertListItem) -> tuple[int, str, int]:
+    return item.community_id, item.name, item.retiree_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +58,13 @@ class _CampaignLists:
             self.cycle, self.unit_ids, which, self.all_pending_to_visit, offset, limit
         )
 
+    async def page_after(
+        self, which: CertList, after: CertListItem | None, limit: int
+    ) -> Sequence[CertListItem]:
+        return await self.uow.certification.listing_after(
+            self.cycle, self.unit_ids, which, self.all_pending_to_visit, after, limit
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class _RollingLists:
@@ -58,6 +75,13 @@ class _RollingLists:
 
     async def page(self, which: CertList, offset: int, limit: int) -> Sequence[CertListItem]:
         return self.lists[which][offset : offset + limit]
+
+    async def page_after(
+        self, which: CertList, after: CertListItem | None, limit: int
+    ) -> Sequence[CertListItem]:
+        items = self.lists[which]
+        start = 0 if after is None else bisect_right(items, _order(after), key=_order)
+        return items[start : start + limit]
 
 
 def staff_task_reached(cycle: Cycle, now: datetime) -> bool:

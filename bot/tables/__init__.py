@@ -3,19 +3,35 @@ results), one streaming writer for the exports they take away, and the text deco
 documents (knowledge-base notices)."""
 
 from bot.tables.decoding import UnreadableError, decode_text
-from bot.tables.reader import Cell, Row, Table, cell_text, open_table, read_rows
-from bot.tables.writer import csv_bytes, write_csv, write_xlsx, xlsx_bytes
+from bot.tables.reader import Cell, Meter, Row, Table, cell_text, open_table, read_rows
+from bot.tables.writer import (
+    CsvWriter,
+    Format,
+    TableWriter,
+    XlsxWriter,
+    csv_bytes,
+    table_writer,
+    write_csv,
+    write_xlsx,
+    xlsx_bytes,
+)
 
 __all__ = [
     "Cell",
+    "CsvWriter",
+    "Format",
+    "Meter",
     "Row",
     "Table",
+    "TableWriter",
     "UnreadableError",
+    "XlsxWriter",
     "cell_text",
     "csv_bytes",
     "decode_text",
     "open_table",
     "read_rows",
+    "table_writer",
     "write_csv",
     "write_xlsx",
     "xlsx_bytes",

@@ -18,6 +18,7 @@ from aiogram.exceptions import (
 from aiogram.methods import TelegramMethod
 from aiogram.types import (
     BufferedInputFile,
+    FSInputFile,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
@@ -158,7 +159,10 @@ class AiogramMessenger:
         if isinstance(action, SendDocument):
             document = await self._bot.send_document(
                 action.chat_id,
-                BufferedInputFile(action.content, filename=action.filename),
+                # A large export is read from its file as it is uploaded, not loaded whole.
+                BufferedInputFile(action.content, filename=action.filename)
+                if isinstance(action.content, bytes)
+                else FSInputFile(action.content, filename=action.filename),
                 caption=action.caption,
                 parse_mode="HTML" if action.caption else None,
             )

@@ -28,3 +28,15 @@ def table_of(mapped: type) -> Table:
     it is plain Core, and the session still flushes what it holds pending before running it (SQLAlchemy
     autoflushes Core statements too), so the read sees the unit of work's own changes."""
     return cast(Table, inspect(mapped).local_table)
+
+
+async def driver_connection(session: AsyncSession) -> Any:
+    """The asyncpg connection under the session, inside the session's transaction: run a statement
+    through the session first, since the adapter opens the transaction with its first statement."""
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    return raw.driver_connection
+
+
+def dialect_of(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name

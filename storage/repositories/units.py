@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.people import OrgUnit, UnitKind
+from bot.domain.people import OrgUnit, UnitKind, UnitRecord, UpsertCounts
 from storage.errors import UnitCycle, UnknownUnitCode
 from storage.models import OrgUnitRow, RetireeRow
 from storage.repositories._sql import table_of
@@ -19,6 +19,8 @@ _UNITS = table_of(OrgUnitRow)
 _RETIREES = table_of(RetireeRow)
 _COLUMNS = (_UNITS.c.id, _UNITS.c.code, _UNITS.c.name, _UNITS.c.kind, _UNITS.c.parent_id)
 _BY_ID = select(*_COLUMNS).where(_UNITS.c.id == bindparam("unit_id"))
+_CODES_PER_QUERY = 500
+_ELSEWHERE = "\0"  # a parent that is no unit of the batch
 _COMMUNITY_OF = (
     select(*_COLUMNS)
     .join(_RETIREES, _RETIREES.c.community_id == _UNITS.c.id)
@@ -89,6 +91,85 @@ class SqlOrgUnitRepository:
         if changed:
             await self._session.flush()
         return changed
+
+    async def upsert_many(self, units: Sequence[UnitRecord]) -> UpsertCounts:
+        """New units are inserted a level at a time (each level's ids give its children their paths), and
+        renamed ones updated, in a few statements whatever their number; a moved unit goes through `upsert`
+        (a move rewrites its subtree's paths), after the new ones, which may be its new parent."""
+        codes = sorted({unit.code for unit in units} | {u.parent_code for u in units if u.parent_code})
+        stored: dict[str, Any] = {}
+        for start in range(0, len(codes), _CODES_PER_QUERY):
+            rows = await self._session.execute(
+                select(*_COLUMNS, _UNITS.c.path).where(
+                    _UNITS.c.code.in_(codes[start : start + _CODES_PER_QUERY])
+                )
+            )
+            stored.update({row.code: row for row in rows})
+        codes_by_id = {row.id: code for code, row in stored.items()}
+        levels: list[list[UnitRecord]] = []
+        depth: dict[str, int] = {}
+        renamed: list[dict[str, Any]] = []
+        moved: list[UnitRecord] = []
+        unchanged = 0
+        for unit in units:
+            known = stored.get(unit.code)
+            if known is None:
+                level = depth[unit.parent_code] + 1 if unit.parent_code in depth else 0
+                depth[unit.code] = level
+                if level == len(levels):
+                    levels.append([])
+                levels[level].append(unit)
+                continue
+            # A parent outside `stored` is none of the file's: the unit moves.
+            parent = None if known.parent_id is None else codes_by_id.get(known.parent_id, _ELSEWHERE)
+            if parent != unit.parent_code:
+                moved.append(unit)
+            elif (known.name, known.kind) != (unit.name, unit.kind.value):
+                renamed.append({"unit_id": known.id, "unit_name": unit.name, "unit_kind": unit.kind.value})
+            else:
+                unchanged += 1
+        paths = {code: (row.id, row.path) for code, row in stored.items()}
+        for new in levels:
+            await self._insert_level(new, paths)
+        if renamed:
+            await self._session.execute(
+                update(_UNITS)
+                .where(_UNITS.c.id == bindparam("unit_id"))
+                .values(name=bindparam("unit_name"), kind=bindparam("unit_kind")),
+                renamed,
+            )
+        # Units this session loaded before are read again: the statements above went around them.
+        self._session.expire_all()
+        for unit in moved:
+            await self.upsert(unit.code, unit.name, unit.kind, unit.parent_code)
+        return UpsertCounts(sum(map(len, levels)), len(renamed) + len(moved), unchanged)
+
+    async def _insert_level(self, units: Sequence[UnitRecord], paths: dict[str, tuple[int, str]]) -> None:
+        """Insert units whose parents are in `paths` (code -> id, path), then give them their paths."""
+        for unit in units:
+            if unit.parent_code is not None and unit.parent_code not in paths:
+                raise UnknownUnitCode(unit.parent_code)
+        rows = await self._session.execute(
+            _UNITS.insert().returning(_UNITS.c.id, _UNITS.c.code),
+            [
+                {
+                    "code": unit.code,
+                    "name": unit.name,
+                    "kind": unit.kind.value,
+                    "parent_id": paths[unit.parent_code][0] if unit.parent_code else None,
+                    "path": "",  # the id is known only once inserted
+                }
+                for unit in units
+            ],
+        )
+        parent_of = {unit.code: unit.parent_code for unit in units}
+        for id_, code in rows.all():
+            parent = parent_of[code]
+            paths[code] = (id_, f"{paths[parent][1] if parent else '/'}{id_}/")
+        await self._session.execute(
+            update(_UNITS).where(_UNITS.c.id == bindparam("unit_id")).values(path=bindparam("unit_path")),
+            [{"unit_id": paths[unit.code][0], "unit_path": paths[unit.code][1]} for unit in units],
+        )
 
     async def _move(self, row: OrgUnitRow, parent_path: str, parent_id: int | None) -> None:
         old_prefix = row.path

@@ -32,3 +32,24 @@ def test_cert_import_of_a_missing_file(cli: CliRunner, tmp_path: Path) -> None:
     missing = cli("cert", "import", str(tmp_path / "nothing.csv"))
     assert missing.returncode == 1
     assert "no such file" in missing.stderr
+
+
+def test_cert_export_writes_every_list_on_the_server(cli: CliRunner, tmp_path: Path) -> None:
+    assert cli("db", "upgrade").returncode == 0
+    assert cli("import-units", str(SAMPLES / "units.csv")).returncode == 0
+    assert cli("import-roster", str(SAMPLES / "roster.csv")).returncode == 0
+    everyone = cli("cert", "export", "all.csv")
+    assert everyone.returncode == 0, everyone.stderr
+    assert everyone.stdout.strip() == "all.csv: 29 retirees"  # the deceased one is on no list
+    rows = list(csv.reader((tmp_path / "all.csv").read_text("utf-8-sig").splitlines()))
+    assert rows[0][:2] == ["姓名", "身份证号（部分隐藏）"]
+    assert len(rows) == 30
+    district = cli("cert", "export", "--unit", "210101", "district.xlsx")
+    assert district.returncode == 0, district.stderr
+    assert (tmp_path / "district.xlsx").read_bytes().startswith(b"PK")
+    assert cli("cert", "export", "--unit", "nowhere", "x.csv").returncode == 1
+    wrong = cli("cert", "export", "list.txt")
+    assert (wrong.returncode, wrong.stderr.strip()) == (
+        1,
+        "retiree-bot: list.txt: the file's name must end in .csv or .xlsx",
+    )

@@ -15,6 +15,7 @@ from tests.storage import (
     claims_contract,
     conversations_contract,
     family_contract,
+    roster_contract,
 )
 
 pytestmark = pytest.mark.postgres
@@ -22,7 +23,14 @@ pytestmark = pytest.mark.postgres
 
 @pytest.mark.parametrize(
     "contract",
-    [accounts_contract, family_contract, conversations_contract, claims_contract, activities_contract],
+    [
+        accounts_contract,
+        family_contract,
+        conversations_contract,
+        claims_contract,
+        activities_contract,
+        roster_contract,
+    ],
     ids=lambda module: module.__name__.rsplit(".", 1)[-1],
 )
 async def test_contract_on_postgres(pg_database: Database, contract: ModuleType) -> None:

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
-from bot.actions import Action, AnswerCallback, SendText
+from bot.actions import Action, AnswerCallback, SendDocument, SendText
 from bot.events import Event, EventKind
 from bot.ports import DeliveryError, RateLimited, RecipientBlocked
 from handlers.pipeline import UpdatePipeline
@@ -103,3 +104,17 @@ async def test_a_core_failure_is_logged_with_ids_only(caplog: pytest.LogCaptureF
     record = next(r for r in caplog.records if r.name == "handlers.pipeline")
     assert "99" in record.getMessage()
     assert "hi" not in record.getMessage()
+
+
+async def test_an_export_written_to_a_file_is_deleted_once_sent_or_given_up(tmp_path: Path) -> None:
+    sent_file, failed_file = tmp_path / "sent.csv", tmp_path / "failed.csv"
+    sent_file.write_bytes(b"a,b\n")
+    failed_file.write_bytes(b"a,b\n")
+    actions = (SendDocument(5, "sent.csv", sent_file), SendDocument(5, "failed.csv", failed_file))
+    messenger = RecordingMessenger({1: [DeliveryError("sendDocument", "Bad Request: whatever")]})
+
+    await UpdatePipeline(ScriptedCore(actions), messenger).process(event())
+
+    assert messenger.sent == [actions[0]]
+    assert not sent_file.exists()
+    assert not failed_file.exists()

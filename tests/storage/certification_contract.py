@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from bot.actions import Button, InlineKeyboard
 from bot.domain.certification import (
     CertList,
+    CertListItem,
     CertMethod,
     CertStatus,
     RejectReason,
@@ -296,3 +297,52 @@ async def check_standings(uow_factory: UnitOfWorkFactory, world: World) -> None:
     assert a1.id_masked == "2101**********0001"
     assert e1.lives_elsewhere
     assert e1.records == ()
+
+
+async def check_a_list_walked_by_key(uow_factory: UnitOfWorkFactory, world: World) -> None:
+    """listing_after gives the pages of listing, in its order (community, name, id), whatever the
+    page size: an export walks a district's list that way."""
+    units = [world.units["A"], world.units["B"]]
+    async with uow_factory() as uow:
+        await uow.certification.self_report(world.retirees["e1"], CYCLE, AT)
+        await uow.commit()
+    async with uow_factory() as uow:
+        for which in (CertList.PENDING, CertList.SELF_REPORTED, CertList.CERTIFIED):
+            whole = await uow.certification.listing(CYCLE, units, which, False, 0, 100)
+            for size in (1, 2, 3):
+                walked: list[CertListItem] = []
+                after = None
+                while page := await uow.certification.listing_after(CYCLE, units, which, False, after, size):
+                    assert len(page) <= size
+                    walked += page
+                    after = page[-1]
+                assert walked == list(whole), (which, size)
+        pending = await uow.certification.listing_after(CYCLE, units, CertList.PENDING, False, None, 10)
+        assert [item.name for item in pending] == ["a1", "a2", "u1", "b1"]  # community A, then B
+
+
+async def check_data_comparison_in_one_statement(uow_factory: UnitOfWorkFactory, world: World) -> None:
+    """certify_by_hashes: a hash given twice certifies once, a suspended retiree is restored, an unknown
+    hash and an already certified retiree change nothing."""
+    r = world.retirees
+    async with uow_factory() as uow:
+        await uow.certification.suspend_pending(CYCLE, AT, r["b1"], r["b1"])
+        await uow.certification.certify(r["a1"], CYCLE, CertMethod.IN_PERSON, AT, None)
+        await uow.commit()
+    later = AT.replace(hour=5)
+    a1, a2, b1 = (f"{n:064d}" for n in (1, 2, 3))
+    async with uow_factory() as uow:
+        changed = await uow.certification.certify_by_hashes(CYCLE, [a2, a2, b1, a1, "f" * 64], later, None)
+        assert changed == 2
+        await uow.commit()
+    async with uow_factory() as uow:
+        restored = await uow.certification.get(r["b1"], CYCLE)
+        assert restored is not None
+        assert (restored.status, restored.method) == (CertStatus.CERTIFIED, CertMethod.DATA_COMPARISON)
+        assert (restored.certified_at, restored.restored_at) == (later, later)
+        kept = await uow.certification.get(r["a1"], CYCLE)
+        assert kept is not None
+        assert (kept.method, kept.certified_at) == (CertMethod.IN_PERSON, AT)
+        new = await uow.certification.get(r["a2"], CYCLE)
+        assert new is not None
+        assert (new.status, new.restored_at) == (CertStatus.CERTIFIED, None)

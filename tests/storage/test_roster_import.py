@@ -366,3 +366,62 @@ async def test_the_import_is_audited_without_personal_data(database: Database, u
         row = await uow.session.scalar(select(AuditLogRow).where(AuditLogRow.action == "import_roster"))
         assert row is not None
         assert (row.target, row.details) == ("roster.csv", {"created": 30, "updated": 0, "unchanged": 0})
+
+
+# ------------------------------------------------------------------------- encodings and chunk borders
+
+MANY = [ResidentId.build("210101", date(1950, 1, 1), n) for n in range(7)]
+
+
+async def _chunked(path: Path, database: Database) -> ImportReport:
+    """Two rows a chunk: every file below crosses chunk borders."""
+    return await import_roster(path, database.uow, ID_HASH_KEY, today=TODAY, chunk=2)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16", "utf-16-le"])
+async def test_each_encoding_imports_across_chunks(
+    tmp_path: Path, database: Database, units: None, encoding: str
+) -> None:
+    path = _write_csv(tmp_path / "r.csv", [_row(rid) for rid in MANY], encoding=encoding)
+    report = await import_roster(path, database.uow, ID_HASH_KEY, today=TODAY, chunk=3)
+    assert report == ImportReport(created=7)
+    again = await import_roster(path, database.uow, ID_HASH_KEY, today=TODAY, chunk=3)
+    assert again == ImportReport(unchanged=7)
+
+
+async def test_xlsx_imports_across_chunks(tmp_path: Path, database: Database, units: None) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(HEADER)
+    for rid in MANY:
+        sheet.append(_row(rid))
+    path = tmp_path / "r.xlsx"
+    workbook.save(path)
+    assert await _chunked(path, database) == ImportReport(created=7)
+
+
+async def test_a_bad_row_in_the_last_chunk_rolls_back_every_chunk(
+    tmp_path: Path, database: Database, units: None
+) -> None:
+    rows = [_row(rid) for rid in MANY[:6]] + [_row(MANY[6], 退休日期="2005-02-30")]
+    path = _write_csv(tmp_path / "r.csv", rows)
+    report = await _chunked(path, database)
+    assert report == ImportReport(errors=[RowError(8, Problem.BAD_DATE, "retirement_date")])
+    assert await _count(database) == 0
+    # The failed import left nothing behind on the connection: the next one starts afresh.
+    good = _write_csv(tmp_path / "good.csv", [_row(rid) for rid in MANY])
+    assert await _chunked(good, database) == ImportReport(created=7)
+
+
+async def test_an_updated_file_counts_right_across_chunks(
+    tmp_path: Path, database: Database, units: None
+) -> None:
+    first = _write_csv(tmp_path / "r.csv", [_row(rid) for rid in MANY[:5]])
+    assert await _chunked(first, database) == ImportReport(created=5)
+    rows = [_row(rid) for rid in MANY]
+    rows[1] = _row(MANY[1], 电话="")
+    rows[4] = _row(MANY[4], 状态="死亡")
+    second = _write_csv(tmp_path / "r2.csv", rows)
+    report = await _chunked(second, database)
+    assert report == ImportReport(created=2, updated=2, unchanged=3)

@@ -27,6 +27,7 @@ from sqlalchemy.engine import make_url
 from bot.app import CommandError
 from bot.i18n import I18n
 from bot.memory import peak_rss_mb
+from bot.progress import NO_PROGRESS, Progress
 from bot.rendering import Renderer
 from bot.services.certification_campaign import Campaign
 from bot.services.certification_messages import CertificationTexts
@@ -83,12 +84,12 @@ def _dsn(url: str) -> str:
 
 
 @asynccontextmanager
-async def throwaway_database(admin_url: str) -> AsyncIterator[str]:
+async def throwaway_database(admin_url: str, bench: str = "campaign") -> AsyncIterator[str]:
     try:
         admin = await asyncpg.connect(_dsn(admin_url), timeout=5)
     except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
-        raise CommandError(f"bench campaign needs PostgreSQL ({admin_url}): {type(exc).__name__}") from None
-    name = f"rb_bench_campaign_{secrets.token_hex(4)}"
+        raise CommandError(f"bench {bench} needs PostgreSQL ({admin_url}): {type(exc).__name__}") from None
+    name = f"rb_bench_{bench}_{secrets.token_hex(4)}"
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')
         url = make_url(admin_url).set(drivername="postgresql+asyncpg", database=name)
@@ -109,12 +110,16 @@ async def fill(url: str, retirees: int) -> None:
         await connection.close()
 
 
-async def bench_campaign(retirees: int = 1_000_000, admin_url: str | None = None) -> dict[str, Any]:
+async def bench_campaign(
+    retirees: int = 1_000_000, admin_url: str | None = None, *, progress: Progress = NO_PROGRESS
+) -> dict[str, Any]:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     admin_url = admin_url or os.environ.get("BENCH_PG_URL", DEFAULT_PG)
     async with throwaway_database(admin_url) as url:
+        progress.stage("migrating a throwaway database")
         await upgrade(url)
         started = time.perf_counter()
+        progress.stage(f"filling it with {retirees:,} retirees")
         await fill(url, retirees)
         generated_s = time.perf_counter() - started
         database = Database.from_url(url)
@@ -122,9 +127,11 @@ async def bench_campaign(retirees: int = 1_000_000, admin_url: str | None = None
             i18n = I18n()
             texts = CertificationTexts(Renderer(i18n), load_profile())
             campaign = Campaign(database.uow, i18n, texts, workers=WORKERS)
+            progress.stage("the campaign tick")
             started = time.perf_counter()
             report = await campaign.tick(TICK_AT)
             seconds = time.perf_counter() - started
+            progress.stage("the same tick again")
             started = time.perf_counter()
             again = await campaign.tick(TICK_AT)
             again_s = time.perf_counter() - started

@@ -32,8 +32,8 @@ report or log ever shows it.
 """
 
 from bot.services.roster_import.fields import parse_date
-from bot.services.roster_import.report import ImportReport, Problem, RowError
+from bot.services.roster_import.report import ImportReport, Problem, RowError, RowErrors
 from bot.services.roster_import.roster import import_roster
 from bot.services.roster_import.units import import_units
 
-__all__ = ["ImportReport", "Problem", "RowError", "import_roster", "import_units", "parse_date"]
+__all__ = ["ImportReport", "Problem", "RowError", "RowErrors", "import_roster", "import_units", "parse_date"]

@@ -22,7 +22,10 @@ _EXCEL_EPOCH: Final = date(1899, 12, 30)
 
 def parse_date(cell: Cell) -> date | None:
     """A forgiving date: None for an empty cell, ValueError when it cannot be a date."""
-    if cell is None or cell == "":
+    if type(cell) is str:
+        # The common case (every CSV cell), first.
+        return _parse_date_text(cell_text(cell)) if cell else None
+    if cell is None:
         return None
     if isinstance(cell, datetime):
         return cell.date()
@@ -30,7 +33,10 @@ def parse_date(cell: Cell) -> date | None:
         return cell
     if isinstance(cell, bool):
         raise ValueError("not a date")
-    text = cell_text(cell)
+    return _parse_date_text(cell_text(cell))
+
+
+def _parse_date_text(text: str) -> date | None:
     if not text:
         return None
     for pattern in (_DATE_PARTS, _COMPACT_DATE):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import heapq
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Final
+from typing import Final, overload
 
 from bot.domain.resident_id import InvalidReason
 from bot.ports import UnitOfWork
@@ -59,12 +62,82 @@ class RowError:
         return f"{where}: {self.problem.value}" + (f" ({self.detail})" if self.detail else "")
 
 
+class RowErrors(Sequence[RowError]):
+    """Every wrong row's problems, kept compact: a line, a problem and a detail in 13 bytes, so that a
+    file of a million wrong rows (its units not imported yet, say) still lists them all in little memory.
+    Details are kept once each (community codes, column names), a line number as a number."""
+
+    def __init__(self, errors: Iterable[RowError] = ()) -> None:
+        self._lines = array("I")
+        self._problems = array("B")
+        self._details = array("q")  # >= 0: index into _texts; < 0: the number -detail - 1
+        self._texts: list[str] = []
+        self._text_index: dict[str, int] = {}
+        self.extend(errors)
+
+    def append(self, error: RowError) -> None:
+        self._lines.append(error.line)
+        self._problems.append(_PROBLEM_INDEX[error.problem])
+        detail = error.detail
+        if detail.isascii() and detail.isdigit() and detail[0] != "0" and len(detail) < 18:
+            self._details.append(-int(detail) - 1)
+        else:
+            index = self._text_index.get(detail)
+            if index is None:
+                index = self._text_index[detail] = len(self._texts)
+                self._texts.append(detail)
+            self._details.append(index)
+
+    def extend(self, errors: Iterable[RowError]) -> None:
+        for error in errors:
+            self.append(error)
+
+    def _at(self, index: int) -> RowError:
+        detail = self._details[index]
+        text = self._texts[detail] if detail >= 0 else str(-detail - 1)
+        return RowError(self._lines[index], _PROBLEMS[self._problems[index]], text)
+
+    @overload
+    def __getitem__(self, index: int) -> RowError: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[RowError]: ...
+    def __getitem__(self, index: int | slice) -> RowError | Sequence[RowError]:
+        if isinstance(index, slice):
+            return [self._at(i) for i in range(*index.indices(len(self)))]
+        return self._at(range(len(self))[index])
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def __iter__(self) -> Iterator[RowError]:
+        return (self._at(i) for i in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"RowErrors({list(self[:5])!r}{', ...' if len(self) > 5 else ''})"
+
+    def merged(self, others: Iterable[RowError]) -> RowErrors:
+        """These (in line order) and `others` (in line order) in one list by line; for one line, these
+        first."""
+        return RowErrors(heapq.merge(self, others, key=lambda error: error.line))
+
+
+_PROBLEMS: Final = tuple(Problem)
+_PROBLEM_INDEX: Final = {problem: index for index, problem in enumerate(_PROBLEMS)}
+
+
 @dataclass(slots=True)
 class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
+    errors: Sequence[RowError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -77,15 +150,6 @@ def missing_columns(table: Table, required: tuple[str, ...]) -> list[RowError]:
 
 def unreadable(error: UnreadableError) -> ImportReport:
     return ImportReport(errors=[RowError(0, Problem.UNREADABLE_FILE, str(error))])
-
-
-def count(report: ImportReport, *, existed: bool, changed: bool) -> None:
-    if not existed:
-        report.created += 1
-    elif changed:
-        report.updated += 1
-    else:
-        report.unchanged += 1
 
 
 async def audit(uow: UnitOfWork, action: str, path: Path, report: ImportReport) -> None:

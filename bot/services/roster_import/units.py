@@ -1,4 +1,8 @@
-"""Importing the org-unit tree: city, district or county, street or town, community."""
+"""Importing the org-unit tree: city, district or county, street or town, community.
+
+The file is streamed; its units are kept (a city has thousands, not millions), since a unit may name a
+parent defined further down, and the tree is checked whole before it is written set-based
+(OrgUnitRepository.upsert_many), parents first, in one transaction."""
 
 from __future__ import annotations
 
@@ -7,15 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from bot.domain.people import UnitKind
+from bot.domain.people import UnitKind, UnitRecord
 from bot.ports import UnitOfWork, UnitOfWorkFactory
+from bot.progress import NO_PROGRESS, Progress
 from bot.services.roster_import.fields import FieldRow
 from bot.services.roster_import.report import (
     ImportReport,
     Problem,
     RowError,
     audit,
-    count,
     missing_columns,
     unreadable,
 )
@@ -35,10 +39,13 @@ class _UnitRow:
     parent_code: str | None
 
 
-def _check_unit_rows(table: Table) -> tuple[dict[str, _UnitRow], list[RowError]]:
+def _check_unit_rows(table: Table, progress: Progress) -> tuple[dict[str, _UnitRow], list[RowError]]:
     units: dict[str, _UnitRow] = {}
     errors: list[RowError] = []
-    for data in table.rows:
+    rows = 0
+    for rows, data in enumerate(table.rows, 1):
+        if rows % 1000 == 0:
+            progress.update(rows, table.meter.done)
         row = FieldRow(data, table.columns)
         code = row.required("code")
         name = row.required("name")
@@ -55,6 +62,7 @@ def _check_unit_rows(table: Table) -> tuple[dict[str, _UnitRow], list[RowError]]
             errors.extend(row.errors)
         elif kind is not None:
             units[code] = _UnitRow(row.line, code, name, kind, parent_code)
+    progress.update(rows, table.meter.size)
     return units, errors
 
 
@@ -123,24 +131,29 @@ async def _check_unit_tree(uow: UnitOfWork, units: Mapping[str, _UnitRow]) -> li
     return errors
 
 
-async def import_units(path: Path | str, uow_factory: UnitOfWorkFactory) -> ImportReport:
+async def import_units(
+    path: Path | str, uow_factory: UnitOfWorkFactory, *, progress: Progress = NO_PROGRESS
+) -> ImportReport:
     try:
         with open_table(Path(path), VOCABULARY.unit_columns) as table:
             if missing := missing_columns(table, UNIT_REQUIRED):
                 return ImportReport(errors=missing)
-            units, errors = _check_unit_rows(table)
+            progress.stage(f"checking {Path(path).name}", table.meter.size)
+            units, errors = _check_unit_rows(table, progress)
     except UnreadableError as error:
         return unreadable(error)
     async with uow_factory() as uow:
+        progress.stage("checking the tree")
         errors += await _check_unit_tree(uow, units)
         if errors:
             return ImportReport(errors=sorted(errors, key=lambda error: error.line))
-        report = ImportReport()
+        progress.stage(f"writing {len(units):,} units")
         # Parents first, whatever order the file lists them in.
-        for unit in sorted(units.values(), key=lambda unit: (_depth(unit.code, units), unit.line)):
-            existed = await uow.units.get_by_code(unit.code) is not None
-            changed = await uow.units.upsert(unit.code, unit.name, unit.kind, unit.parent_code)
-            count(report, existed=existed, changed=changed)
+        ordered = sorted(units.values(), key=lambda unit: (_depth(unit.code, units), unit.line))
+        counts = await uow.units.upsert_many(
+            [UnitRecord(unit.code, unit.name, unit.kind, unit.parent_code) for unit in ordered]
+        )
+        report = ImportReport(created=counts.created, updated=counts.updated, unchanged=counts.unchanged)
         await audit(uow, "import_units", Path(path), report)
         await uow.commit()
     return report

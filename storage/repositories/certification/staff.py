@@ -10,7 +10,9 @@ from sqlalchemy import (
     case,
     false,
     func,
+    literal,
     select,
+    tuple_,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -109,7 +111,33 @@ class StaffViews:
         offset: int,
         limit: int,
     ) -> Sequence[CertListItem]:
-        query = (
+        query = self._list_query(cycle, unit_ids, which, all_pending_to_visit).offset(offset).limit(limit)
+        return await self._list_items(query)
+
+    async def listing_after(
+        self,
+        cycle: str,
+        unit_ids: Sequence[int],
+        which: CertList,
+        all_pending_to_visit: bool,
+        after: CertListItem | None,
+        limit: int,
+    ) -> Sequence[CertListItem]:
+        query = self._list_query(cycle, unit_ids, which, all_pending_to_visit)
+        if after is not None:
+            # The list's own order (community, name, id) as one row value: the page starts where the
+            # last one stopped, found in the community_id index, however far into the list it is.
+            order = tuple_(RetireeRow.community_id, RetireeRow.name, RetireeRow.id)
+            query = query.where(
+                RetireeRow.community_id >= after.community_id,
+                order > tuple_(literal(after.community_id), literal(after.name), literal(after.retiree_id)),
+            )
+        return await self._list_items(query.limit(limit))
+
+    def _list_query(
+        self, cycle: str, unit_ids: Sequence[int], which: CertList, all_pending_to_visit: bool
+    ) -> Any:
+        return (
             self._in_units(cycle, unit_ids)
             .add_columns(
                 RetireeRow.id,
@@ -124,9 +152,9 @@ class StaffViews:
             )
             .where(list_filter(which, all_pending_to_visit))
             .order_by(RetireeRow.community_id, RetireeRow.name, RetireeRow.id)
-            .offset(offset)
-            .limit(limit)
         )
+
+    async def _list_items(self, query: Any) -> Sequence[CertListItem]:
         return [
             CertListItem(
                 retiree_id=rid,

@@ -8,9 +8,16 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    or_,
+    ColumnElement,
+    Integer,
+    String,
+    any_,
+    bindparam,
+    case,
+    literal,
     select,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.certification import (
@@ -24,7 +31,11 @@ from storage.models import (
     utcnow,
 )
 from storage.repositories._sql import insert_for
-from storage.repositories.certification.common import CHUNK, ONE, joined, record_of
+from storage.repositories.certification.common import CHUNK, ONE, record_of
+from storage.types import UTCDateTime
+
+# PostgreSQL takes the hashes as one array parameter: no limit on how many a statement binds.
+_HASHES_PER_STATEMENT = 20_000
 
 
 class RetireeStatus:
@@ -105,20 +116,53 @@ class RetireeStatus:
     async def certify_by_hashes(
         self, cycle: str, id_hashes: Sequence[str], at: datetime, by_account_id: int | None
     ) -> int:
+        """One INSERT ... SELECT ... ON CONFLICT DO UPDATE per batch of hashes: the retirees found are
+        certified unless they already were (a suspended one is restored); a hash given twice is one
+        retiree, selected once."""
+        postgres = self._session.get_bind().dialect.name == "postgresql"
+        batch = _HASHES_PER_STATEMENT if postgres else CHUNK
         changed = 0
-        for start in range(0, len(id_hashes), CHUNK):
-            ids = await self._session.scalars(
-                select(RetireeRow.id)
-                .select_from(joined(cycle))
-                .where(
-                    RetireeRow.id_hash.in_(id_hashes[start : start + CHUNK]),
-                    or_(
-                        CertificationRow.status.is_(None),
-                        CertificationRow.status != CertStatus.CERTIFIED.value,
-                    ),
-                )
+        for start in range(0, len(id_hashes), batch):
+            hashes = list(id_hashes[start : start + batch])
+            found = (
+                RetireeRow.id_hash == any_(bindparam("hashes", hashes, type_=ARRAY(String)))
+                if postgres
+                else RetireeRow.id_hash.in_(hashes)
             )
-            for retiree_id in list(ids):
-                await self.certify(retiree_id, cycle, CertMethod.DATA_COMPARISON, at, by_account_id)
-                changed += 1
+            result = await self._session.execute(self._certify_found(cycle, found, at, by_account_id))
+            changed += int(result.rowcount)  # type: ignore[attr-defined]
         return changed
+
+    def _certify_found(
+        self, cycle: str, found: ColumnElement[bool], at: datetime, by_account_id: int | None
+    ) -> Any:
+        certified = CertStatus.CERTIFIED.value
+        when = bindparam("at", at, type_=UTCDateTime())
+        now = bindparam("now", utcnow(), type_=UTCDateTime())
+        rows = select(
+            RetireeRow.id,
+            literal(cycle, String),
+            literal(certified, String),
+            literal(CertMethod.DATA_COMPARISON.value, String),
+            when,
+            bindparam("by", by_account_id, type_=Integer()),
+            now,
+        ).where(found)
+        columns = ["retiree_id", "cycle", "status", "method", "certified_at", "certified_by_account_id"]
+        insert = insert_for(self._session, CertificationRow).from_select([*columns, "updated_at"], rows)
+        table = CertificationRow.__table__
+        return insert.on_conflict_do_update(
+            index_elements=["retiree_id", "cycle"],
+            set_={
+                "status": insert.excluded.status,
+                "method": insert.excluded.method,
+                "certified_at": insert.excluded.certified_at,
+                "certified_by_account_id": insert.excluded.certified_by_account_id,
+                "restored_at": case(
+                    (table.c.status == CertStatus.SUSPENDED.value, insert.excluded.certified_at),
+                    else_=table.c.restored_at,
+                ),
+                "updated_at": insert.excluded.updated_at,
+            },
+            where=table.c.status != certified,
+        )

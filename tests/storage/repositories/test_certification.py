@@ -17,6 +17,8 @@ CHECKS: list[Callable[..., object]] = [
     contract.check_rolling_page,
     contract.check_a_retiree_looking_after_a_spouse,
     contract.check_standings,
+    contract.check_a_list_walked_by_key,
+    contract.check_data_comparison_in_one_statement,
 ]
 
 

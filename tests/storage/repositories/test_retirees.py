@@ -6,8 +6,10 @@ from datetime import date
 import pytest
 
 from bot.domain.people import RetireeRecord
+from bot.ports import UnitOfWorkFactory
 from storage.database import Database
 from storage.errors import UnknownUnitCode
+from tests.storage import roster_contract
 
 RECORD = RetireeRecord(
     name="王秀英",
@@ -48,3 +50,8 @@ async def test_unknown_community_is_refused(database: Database, tree: dict[str, 
     async with database.uow() as uow:
         with pytest.raises(UnknownUnitCode):
             await uow.retirees.upsert(dataclasses.replace(RECORD, community_code="nowhere"))
+
+
+@pytest.mark.parametrize("check", roster_contract.CONTRACT, ids=lambda check: check.__name__)
+async def test_roster_contract(uow_factory: UnitOfWorkFactory, check: roster_contract.Check) -> None:
+    await check(uow_factory)

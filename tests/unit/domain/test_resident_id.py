@@ -163,3 +163,10 @@ def test_property_legacy_numbers_upgrade_to_valid_modern_ones(seed: int) -> None
             continue
         legacy = modern[:6] + modern[8:17]
         assert ResidentId.parse(legacy, today=TODAY) == ResidentId.parse(modern, today=TODAY)
+
+
+@pytest.mark.parametrize("key", [b"k", b"a key of ordinary length", bytes(range(200))])
+def test_the_keyed_hash_is_hmac_sha256(key: bytes) -> None:
+    number = ResidentId.build("210102", date(1950, 1, 2), 11)
+    expected = hmac.new(key, number.unmasked().encode("ascii"), hashlib.sha256).hexdigest()
+    assert number.keyed_hash(key) == expected

@@ -4,8 +4,11 @@ retirees of their own unit subtree, and every action in the audit log."""
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import date
+from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from bot.actions import EditText, InlineKeyboard, SendDocument, SendFile
@@ -22,7 +25,7 @@ from bot.flows.staff_certification import (
     REVIEW,
 )
 from bot.regions import PROFILES_DIR
-from bot.services import certification_profile
+from bot.services import certification_profile, documents
 from bot.services.certification_messages import I_HAVE_CERTIFIED, SEND_PHOTO
 from tests.parts import shared_i18n
 from tests.unit.chat import ROSTER_NAME, Chat, World, at_step, make_id, registered_retiree
@@ -147,18 +150,27 @@ async def test_staff_confirm_a_self_report(world: World) -> None:
     assert record.method.value == "self_report"
 
 
+def _sent(document: SendDocument) -> bytes:
+    """What the adapter would upload; the temporary file is then gone, as after a real send."""
+    assert isinstance(document.content, Path)
+    content = document.content.read_bytes()
+    document.discard()
+    assert not document.content.exists()
+    return content
+
+
 async def test_exports_are_documents_of_the_units_retirees(world: World) -> None:
     staff = await staff_tools(world)
     await staff.say(zh(EXPORT_CSV))
     (csv_file,) = [a for a in staff.last if isinstance(a, SendDocument)]
     assert csv_file.filename == "certification-2025.csv"
-    text = csv_file.content.decode("utf-8")
+    text = _sent(csv_file).decode("utf-8")
     assert text.startswith("\ufeff姓名,身份证号（部分隐藏）,社区")
     assert f"{ROSTER_NAME},2101**********123X,幸福社区,尚未认证" in text
     assert "210102195005171" not in text  # never the full ID number
     await staff.say(zh(EXPORT_XLSX))
     (xlsx_file,) = [a for a in staff.last if isinstance(a, SendDocument)]
-    sheet = load_workbook(io.BytesIO(xlsx_file.content)).worksheets[0]
+    sheet = load_workbook(io.BytesIO(_sent(xlsx_file))).worksheets[0]
     assert [c.value for c in sheet[2]][:2] == [ROSTER_NAME, "2101**********123X"]
     assert [a["action"] for a in world.db.state.audit].count("certification.exported") == 2
 
@@ -193,6 +205,34 @@ async def test_in_rolling_mode_staff_see_who_is_due_now() -> None:
     await staff.say(zh(EXPORT_CSV))
     (csv_file,) = [a for a in staff.last if isinstance(a, SendDocument)]
     assert csv_file.filename == "certification-2025-03-01.csv"
-    text = csv_file.content.decode("utf-8")
+    text = _sent(csv_file).decode("utf-8")
     assert "李四" in text
     assert ROSTER_NAME not in text
+
+
+async def test_an_export_above_telegrams_limit_is_sent_zipped(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(60):
+        world.add_retiree(f"退休人员{n}", make_id(sequence=200 + n))
+    monkeypatch.setattr(documents, "DOCUMENT_LIMIT_BYTES", 2000)  # the CSV is larger, its ZIP smaller
+    staff = await staff_tools(world)
+    await staff.say(zh(EXPORT_CSV))
+    (zipped,) = [a for a in staff.last if isinstance(a, SendDocument)]
+    assert zipped.filename == "certification-2025.csv.zip"
+    assert zipped.caption is not None
+    assert "ZIP" in zipped.caption
+    with zipfile.ZipFile(io.BytesIO(_sent(zipped))) as archive:
+        assert ROSTER_NAME in archive.read("certification-2025.csv").decode("utf-8-sig")
+
+
+async def test_an_export_too_large_even_zipped_says_what_to_do(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(documents, "DOCUMENT_LIMIT_BYTES", 10)
+    staff = await staff_tools(world)
+    await staff.say(zh(EXPORT_XLSX))
+    assert not [a for a in staff.last if isinstance(a, SendDocument)]
+    assert "太大" in staff.text
+    assert "retiree-bot cert export" in staff.text
+    assert [a["action"] for a in world.db.state.audit].count("certification.exported") == 1

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from bot.tables import Row, UnreadableError, open_table, read_rows
+from bot.tables import Meter, Row, UnreadableError, open_table, read_rows
 from bot.tables.decoding import SAMPLE_BYTES
 
 COLUMNS = {"name": ("name", "姓名"), "id_number": ("身份证号",), "community_code": ("社区编码",)}
@@ -136,3 +136,31 @@ def test_a_picture_is_not_taken_for_utf16(tmp_path: Path) -> None:
     png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x00\xc8\x08\x02\x00\x00\x00"
     with pytest.raises(UnreadableError, match="not text"):
         list(read_rows(_file(tmp_path, png, "photo.csv")))
+
+
+def test_the_meter_follows_a_csv_reader_through_its_file(tmp_path: Path) -> None:
+    path = _file(tmp_path, "".join(f"王{n},C1\n" for n in range(100_000)).encode("gbk"))
+    meter = Meter()
+    rows = read_rows(path, meter)
+    assert (meter.size, meter.done) == (0, 0)  # nothing opened yet
+    next(rows)
+    size = path.stat().st_size
+    assert meter.size == size
+    assert 0 < meter.done < size
+    for _ in rows:
+        pass
+    assert meter.done == size
+
+
+def test_the_meter_follows_a_workbook(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for n in range(20_000):
+        sheet.append([f"王{n}", n])
+    path = tmp_path / "big.xlsx"
+    book.save(path)
+    with open_table(path, {"name": ("王0",)}) as table:
+        assert table.meter.size == path.stat().st_size
+        seen = [table.meter.done for _ in table.rows]
+    assert 0 < seen[0] <= seen[-1] <= path.stat().st_size
