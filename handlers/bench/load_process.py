@@ -17,6 +17,7 @@ from typing import Any
 
 from bot.emulator import Emulator
 from bot.flows import buttons
+from handlers.bench.child import JsonLinesChild
 from handlers.bench.driver import LoadResult, drive
 
 # Registered retirees at their main menu, pressing its buttons and asking for help: the everyday traffic.
@@ -61,30 +62,19 @@ class LoadProcess:
     """Starts `python -m handlers.bench.load_process` and asks it for measurements."""
 
     def __init__(self) -> None:
-        self._child: asyncio.subprocess.Process | None = None
+        # A long result line (one latency per update) must fit the reader's buffer.
+        self._child = JsonLinesChild(
+            "handlers.bench.load_process", what="the load process", line_limit=16 * 1024 * 1024
+        )
         self.base_url = ""
         self.violations = 0
 
     async def __aenter__(self) -> LoadProcess:
-        self._child = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "handlers.bench.load_process",
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            # A long result line (one latency per update) must fit the reader's buffer.
-            limit=16 * 1024 * 1024,
-        )
-        self.base_url = (await self._receive())["base_url"]
+        self.base_url = (await self._child.start())["base_url"]
         return self
 
     async def measure(self, users: Sequence[int], per_user: int, warmup: int) -> LoadResult:
-        child = self._running()
-        assert child.stdin is not None
-        request = {"users": list(users), "per_user": per_user, "warmup": warmup}
-        child.stdin.write((json.dumps(request) + "\n").encode())
-        await child.stdin.drain()
-        answer = await self._receive()
+        answer = await self._child.ask({"users": list(users), "per_user": per_user, "warmup": warmup})
         self.violations = int(answer["violations"])
         return LoadResult(
             updates=int(answer["updates"]),
@@ -92,31 +82,8 @@ class LoadProcess:
             latencies_ms=[float(v) for v in answer["latencies_ms"]],
         )
 
-    async def _receive(self) -> dict[str, Any]:
-        child = self._running()
-        assert child.stdout is not None
-        line = await child.stdout.readline()
-        if not line:
-            raise RuntimeError(f"the load process ended (exit status {await child.wait()})")
-        answer: dict[str, Any] = json.loads(line)
-        return answer
-
-    def _running(self) -> asyncio.subprocess.Process:
-        if self._child is None:
-            raise RuntimeError("the load process is not started")
-        return self._child
-
     async def __aexit__(self, *_: object) -> None:
-        child, self._child = self._child, None
-        if child is None:
-            return
-        if child.stdin is not None:
-            child.stdin.close()
-        try:
-            await asyncio.wait_for(child.wait(), timeout=10)
-        except TimeoutError:
-            child.kill()
-            await child.wait()
+        await self._child.stop()
 
 
 if __name__ == "__main__":  # pragma: no cover - run as the child of LoadProcess

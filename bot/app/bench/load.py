@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-import json
 import logging
 import os
 import signal
@@ -37,6 +36,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.app.bench.delivery import shared_outbox
+from handlers.bench.child import JsonLinesChild
 from handlers.bench.seed import prepare_in_child
 
 FIRST_USER = 3_000_000
@@ -117,56 +117,24 @@ class LoadUsers:
     """Starts `python -m bot.app.bench.load_users` and asks it for measurements."""
 
     def __init__(self, bot: int) -> None:
-        self._bot = bot
-        self._child: asyncio.subprocess.Process | None = None
+        # One latency per update on the answer's line.
+        self._child = JsonLinesChild(
+            "bot.app.bench.load_users",
+            str(bot),
+            what="the simulated users' process",
+            line_limit=64 * 1024 * 1024,
+        )
         self.base_url = ""
 
     async def __aenter__(self) -> LoadUsers:
-        self._child = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot.app.bench.load_users",
-            str(self._bot),
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            limit=64 * 1024 * 1024,  # one latency per update on the answer's line
-        )
-        self.base_url = (await self._receive())["base_url"]
+        self.base_url = (await self._child.start())["base_url"]
         return self
 
     async def measure(self, users: list[int], seconds: float, *, seed: int) -> dict[str, Any]:
-        child = self._running()
-        assert child.stdin is not None
-        request = {"users": users, "seconds": seconds, "warmup": WARMUP, "seed": seed}
-        child.stdin.write((json.dumps(request) + "\n").encode())
-        await child.stdin.drain()
-        return await self._receive()
-
-    async def _receive(self) -> dict[str, Any]:
-        child = self._running()
-        assert child.stdout is not None
-        line = await child.stdout.readline()
-        if not line:
-            raise RuntimeError(f"the simulated users' process ended (exit status {await child.wait()})")
-        answer: dict[str, Any] = json.loads(line)
-        return answer
-
-    def _running(self) -> asyncio.subprocess.Process:
-        if self._child is None:
-            raise RuntimeError("the simulated users' process is not started")
-        return self._child
+        return await self._child.ask({"users": users, "seconds": seconds, "warmup": WARMUP, "seed": seed})
 
     async def __aexit__(self, *_: object) -> None:
-        child, self._child = self._child, None
-        if child is None:
-            return
-        if child.stdin is not None:
-            child.stdin.close()
-        try:
-            await asyncio.wait_for(child.wait(), timeout=10)
-        except TimeoutError:
-            child.kill()
-            await child.wait()
+        await self._child.stop()
 
 
 class RunProcess:
