@@ -13,6 +13,9 @@ from bot.rendering import Renderer
 from bot.services.certification_profile import CertificationProfile, load_profile
 from scheduler.context import JobContext
 
+# Every environment variable Settings reads: tests clear them, so a developer's own settings never leak in.
+SETTING_NAMES = tuple(sorted(name.upper() for name in Settings.model_fields))
+
 
 @cache
 def shared_i18n() -> I18n:

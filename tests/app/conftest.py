@@ -10,24 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.parts import SETTING_NAMES
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"
-SETTING_NAMES = (
-    "BOT_TOKEN",
-    "BOT_FRAMEWORK",
-    "TELEGRAM_API_BASE",
-    "DATABASE_URL",
-    "TIMEZONE",
-    "DEFAULT_LOCALE",
-    "WEBHOOK_URL",
-    "WEBHOOK_SECRET",
-    "WEBHOOK_LISTEN",
-    "ID_HASH_KEY",
-    "REGION_PROFILE",
-    "LOG_LEVEL",
-    "DATA_DIR",
-    "REDIS_URL",
-)
 
 CliRunner = Callable[..., subprocess.CompletedProcess[str]]
 

@@ -14,26 +14,14 @@ from bot.config import (
     missing_secrets,
     require_secret,
 )
+from tests.parts import SETTING_NAMES
 
 
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # A developer's own .env or exported settings must not leak into these tests.
     monkeypatch.chdir(tmp_path)
-    for name in (
-        "BOT_TOKEN",
-        "BOT_FRAMEWORK",
-        "TELEGRAM_API_BASE",
-        "DATABASE_URL",
-        "TIMEZONE",
-        "DEFAULT_LOCALE",
-        "WEBHOOK_URL",
-        "WEBHOOK_SECRET",
-        "WEBHOOK_LISTEN",
-        "ID_HASH_KEY",
-        "REGION_PROFILE",
-        "LOG_LEVEL",
-    ):
+    for name in SETTING_NAMES:
         monkeypatch.delenv(name, raising=False)
 
 
