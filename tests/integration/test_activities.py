@@ -75,6 +75,23 @@ async def progress(app: BotApp) -> None:
     await notice_progress(job_context(app.database.uow, app.clock))
 
 
+async def _one_place_taken_one_waiting_and_the_card_open(app: BotApp) -> None:
+    """An activity with one place: 2001 has it, 2002 waits; staff have its card open."""
+    await join_as_staff(app, STAFF, COMMUNITY_CODE, StaffRole.STAFF)
+    for user in PEOPLE:
+        await register(app, user)
+    await compose(app, activity=True, capacity="1")
+    await send(app)
+    await deliver_outbox(app)
+    for user in (2001, 2002):
+        message, data = with_button(app, user, "v1:ac:s:")
+        await app.presses(user, message.message_id, data)
+    await app.says(STAFF, en(buttons.STAFF_NOTICES))
+    await app.says(STAFF, en(notices.OUR_ACTIVITIES))
+    listing, view = with_button(app, STAFF, "v1:sa:v:")
+    await app.presses(STAFF, listing.message_id, view)
+
+
 async def test_an_activity_fills_up_waitlists_and_offers_the_freed_place(bot_app: BotApp) -> None:
     app = bot_app
     await join_as_staff(app, STAFF, COMMUNITY_CODE, StaffRole.STAFF)
@@ -186,19 +203,7 @@ async def test_cancel_mid_broadcast_sends_nothing_more(bot_app: BotApp) -> None:
 
 async def test_raising_the_capacity_offers_the_place_and_cancelling_tells_everyone(bot_app: BotApp) -> None:
     app = bot_app
-    await join_as_staff(app, STAFF, COMMUNITY_CODE, StaffRole.STAFF)
-    for user in PEOPLE:
-        await register(app, user)
-    await compose(app, activity=True, capacity="1")
-    await send(app)
-    await deliver_outbox(app)
-    for user in (2001, 2002):
-        message, data = with_button(app, user, "v1:ac:s:")
-        await app.presses(user, message.message_id, data)
-    await app.says(STAFF, en(buttons.STAFF_NOTICES))
-    await app.says(STAFF, en(notices.OUR_ACTIVITIES))
-    listing, view = with_button(app, STAFF, "v1:sa:v:")
-    await app.presses(STAFF, listing.message_id, view)
+    await _one_place_taken_one_waiting_and_the_card_open(app)
     card, more = with_button(app, STAFF, "v1:sa:+:")
     await app.presses(STAFF, card.message_id, more)
     await deliver_outbox(app)
@@ -233,19 +238,7 @@ async def test_a_retiree_who_turned_activity_notices_off_gets_none(bot_app: BotA
 
 async def test_staff_change_the_time_and_place_and_everyone_signed_up_is_told(bot_app: BotApp) -> None:
     app = bot_app
-    await join_as_staff(app, STAFF, COMMUNITY_CODE, StaffRole.STAFF)
-    for user in PEOPLE:
-        await register(app, user)
-    await compose(app, activity=True, capacity="1")
-    await send(app)
-    await deliver_outbox(app)
-    for user in (2001, 2002):
-        message, data = with_button(app, user, "v1:ac:s:")
-        await app.presses(user, message.message_id, data)
-    await app.says(STAFF, en(buttons.STAFF_NOTICES))
-    await app.says(STAFF, en(notices.OUR_ACTIVITIES))
-    listing, view = with_button(app, STAFF, "v1:sa:v:")
-    await app.presses(STAFF, listing.message_id, view)
+    await _one_place_taken_one_waiting_and_the_card_open(app)
     card, change = with_button(app, STAFF, "v1:sa:r:")
     calls = await app.presses(STAFF, card.message_id, change)
     assert "When should it start now?" in joined(calls)
