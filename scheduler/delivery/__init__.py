@@ -10,7 +10,8 @@ runs, keeping inside Telegram's limits on our side (scheduler.delivery.limiter):
   for this process alone (limiter.SendLimiter), which must then be the bot's only sender
   (scheduler.budget refuses a second one on PostgreSQL);
 - most urgent first (lowest priority number), oldest first within a priority; one chat's messages in order,
-  across workers too (a claim skips a chat whose earlier message waits or is being sent elsewhere);
+  across workers and retries too (a claim skips a chat whose earlier message waits, waits out a retry's
+  backoff or is being sent elsewhere);
 - 403: the account is marked unreachable and nothing more is sent to it (its waiting rows are closed as
   `unreachable`, which staff see in batch progress); 400: failed for good, the reason kept;
   5xx, network errors and timeouts: retried with exponential backoff and jitter, up to a limit;

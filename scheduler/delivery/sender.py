@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
+from enum import Enum
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -64,6 +65,23 @@ class ClaimGuard(Protocol):
     async def holds(self) -> bool:
         """Whether this sender may claim rows now (scheduler.budget.SenderLock)."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Blocked:
+    """The recipient blocked the bot."""
+
+    reason: str
+
+
+class _After(Enum):
+    """What becomes of a chat's next messages once one was tried (or _Blocked)."""
+
+    NEXT = "next"  # settled: on to the chat's next message
+    HOLD = "hold"  # to be retried later: the chat's next messages must not overtake it
+
+
+_Then = _After | _Blocked
 
 
 def new_worker_id() -> str:
@@ -276,25 +294,35 @@ class Sender:
             while chat and not self._stopping:
                 item = chat[0]
                 try:
-                    blocked = await self._deliver(item)
+                    then = await self._deliver(item)
                 except SendingStopped:
                     return  # not tried: the item stays first in its chat's queue and is released
                 chat.popleft()
-                if blocked:
-                    # Storage marks every other waiting message of this recipient unreachable too.
-                    while chat:
-                        self._report.unreachable.append((chat.popleft().id, blocked))
-                    self._reported.set()
+                if then is not _After.NEXT and chat:
+                    self._set_aside(chat, then)
             if not chat:
                 self._chats.pop(chat_id, None)
 
-    async def _deliver(self, item: OutboxItem) -> str | None:
-        """Send one message and report its outcome; returns the reason when the recipient blocked us."""
+    def _set_aside(self, chat: deque[OutboxItem], then: _Then) -> None:
+        """The messages behind one that was not delivered are not sent now: for a recipient who blocked
+        us, never (storage closes every other waiting message of theirs too); behind a retry, they go
+        back to the queue, and claims hold them until the retried one has gone (the chat's order)."""
+        while chat:
+            waiting = chat.popleft()
+            if isinstance(then, _Blocked):
+                self._report.unreachable.append((waiting.id, then.reason))
+            else:
+                self.stats.released += 1
+                self._report.released.append(waiting.id)
+        self._reported.set()
+
+    async def _deliver(self, item: OutboxItem) -> _Then:
+        """Send one message, report its outcome, and say what becomes of the chat's next messages."""
         try:
             action = self._builder.build(item)
         except Unrenderable as exc:
             self._fail(item, str(exc))
-            return None
+            return _After.NEXT
         rate_limited = 0
         while True:
             try:
@@ -313,41 +341,42 @@ class Sender:
                 log.warning("Telegram asked to wait %.1fs (429); all sending paused", exc.retry_after)
                 if rate_limited >= _MAX_RATE_LIMITED_IN_A_ROW:
                     self._retry(item, exc.description)
-                    return None
+                    return _After.HOLD
                 continue
             except RecipientBlocked as exc:
                 self.stats.unreachable += 1
                 self._report.unreachable.append((item.id, exc.description))
                 self._reported.set()
-                return exc.description
+                return _Blocked(exc.description)
             except TransientError as exc:
-                self._retry(item, exc.description)
+                return self._retry(item, exc.description)
             except TimeoutError:
-                self._retry(item, f"no answer within {self.config.send_timeout_s:g}s")
+                return self._retry(item, f"no answer within {self.config.send_timeout_s:g}s")
             except DeliveryError as exc:
                 self._fail(item, exc.description)
             except Exception as exc:
                 # Not one of ours: most likely a network error the framework did not wrap. Retrying is
                 # safe (the backoff gives up eventually) and keeps one odd failure from losing a message.
                 log.exception("unexpected error sending outbox row %d", item.id)
-                self._retry(item, f"{type(exc).__name__}: {exc}")
+                return self._retry(item, f"{type(exc).__name__}: {exc}")
             else:
                 self.stats.sent += 1
                 self.last_sent_at = self._clock.now()
                 self._report.sent.append((item.id, message_id))
                 self._reported.set()
-            return None
+            return _After.NEXT
 
-    def _retry(self, item: OutboxItem, reason: str) -> None:
+    def _retry(self, item: OutboxItem, reason: str) -> _Then:
         attempt = item.attempts + 1
         backoff = self.config.backoff
         if backoff.gives_up(attempt):
             self._fail(item, f"gave up after {attempt} attempts: {reason}")
-            return
+            return _After.NEXT
         self.stats.retried += 1
         when = self._clock.now() + timedelta(seconds=backoff.delay(attempt, self._rng))
         self._report.retry.append((item.id, when, reason))
         self._reported.set()
+        return _After.HOLD
 
     def _fail(self, item: OutboxItem, reason: str) -> None:
         self.stats.failed += 1

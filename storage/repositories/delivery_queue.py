@@ -113,11 +113,12 @@ def _due(now: datetime) -> ColumnElement[bool]:
 async def _in_chat_order(
     session: AsyncSession, worker: str, now: datetime, candidates: Sequence[Any]
 ) -> list[int]:
-    """The candidates' ids less those another worker must send first, so that one chat's messages go in
-    order whichever worker sends them: a chat with a message in flight at another worker is skipped, and
-    so is a message behind one of its chat's due messages that this claim did not get (another claim under
-    way holds it: SKIP LOCKED passed over it). Such messages wait for a later claim, which costs nothing
-    against Telegram's one message a second per chat."""
+    """The candidates' ids less those that must wait for an earlier message of their chat, so that one
+    chat's messages go in order whichever worker sends them: a chat with a message in flight at another
+    worker is skipped, and so is a message behind one of its chat's messages that this claim did not get:
+    a due one (another claim under way holds it: SKIP LOCKED passed over it) or one waiting out its retry's
+    backoff. Such messages wait for a later claim, which costs little against Telegram's one message a
+    second per chat. (A message scheduled for later and never tried holds nothing back.)"""
     if not candidates:
         return []
     ids = {row.id for row in candidates}
@@ -128,7 +129,7 @@ async def _in_chat_order(
             _T.c.id.not_in(ids),
             or_(
                 and_(_T.c.status == sending, _T.c.claimed_by != worker),
-                and_(_T.c.status == queued, _due(now)),
+                and_(_T.c.status == queued, or_(_due(now), _T.c.attempts > 0)),
             ),
         )
     )

@@ -40,7 +40,9 @@ def fast_config(**overrides: object) -> SenderConfig:
         "concurrency": 16,
         "lease_s": 30.0,
         "poll_interval_s": 0.02,
-        "send_timeout_s": 0.5,
+        # Long enough that a busy machine's slow answer is not taken for a lost one (which would rightly
+        # send it again), short enough to keep the "slow" fault's test quick.
+        "send_timeout_s": 2.0,
         "flush_interval_s": 0.02,
         "backoff": Backoff(base_s=0.05, cap_s=0.2, max_attempts=5),
         "quiet_hours": QuietHours.parse("off"),
@@ -92,7 +94,7 @@ async def test_every_deliverable_message_arrives_once_under_faults(
     emu.inject_fault("429", method="sendMessage", times=2, retry_after=1)
     for user in users[10:12]:
         emu.inject_fault("500", chat_id=user, times=1)
-    emu.inject_fault("slow", chat_id=users[20], times=1, delay=2.0)
+    emu.inject_fault("slow", chat_id=users[20], times=1, delay=6.0)
 
     async with sending_transport(framework, emu) as transport:
         sender = make_sender(database, transport, fast_config(), SystemClock())
@@ -118,6 +120,26 @@ async def test_every_deliverable_message_arrives_once_under_faults(
         m.dedupe_key for m in messages if m.chat_id in blocked
     }
     assert unreachable == set(blocked)
+
+
+async def test_a_retried_message_is_not_overtaken_by_the_next_one_in_its_chat(
+    database: Database, emu: Emulator
+) -> None:
+    [account] = await add_accounts(database, [5101])
+    emu.open_chat(5101)
+    messages = [text_message(account, key) for key in ("first", "second", "third")]
+    async with database.uow() as uow:
+        await uow.outbox.enqueue_many(messages)
+        await uow.commit()
+    emu.inject_fault("500", chat_id=5101, times=1)
+
+    async with sending_transport("aiogram", emu) as transport:
+        sender = make_sender(database, transport, fast_config(), SystemClock())
+        await sender.drain(horizon_s=5, timeout=60)
+
+    arrived = [call.params["text"] for call in emu.calls_to(5101, "sendMessage") if call.ok]
+    assert arrived == [f"Notice <b>[{key}]</b>" for key in ("first", "second", "third")]
+    assert sender.stats.retried == 1
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)

@@ -79,7 +79,38 @@ async def test_outcomes_are_recorded(database: Database) -> None:
     async with database.session() as session:
         retry = (await session.scalars(select(OutboxRow).where(OutboxRow.dedupe_key == "retry"))).one()
     assert (retry.attempts, retry.last_error) == (1, "Internal Server Error")
-    assert [i.dedupe_key for i in await queue.claim("w", NOW, 10, LEASE)] == ["released"]
+    # All of one chat: "released" waits behind "retry" until that one is due; "quiet" holds nothing back.
+    assert await queue.claim("w", NOW, 10, LEASE) == []
+    later = NOW + timedelta(seconds=4)
+    assert [i.dedupe_key for i in await queue.claim("w", later, 10, LEASE)] == ["retry", "released"]
+
+
+async def test_a_chats_next_messages_wait_behind_one_waiting_for_its_retry(database: Database) -> None:
+    queue = await _queue(
+        database,
+        _m("a1"),
+        _m("a2"),
+        _m("b1", chat_id=4),
+        _m("c-scheduled", chat_id=5, not_before=NOW + timedelta(hours=1)),
+        _m("c-now", chat_id=5),
+    )
+    claimed = {i.dedupe_key: i.id for i in await queue.claim("w", NOW, 10, LEASE)}
+    assert set(claimed) == {"a1", "a2", "b1", "c-now"}  # scheduled for later and never tried: no hold
+    retry_at = NOW + timedelta(seconds=30)
+    report = DeliveryReport(
+        retry=[(claimed["a1"], retry_at, "Internal Server Error"), (claimed["b1"], retry_at, "timeout")],
+        released=[claimed["a2"]],
+        sent=[(claimed["c-now"], 5)],
+    )
+    await queue.record("w", report, NOW)
+    async with database.uow() as uow:
+        await uow.outbox.enqueue(_m("b2", chat_id=4))
+        await uow.commit()
+    # a2 and b2 are due, but each waits behind its chat's message that is waiting out a backoff.
+    assert await queue.claim("w", NOW + timedelta(seconds=1), 10, LEASE) == []
+    assert await queue.due_by(NOW + timedelta(seconds=1)) == 2
+    again = await queue.claim("w", retry_at, 10, LEASE)
+    assert [i.dedupe_key for i in again] == ["a1", "a2", "b1", "b2"]
 
 
 async def test_a_block_stops_every_message_to_that_account(database: Database) -> None:
