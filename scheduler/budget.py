@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from scheduler.advisory_lock import SessionAdvisoryLock
 
 log = logging.getLogger(__name__)
 
@@ -38,63 +39,31 @@ class SenderLock:
     """The advisory lock of one sender: exclusive without Redis, shared with it."""
 
     def __init__(self, engine: AsyncEngine, bot: int, *, shared: bool) -> None:
-        self._engine = engine
-        self._key = lock_key(bot)
-        self.shared = shared
-        self._connection: AsyncConnection | None = None
+        self._lock = SessionAdvisoryLock(engine, lock_key(bot), shared=shared, name="the sender lock")
         self._refused = False
+
+    @property
+    def shared(self) -> bool:
+        return self._lock.shared
 
     async def take(self) -> None:
         """Take the lock or raise BudgetTaken (at start: the second sender refuses to run)."""
-        if not await self._try():
+        if not await self._lock.try_take():
             raise BudgetTaken(self._refusal())
 
     async def holds(self) -> bool:
         """Whether this sender may claim now: its lock still held, or taken again after the database came
         back. Raises what the driver raises while the database is away (the caller waits and retries)."""
-        if self._connection is not None:
-            try:
-                await self._connection.execute(text("SELECT 1"))
-                await self._connection.commit()
-                return True
-            except Exception:
-                log.warning("lost the sender lock's database connection; taking the lock again")
-                await self._drop()
-        got = await self._try()
+        if await self._lock.still_held():
+            return True
+        got = await self._lock.try_take()
         if not got and not self._refused:
             log.error("%s; this sender claims nothing until it is stopped", self._refusal())
         self._refused = not got
         return got
 
     async def release(self) -> None:
-        connection, self._connection = self._connection, None
-        if connection is None:
-            return
-        unlock = "pg_advisory_unlock_shared" if self.shared else "pg_advisory_unlock"
-        try:
-            await connection.execute(text(f"SELECT {unlock}(:key)"), {"key": self._key})
-            await connection.commit()
-        except Exception:
-            log.debug("unlocking the sender lock failed (closing its connection frees it)", exc_info=True)
-        finally:
-            await _close(connection)
-
-    async def _try(self) -> bool:
-        function = "pg_try_advisory_lock_shared" if self.shared else "pg_try_advisory_lock"
-        connection = await self._engine.connect()
-        try:
-            got = bool(
-                (await connection.execute(text(f"SELECT {function}(:key)"), {"key": self._key})).scalar_one()
-            )
-            await connection.commit()  # the lock belongs to the session: no transaction left open
-        except Exception:
-            await _close(connection)
-            raise
-        if not got:
-            await _close(connection)
-            return False
-        self._connection = connection
-        return True
+        await self._lock.release()
 
     def _refusal(self) -> str:
         if self.shared:
@@ -106,15 +75,3 @@ class SenderLock:
             "another sender of this bot is running on this database; set REDIS_URL (the same for every "
             "`retiree-bot run` and `worker`) so that they share Telegram's limits, or run only one"
         )
-
-    async def _drop(self) -> None:
-        connection, self._connection = self._connection, None
-        if connection is not None:
-            await _close(connection)
-
-
-async def _close(connection: AsyncConnection) -> None:
-    try:
-        await connection.close()
-    except Exception:
-        log.debug("closing the sender lock's connection failed", exc_info=True)
