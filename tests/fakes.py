@@ -115,6 +115,7 @@ class _State:
     audit: list[dict[str, Any]] = field(default_factory=list)
     outbox: dict[str, OutboxMessage] = field(default_factory=dict)  # by dedupe key, in enqueue order
     outbox_status: dict[str, OutboxStatus] = field(default_factory=dict)  # missing: queued
+    outbox_quiet: set[str] = field(default_factory=set)  # queued, but waiting for quiet hours to end
     batches: dict[int, tuple[str, str, datetime]] = field(default_factory=dict)
     questions: dict[int, Question] = field(default_factory=dict)
     unanswered: list[UnansweredQuestion] = field(default_factory=list)
@@ -206,6 +207,9 @@ class FakeUnits(_Repo):
                 raise LookupError(f"unknown parent unit {parent_code}")
             parent_id = parent.id
         existing = await self.get_by_code(code)
+        if existing is not None and parent_id in await self.subtree_ids(existing.id):
+            # As the database refuses it (storage.errors.UnitCycle): a cycle would never end `ancestors`.
+            raise ValueError(f"unit {code!r} cannot move below itself")
         if existing is None:
             unit = OrgUnit(self.s.new_id(), code, name, kind, parent_id)
             self.s.units[unit.id] = unit
@@ -232,6 +236,8 @@ class FakeUnits(_Repo):
         return result
 
     async def subtree_ids(self, unit_id: int) -> Sequence[int]:
+        if unit_id not in self.s.units:
+            return []
         found = [unit_id]
         for current in found:
             found.extend(u.id for u in self.s.units.values() if u.parent_id == current)
@@ -353,10 +359,12 @@ class FakeFamily(_Repo):
 
 class FakeStaff(_Repo):
     async def add_membership(self, account_id: int, unit_id: int, role: StaffRole) -> None:
-        self.s.memberships = [
-            m for m in self.s.memberships if (m.account_id, m.unit_id) != (account_id, unit_id)
-        ]
-        self.s.memberships.append(StaffMembership(account_id, unit_id, role))
+        membership = StaffMembership(account_id, unit_id, role)
+        for n, m in enumerate(self.s.memberships):
+            if (m.account_id, m.unit_id) == (account_id, unit_id):
+                self.s.memberships[n] = membership  # a new role: the membership keeps its place
+                return
+        self.s.memberships.append(membership)
 
     async def memberships(self, account_id: int) -> Sequence[StaffMembership]:
         return [m for m in self.s.memberships if m.account_id == account_id]
@@ -443,7 +451,8 @@ class FakeAudit(_Repo):
 
 class FakeOutbox(_Repo, FakeCampaignReminders):
     """Queued messages are kept as given (`FakeDatabase.state.outbox`); nothing is ever sent: a test sets
-    what became of a message in `state.outbox_status` (by dedupe key; missing = queued)."""
+    what became of a message in `state.outbox_status` (by dedupe key; missing = queued), and puts the key
+    of a queued one waiting for the recipient's quiet hours in `state.outbox_quiet`."""
 
     async def enqueue(self, message: OutboxMessage) -> bool:
         if message.dedupe_key in self.s.outbox:
@@ -477,6 +486,8 @@ class FakeOutbox(_Repo, FakeCampaignReminders):
         for m in messages:
             if m.batch_id == batch_id:
                 status = self.s.outbox_status.get(m.dedupe_key, OutboxStatus.QUEUED).value
+                if status == OutboxStatus.QUEUED and m.dedupe_key in self.s.outbox_quiet:
+                    status = "waiting_quiet_hours"
                 tally[status] = tally.get(status, 0) + 1
         return BatchProgress(
             batch_id,
@@ -488,6 +499,7 @@ class FakeOutbox(_Repo, FakeCampaignReminders):
             sent=tally.get("sent", 0),
             failed=tally.get("failed", 0),
             unreachable=tally.get("unreachable", 0),
+            waiting_quiet_hours=tally.get("waiting_quiet_hours", 0),
             cancelled=tally.get("cancelled", 0),
         )
 
@@ -498,8 +510,9 @@ class FakeOutbox(_Repo, FakeCampaignReminders):
             if m.batch_id == batch_id
             and self.s.outbox_status.get(m.dedupe_key, OutboxStatus.QUEUED) is OutboxStatus.QUEUED
         ]
-        for key in waiting:
+        for key in waiting:  # waiting for quiet hours too: they are queued all the same
             self.s.outbox_status[key] = OutboxStatus.CANCELLED
+            self.s.outbox_quiet.discard(key)
         return len(waiting)
 
     def _people(self, unit_ids: Sequence[int]) -> set[int]:

@@ -12,10 +12,16 @@ from tests.db.conftest import wiped
 from tests.storage import (
     accounts_contract,
     activities_contract,
+    audit_contract,
     claims_contract,
     conversations_contract,
     family_contract,
+    login_attempts_contract,
+    outbox_contract,
     roster_contract,
+    staff_contract,
+    units_contract,
+    updates_contract,
 )
 
 pytestmark = pytest.mark.postgres
@@ -30,6 +36,12 @@ pytestmark = pytest.mark.postgres
         claims_contract,
         activities_contract,
         roster_contract,
+        outbox_contract,
+        staff_contract,
+        units_contract,
+        updates_contract,
+        login_attempts_contract,
+        audit_contract,
     ],
     ids=lambda module: module.__name__.rsplit(".", 1)[-1],
 )

@@ -1,23 +1,13 @@
+"""The login-attempt contract (tests/storage/login_attempts_contract.py) on SQLite and the fake."""
+
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import pytest
 
-from storage.database import Database
-from storage.repositories.login_attempts import SqlLoginAttemptRepository
-
-NOW = datetime(2025, 3, 1, 12, tzinfo=UTC)
+from bot.ports import UnitOfWorkFactory
+from tests.storage import login_attempts_contract as contract
 
 
-async def test_failures_are_counted_per_account_and_window(
-    database: Database, people: dict[str, int]
-) -> None:
-    a1, a2 = people["a1"], people["a2"]
-    async with database.uow() as uow:
-        for minutes in (90, 50, 10, 1):
-            await uow.login_attempts.record_failure(a1, NOW - timedelta(minutes=minutes))
-        await uow.login_attempts.record_failure(a2, NOW)
-        assert await uow.login_attempts.failures_since(a1, NOW - timedelta(hours=1)) == 3
-        assert await uow.login_attempts.failures_since(a1, NOW - timedelta(hours=2)) == 4
-        assert await uow.login_attempts.failures_since(a2, NOW - timedelta(hours=1)) == 1
-        assert await SqlLoginAttemptRepository(uow.session).prune(NOW - timedelta(hours=1)) == 1
-        assert await uow.login_attempts.failures_since(a1, NOW - timedelta(hours=2)) == 3
+@pytest.mark.parametrize("check", contract.CONTRACT, ids=lambda check: check.__name__)
+async def test_contract(uow_factory: UnitOfWorkFactory, check: contract.Check) -> None:
+    await check(uow_factory)

@@ -1,16 +1,21 @@
+"""The outbox contract (tests/storage/outbox_contract.py) on SQLite and the fake, and what only the SQL
+repository shows: the columns a message is stored in, on both of PostgreSQL's paths (tests/db)."""
+
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
 from bot.actions import Button, InlineKeyboard, RemoveKeyboard, ReplyKeyboard
 from bot.domain.outbox import Attachment, AttachmentKind, MessageCategory, OutboxMessage, OutboxStatus
-from bot.domain.people import AccountRole, RetireeRecord, StaffRole, UnitKind
+from bot.ports import UnitOfWorkFactory
 from storage.database import Database
 from storage.models import OutboxRow
 from storage.repositories.outbox import BULK_THRESHOLD
 from storage.repositories.outbox_rows import keyboard_from_json, keyboard_to_json
+from tests.storage import outbox_contract as contract
 
 
 def _message(key: str, **fields: object) -> OutboxMessage:
@@ -24,7 +29,7 @@ def _message(key: str, **fields: object) -> OutboxMessage:
     return OutboxMessage(**values)  # type: ignore[arg-type]
 
 
-async def test_enqueue_is_idempotent_by_dedupe_key(database: Database) -> None:
+async def test_a_refused_duplicate_leaves_the_first_row_as_it_was(database: Database) -> None:
     async with database.uow() as uow:
         assert await uow.outbox.enqueue(_message("cert:1:2025"))
         assert not await uow.outbox.enqueue(_message("cert:1:2025", text="again"))
@@ -37,43 +42,6 @@ async def test_enqueue_is_idempotent_by_dedupe_key(database: Database) -> None:
         ("a", "Hi", 20, OutboxStatus.QUEUED),
         ("b", "Hi", 20, OutboxStatus.QUEUED),
     ]
-
-
-async def test_a_rolled_back_cause_takes_its_message_with_it(database: Database) -> None:
-    async with database.uow() as uow:
-        await uow.accounts.get_or_create(500, 500, "en")
-        await uow.outbox.enqueue(_message("decision:7"))
-        # no commit: the state change failed
-    async with database.uow() as uow:
-        assert await uow.accounts.get_by_telegram_user(500) is None
-        assert await uow.outbox.enqueue(_message("decision:7"))  # the key was never taken
-
-
-async def test_batch_progress_counts_each_state(database: Database) -> None:
-    later = datetime.now(UTC) + timedelta(hours=3)
-    async with database.uow() as uow:
-        batch = await uow.outbox.create_batch("broadcast", "Tai chi")
-        await uow.outbox.enqueue_many([_message(f"m{n}", batch_id=batch) for n in range(4)])
-        await uow.commit()
-    async with database.session() as session, session.begin():
-        rows = (await session.scalars(select(OutboxRow).order_by(OutboxRow.id))).all()
-        rows[0].status = OutboxStatus.SENT.value
-        rows[1].status = OutboxStatus.UNREACHABLE.value
-        rows[2].held_for_quiet = True
-        rows[2].not_before = later
-    async with database.uow() as uow:
-        progress = await uow.outbox.batch_progress(batch)
-        assert await uow.outbox.batch_progress(batch + 100) is None
-    assert progress is not None
-    assert (progress.kind, progress.title) == ("broadcast", "Tai chi")
-    assert (progress.sent, progress.unreachable, progress.waiting_quiet_hours, progress.queued) == (
-        1,
-        1,
-        1,
-        1,
-    )
-    assert progress.total == 4
-    assert not progress.done
 
 
 def test_keyboards_survive_the_round_trip() -> None:
@@ -150,7 +118,7 @@ async def test_a_bulk_enqueue_stores_what_one_by_one_enqueues_store(database: Da
     assert bulk == await _rows(database, "one-")
 
 
-async def test_a_fanout_queues_the_template_once_per_recipient(database: Database) -> None:
+async def test_a_fanout_row_is_the_template_with_its_recipient(database: Database) -> None:
     async with database.uow() as uow:
         account = await uow.accounts.get_or_create(77, 77, "en")
         batch = await uow.outbox.create_batch("broadcast", "Tai chi")
@@ -184,71 +152,6 @@ async def test_a_fanout_queues_the_template_once_per_recipient(database: Databas
     assert "ignored" not in rows
 
 
-async def _community(database: Database) -> dict[str, int]:
-    """Communities A and B under street S; in A retiree Wang (own account a1, family f1) and staff s1; in
-    B retiree Li (account a2). Ids by name. (Latin names: they sort alike under every server collation.)"""
-    async with database.uow() as uow:
-        await uow.units.upsert("S", "Street", UnitKind.STREET, None)
-        await uow.units.upsert("A", "Community A", UnitKind.COMMUNITY, "S")
-        await uow.units.upsert("B", "Community B", UnitKind.COMMUNITY, "S")
-        ids = {code: (await uow.units.get_by_code(code)).id for code in "SAB"}  # type: ignore[union-attr]
-        for name, code, n in (("Wang", "A", 1), ("Li", "B", 2)):
-            record = RetireeRecord(
-                name, f"{n}" * 64, f"2101**********000{n}", date(1950, 1, n), date(2010, 1, n), code, "139"
-            )
-            await uow.retirees.upsert(record)
-            ids[name] = (await uow.retirees.find_by_id_hash(record.id_hash)).id  # type: ignore[union-attr]
-        for key, user in (("a1", 201), ("f1", 202), ("s1", 203), ("a2", 204)):
-            ids[key] = (await uow.accounts.get_or_create(user, user, "en")).id
-        await uow.accounts.set_role(ids["a1"], AccountRole.RETIREE, ids["Wang"])
-        await uow.accounts.set_role(ids["a2"], AccountRole.RETIREE, ids["Li"])
-        await uow.accounts.set_role(ids["f1"], AccountRole.FAMILY)
-        await uow.family.link(ids["f1"], ids["Wang"], "son")
-        await uow.accounts.set_role(ids["s1"], AccountRole.STAFF)
-        await uow.staff.add_membership(ids["s1"], ids["A"], StaffRole.STAFF)
-        await uow.commit()
-    return ids
-
-
-async def test_recent_batches_count_only_the_units_people(database: Database) -> None:
-    ids = await _community(database)
-    async with database.uow() as uow:
-        older = await uow.outbox.create_batch("broadcast", "Only B")
-        newer = await uow.outbox.create_batch("cert-reminders", "Reminder 1")
-        await uow.outbox.create_batch("broadcast", "Nobody's")
-        await uow.outbox.enqueue(_message("old-a2", account_id=ids["a2"], batch_id=older))
-        for key in ("a1", "f1", "s1", "a2"):
-            await uow.outbox.enqueue(_message(f"new-{key}", account_id=ids[key], batch_id=newer))
-        await uow.commit()
-    async with database.session() as session, session.begin():
-        rows = {r.dedupe_key: r for r in (await session.scalars(select(OutboxRow))).all()}
-        rows["new-a1"].status = OutboxStatus.SENT.value
-        rows["new-f1"].status = OutboxStatus.UNREACHABLE.value
-        rows["new-s1"].held_for_quiet = True
-    async with database.uow() as uow:
-        [in_a] = await uow.outbox.recent_batches([ids["A"]], 5)
-        both = await uow.outbox.recent_batches([ids["A"], ids["B"]], 5)
-        assert await uow.outbox.recent_batches([ids["A"], ids["B"]], 1) == both[:1]
-        assert await uow.outbox.recent_batches([], 5) == []
-    assert (in_a.batch_id, in_a.title) == (newer, "Reminder 1")
-    assert (in_a.sent, in_a.unreachable, in_a.waiting_quiet_hours, in_a.queued, in_a.total) == (1, 1, 1, 0, 3)
-    assert [(b.batch_id, b.total) for b in both] == [(newer, 4), (older, 1)]
-
-
-async def test_unreachable_accounts_of_a_unit_with_their_retiree(database: Database) -> None:
-    ids = await _community(database)
-    async with database.uow() as uow:
-        for key in ("f1", "a1", "a2"):
-            await uow.accounts.set_unreachable(ids[key])
-        await uow.commit()
-    async with database.uow() as uow:
-        found, total = await uow.outbox.unreachable_accounts([ids["A"]], 0, 10)
-        page, same_total = await uow.outbox.unreachable_accounts([ids["A"], ids["B"]], 1, 1)
-    assert total == 2
-    assert [(u.account_id, u.retiree_name, u.family, u.phone) for u in found] == [
-        (ids["a1"], "Wang", False, "139"),
-        (ids["f1"], "Wang", True, "139"),
-    ]
-    assert found[0].id_masked == "2101**********0001"
-    assert same_total == 3
-    assert [u.account_id for u in page] == [ids["a1"]]  # after Li's, before Wang's family member
+@pytest.mark.parametrize("check", contract.CONTRACT, ids=lambda check: check.__name__)
+async def test_contract(uow_factory: UnitOfWorkFactory, check: contract.Check) -> None:
+    await check(uow_factory)

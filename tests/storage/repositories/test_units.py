@@ -1,46 +1,32 @@
+"""The org-unit repository contract (tests/storage/units_contract.py) on SQLite and the fake, and what only
+the SQL repository shows: its own errors, and the materialised paths its tree queries match."""
+
 from __future__ import annotations
 
 import pytest
 
 from bot.domain.people import UnitKind
+from bot.ports import UnitOfWorkFactory
 from storage.database import Database
 from storage.errors import UnitCycle, UnknownUnitCode
-from storage.repositories.units import SqlOrgUnitRepository
+from tests.storage import units_contract as contract
 
 
-async def test_upsert_reports_whether_anything_changed(database: Database) -> None:
-    async with database.uow() as uow:
-        assert await uow.units.upsert("C", "City", UnitKind.CITY, None) is True
-        assert await uow.units.upsert("C", "City", UnitKind.CITY, None) is False
-        assert await uow.units.upsert("C", "Renamed", UnitKind.CITY, None) is True
-        unit = await uow.units.get_by_code("C")
-        assert unit is not None
-        assert unit.name == "Renamed"
-        assert await uow.units.get(unit.id) == unit
+@pytest.mark.parametrize("check", contract.CONTRACT, ids=lambda check: check.__name__)
+async def test_contract(uow_factory: UnitOfWorkFactory, check: contract.Check) -> None:
+    await check(uow_factory)
 
 
-async def test_unknown_parent_is_refused(database: Database) -> None:
+async def test_an_unknown_parent_raises_the_storage_error(database: Database) -> None:
     async with database.uow() as uow:
         with pytest.raises(UnknownUnitCode):
             await uow.units.upsert("D", "District", UnitKind.DISTRICT, "missing")
 
 
-async def test_ancestors_nearest_first(database: Database, tree: dict[str, int]) -> None:
+async def test_a_cycle_raises_the_storage_error(database: Database, tree: dict[str, int]) -> None:
     async with database.uow() as uow:
-        ancestors = await uow.units.ancestors(tree["A"])
-        assert [unit.code for unit in ancestors] == ["S", "D", "C"]
-        assert await uow.units.ancestors(tree["C"]) == []
-        assert await uow.units.ancestors(9999) == []
-
-
-async def test_subtree_includes_the_unit_and_everything_below(
-    database: Database, tree: dict[str, int]
-) -> None:
-    async with database.uow() as uow:
-        assert set(await uow.units.subtree_ids(tree["D"])) == {tree[c] for c in "DSAB"}
-        assert set(await uow.units.subtree_ids(tree["C"])) == set(tree.values())
-        assert list(await uow.units.subtree_ids(tree["A"])) == [tree["A"]]
-        assert await uow.units.subtree_ids(9999) == []
+        with pytest.raises(UnitCycle):
+            await uow.units.upsert("D", "District", UnitKind.DISTRICT, "A")
 
 
 async def test_subtree_of_unit_1_does_not_take_unit_10(database: Database) -> None:
@@ -50,39 +36,5 @@ async def test_subtree_of_unit_1_does_not_take_unit_10(database: Database) -> No
             await uow.units.upsert(f"U{n}", f"Unit {n}", UnitKind.CITY, None)
         first = await uow.units.get_by_code("U1")
         assert first is not None
+        assert first.id == 1  # a fresh database: the paths "/1/" and "/10/" both exist
         assert list(await uow.units.subtree_ids(first.id)) == [first.id]
-
-
-async def test_moving_a_unit_moves_its_subtree(database: Database, tree: dict[str, int]) -> None:
-    async with database.uow() as uow:
-        assert await uow.units.upsert("S", "Street", UnitKind.STREET, "E") is True
-        assert set(await uow.units.subtree_ids(tree["E"])) == {tree[c] for c in "ESAB"}
-        assert set(await uow.units.subtree_ids(tree["D"])) == {tree["D"]}
-        assert [u.code for u in await uow.units.ancestors(tree["B"])] == ["S", "E", "C"]
-        moved = await uow.units.get(tree["S"])
-        assert moved is not None
-        assert moved.parent_id == tree["E"]
-
-
-async def test_moving_a_unit_below_itself_is_refused(database: Database, tree: dict[str, int]) -> None:
-    async with database.uow() as uow:
-        with pytest.raises(UnitCycle):
-            await uow.units.upsert("D", "District", UnitKind.DISTRICT, "A")
-
-
-async def test_all_lists_parents_before_children(database: Database, tree: dict[str, int]) -> None:
-    async with database.uow() as uow:
-        codes = [unit.code for unit in await SqlOrgUnitRepository(uow.session).all()]
-    assert sorted(codes) == sorted(tree)
-    for child, parent in (("D", "C"), ("S", "D"), ("A", "S"), ("E", "C")):
-        assert codes.index(parent) < codes.index(child)
-
-
-async def test_community_of_a_retiree(
-    database: Database, people: dict[str, int], tree: dict[str, int]
-) -> None:
-    async with database.uow() as uow:
-        community = await uow.units.community_of(people["r1"])
-        assert community is not None
-        assert (community.id, community.code) == (tree["A"], "A")
-        assert await uow.units.community_of(10**9) is None
