@@ -13,13 +13,15 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
+from babel.dates import format_skeleton as _format_skeleton
+from babel.dates import format_time as _format_time
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
@@ -106,6 +108,13 @@ class Translator:
             raise ValueError("naive datetime: only timezone-aware datetimes are formatted")
         return _format_datetime(value, format=fmt, tzinfo=tzinfo, locale=self.babel_locale)  # type: ignore[arg-type]
 
+    def format_day_and_time(self, value: datetime, tzinfo: tzinfo) -> str:
+        """A moment as people say it when they make plans: the day with its weekday and the time to the
+        minute, in `tzinfo` ("12月12日周六 09:00", "Sat, December 12, 9:00 AM")."""
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: only timezone-aware datetimes are formatted")
+        return _formatted_day_and_time(value.astimezone(tzinfo), BABEL_LOCALES[self.locale])
+
     def format_decimal(self, value: Decimal | int | float) -> str:
         return _format_decimal(value, locale=self.babel_locale)
 
@@ -117,6 +126,15 @@ class Translator:
 @functools.lru_cache(maxsize=4096)
 def _formatted_date(value: date, fmt: str, babel_locale: str) -> str:
     return _format_date(value, format=fmt, locale=babel_locale)
+
+
+@functools.lru_cache(maxsize=4096)
+def _formatted_day_and_time(local: datetime, babel_locale: str) -> str:
+    day = _format_skeleton("MMMMEd", local, tzinfo=local.tzinfo, locale=babel_locale)
+    time_of_day = _format_time(local, "short", tzinfo=local.tzinfo, locale=babel_locale)
+    return (
+        Locale.parse(babel_locale).datetime_formats["short"].replace("{1}", day).replace("{0}", time_of_day)
+    )
 
 
 def _compile(po_path: Path, locale: str) -> Translations:

@@ -31,7 +31,7 @@ class ActivityWords:
         return self.i18n.translator(locale)
 
     def when(self, t: Translator, moment: datetime) -> str:
-        return t.format_datetime(moment, "medium", tzinfo=self.tz)
+        return t.format_day_and_time(moment, self.tz)
 
     def details(self, t: Translator, activity: Activity) -> dict[str, object]:
         return {

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from babel.messages.catalog import Catalog, Message
@@ -191,3 +192,18 @@ def test_extract_command_reports_a_new_msgid_as_untranslated(tmp_path: Path) -> 
     lines: list[str] = []
     assert _main(["extract", "--locales-dir", str(copy)], out=lines.append) == 1
     assert lines[0] == "untranslated: zh_Hant: 'Welcome!'"
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("zh_Hans", "12月12日周六 09:00"),
+        ("zh_Hant", "12月12日週六\u2009上午9:00"),
+        ("en", "Sat, December 12, 9:00\u202fAM"),
+    ],
+)
+def test_a_planned_moment_reads_as_day_weekday_and_minute_in_the_given_zone(
+    locale: str, expected: str
+) -> None:
+    moment = datetime(2026, 12, 12, 1, 0, 59, tzinfo=UTC)  # 09:00:59 in Beijing: seconds are not shown
+    assert I18n().translator(locale).format_day_and_time(moment, ZoneInfo("Asia/Shanghai")) == expected
