@@ -132,9 +132,8 @@ def _formatted_date(value: date, fmt: str, babel_locale: str) -> str:
 def _formatted_day_and_time(local: datetime, babel_locale: str) -> str:
     day = _format_skeleton("MMMMEd", local, tzinfo=local.tzinfo, locale=babel_locale)
     time_of_day = _format_time(local, "short", tzinfo=local.tzinfo, locale=babel_locale)
-    return (
-        Locale.parse(babel_locale).datetime_formats["short"].replace("{1}", day).replace("{0}", time_of_day)
-    )
+    pattern: str = Locale.parse(babel_locale).datetime_formats["short"]
+    return pattern.replace("{1}", day).replace("{0}", time_of_day)
 
 
 def _compile(po_path: Path, locale: str) -> Translations:
