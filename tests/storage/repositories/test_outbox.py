@@ -1,7 +1,12 @@
+"""The outbox repository. What it promises holds on each backend; on PostgreSQL a call of BULK_THRESHOLD
+messages or more takes the column-array paths (storage/repositories/outbox_bulk.py), which only PostgreSQL
+has, so those are tested there alone."""
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.actions import Button, InlineKeyboard, RemoveKeyboard, ReplyKeyboard
@@ -11,6 +16,7 @@ from storage.database import Database
 from storage.models import OutboxRow
 from storage.repositories.outbox import BULK_THRESHOLD
 from storage.repositories.outbox_rows import keyboard_from_json, keyboard_to_json
+from tests.backends import on_each_backend
 
 
 def _message(key: str, **fields: object) -> OutboxMessage:
@@ -24,6 +30,7 @@ def _message(key: str, **fields: object) -> OutboxMessage:
     return OutboxMessage(**values)  # type: ignore[arg-type]
 
 
+@on_each_backend
 async def test_enqueue_is_idempotent_by_dedupe_key(database: Database) -> None:
     async with database.uow() as uow:
         assert await uow.outbox.enqueue(_message("cert:1:2025"))
@@ -49,6 +56,7 @@ async def test_a_rolled_back_cause_takes_its_message_with_it(database: Database)
         assert await uow.outbox.enqueue(_message("decision:7"))  # the key was never taken
 
 
+@on_each_backend
 async def test_batch_progress_counts_each_state(database: Database) -> None:
     later = datetime.now(UTC) + timedelta(hours=3)
     async with database.uow() as uow:
@@ -135,6 +143,7 @@ async def _rows(database: Database, prefix: str) -> list[tuple[object, ...]]:
     return [(r.dedupe_key.removeprefix(prefix), *(getattr(r, c) for c in _COMPARED)) for r in rows]
 
 
+@on_each_backend
 async def test_a_bulk_enqueue_stores_what_one_by_one_enqueues_store(database: Database) -> None:
     count = BULK_THRESHOLD + 50  # over the threshold: PostgreSQL takes the column-array path
     async with database.uow() as uow:
@@ -150,6 +159,7 @@ async def test_a_bulk_enqueue_stores_what_one_by_one_enqueues_store(database: Da
     assert bulk == await _rows(database, "one-")
 
 
+@on_each_backend
 async def test_a_fanout_queues_the_template_once_per_recipient(database: Database) -> None:
     async with database.uow() as uow:
         account = await uow.accounts.get_or_create(77, 77, "en")
@@ -210,6 +220,7 @@ async def _community(database: Database) -> dict[str, int]:
     return ids
 
 
+@on_each_backend
 async def test_recent_batches_count_only_the_units_people(database: Database) -> None:
     ids = await _community(database)
     async with database.uow() as uow:
@@ -235,6 +246,7 @@ async def test_recent_batches_count_only_the_units_people(database: Database) ->
     assert [(b.batch_id, b.total) for b in both] == [(newer, 4), (older, 1)]
 
 
+@on_each_backend
 async def test_unreachable_accounts_of_a_unit_with_their_retiree(database: Database) -> None:
     ids = await _community(database)
     async with database.uow() as uow:
@@ -252,3 +264,35 @@ async def test_unreachable_accounts_of_a_unit_with_their_retiree(database: Datab
     assert found[0].id_masked == "2101**********0001"
     assert same_total == 3
     assert [u.account_id for u in page] == [ids["a1"]]  # after Li's, before Wang's family member
+
+
+@pytest.mark.postgres
+async def test_a_naive_not_before_is_refused_on_the_bulk_path_too(postgres_database: Database) -> None:
+    naive = datetime(2025, 3, 3, 9, 0)  # noqa: DTZ001 - the very thing refused
+    messages = [
+        OutboxMessage(
+            chat_id=n,
+            category=MessageCategory.NOTICE,
+            dedupe_key=f"n-{n}",
+            text="x",
+            not_before=naive if n == 7 else None,
+        )
+        for n in range(BULK_THRESHOLD)
+    ]
+    async with postgres_database.uow() as uow:
+        with pytest.raises(ValueError, match="naive"):
+            await uow.outbox.enqueue_many(messages)
+
+
+@pytest.mark.postgres
+async def test_a_large_fanout_is_queued_once_and_again_adds_nothing(postgres_database: Database) -> None:
+    count = 120_000  # over one chunk (storage.repositories.outbox_bulk.CHUNK)
+    template = OutboxMessage(chat_id=0, category=MessageCategory.BROADCAST, dedupe_key="-", text="Hi")
+    recipients = ((n, None, f"b-{n}") for n in range(count))
+    async with postgres_database.uow() as uow:
+        assert await uow.outbox.enqueue_fanout(template, recipients) == count
+        await uow.commit()
+    async with postgres_database.uow() as uow:
+        again = ((n, None, f"b-{n}") for n in range(count - 10, count + 10))
+        assert await uow.outbox.enqueue_fanout(template, again) == 10
+        await uow.commit()

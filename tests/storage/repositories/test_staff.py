@@ -4,10 +4,12 @@ from datetime import UTC, datetime, timedelta
 
 from bot.domain.people import StaffInvite, StaffMembership, StaffRole
 from storage.database import Database
+from tests.backends import on_each_backend
 
 NOW = datetime(2025, 3, 1, 8, tzinfo=UTC)
 
 
+@on_each_backend
 async def test_memberships_one_per_unit_with_the_latest_role(
     database: Database, people: dict[str, int]
 ) -> None:
@@ -28,6 +30,7 @@ async def test_memberships_one_per_unit_with_the_latest_role(
         assert await uow.staff.memberships(people["a2"]) == []
 
 
+@on_each_backend
 async def test_an_invite_is_redeemed_once(database: Database, people: dict[str, int]) -> None:
     async with database.uow() as uow:
         unit = await uow.units.get_by_code("S")

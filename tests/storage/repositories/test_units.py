@@ -6,8 +6,10 @@ from bot.domain.people import UnitKind
 from storage.database import Database
 from storage.errors import UnitCycle, UnknownUnitCode
 from storage.repositories.units import SqlOrgUnitRepository
+from tests.backends import on_each_backend
 
 
+@on_each_backend
 async def test_upsert_reports_whether_anything_changed(database: Database) -> None:
     async with database.uow() as uow:
         assert await uow.units.upsert("C", "City", UnitKind.CITY, None) is True
@@ -25,6 +27,7 @@ async def test_unknown_parent_is_refused(database: Database) -> None:
             await uow.units.upsert("D", "District", UnitKind.DISTRICT, "missing")
 
 
+@on_each_backend
 async def test_ancestors_nearest_first(database: Database, tree: dict[str, int]) -> None:
     async with database.uow() as uow:
         ancestors = await uow.units.ancestors(tree["A"])
@@ -33,6 +36,7 @@ async def test_ancestors_nearest_first(database: Database, tree: dict[str, int])
         assert await uow.units.ancestors(9999) == []
 
 
+@on_each_backend
 async def test_subtree_includes_the_unit_and_everything_below(
     database: Database, tree: dict[str, int]
 ) -> None:

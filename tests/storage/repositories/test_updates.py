@@ -1,9 +1,16 @@
+"""The log of Telegram updates handled: each claimed once, even by several workers at the same moment."""
+
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from storage.database import Database
 from storage.repositories.updates import SqlUpdateLog
+from tests.postgres_support import lock_waiters
+from tests.waiting import wait_until
 
 NOW = datetime(2025, 3, 1, tzinfo=UTC)
 
@@ -32,3 +39,22 @@ async def test_prune_forgets_old_updates_only(database: Database) -> None:
         assert await SqlUpdateLog(uow.session).prune(NOW - timedelta(days=1)) == 1
         assert await uow.updates.claim(1, NOW) is True
         assert await uow.updates.claim(2, NOW) is False
+
+
+@pytest.mark.postgres
+async def test_concurrent_claims_of_one_update_have_one_winner(postgres_database: Database) -> None:
+    database = postgres_database
+
+    async def others_queued() -> bool:
+        return await lock_waiters(database) == 3
+
+    async def claim() -> bool:
+        async with database.uow() as uow:
+            won = await uow.updates.claim(777, NOW)
+            if won:
+                # The winner holds its new row uncommitted until the three others wait on it.
+                await wait_until(others_queued)
+            await uow.commit()
+            return won
+
+    assert sorted(await asyncio.gather(*(claim() for _ in range(4)))) == [False, False, False, True]
