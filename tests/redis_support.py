@@ -2,7 +2,7 @@
 after. Several developers (and CI jobs) share one server, so a test touches only keys under its prefix.
 
 With no server answering the tests skip locally, but fail when CI=true: CI must really run them (as the
-PostgreSQL tests do, tests/db/conftest.py).
+PostgreSQL tests do, tests/postgres_support.py).
 """
 
 from __future__ import annotations

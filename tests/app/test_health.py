@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import secrets
 import signal
 import socket
 import sys
@@ -12,13 +11,11 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from sqlalchemy.engine import make_url
 
 from bot.app.database import database_health
 from bot.emulator.testing import running_emulator
 from storage.database import Database
-from storage.migrate import upgrade
-from tests.db import conftest as pg
+from tests.postgres_support import drop_database
 
 from .conftest import cli_environment
 
@@ -61,38 +58,29 @@ async def _health_becomes(port: int, status: int, process: asyncio.subprocess.Pr
 
 
 @pytest.mark.postgres
-async def test_healthz_turns_503_when_the_database_goes_away(tmp_path: Path) -> None:
-    admin = await pg._admin_connection()
-    name = f"rb_test_{secrets.token_hex(6)}"
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        url = make_url(pg.ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-        await upgrade(url)
-        port = _free_port()
-        async with running_emulator() as emulator:
-            env = {
-                "BOT_TOKEN": TOKEN,
-                "TELEGRAM_API_BASE": emulator.base_url,
-                "DATABASE_URL": url,
-                "WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
-                "WEBHOOK_SECRET": "health-test-secret",
-                "WEBHOOK_LISTEN": f"127.0.0.1:{port}",
-            }
-            process = await asyncio.create_subprocess_exec(
-                *(sys.executable, "-m", "bot.app.cli", "run"),
-                cwd=tmp_path,
-                env=cli_environment(tmp_path, env),
-                stdout=asyncio.subprocess.DEVNULL,
-                stderr=asyncio.subprocess.PIPE,
-            )
-            try:
-                assert await _health_becomes(port, 200, process) == {"database": "ok"}
-                await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-                assert await _health_becomes(port, 503, process) == {"database": "unreachable"}
-            finally:
-                if process.returncode is None:
-                    process.send_signal(signal.SIGTERM)
-                await asyncio.wait_for(process.communicate(), timeout=30)
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+async def test_healthz_turns_503_when_the_database_goes_away(tmp_path: Path, postgres_url: str) -> None:
+    port = _free_port()
+    async with running_emulator() as emulator:
+        env = {
+            "BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE": emulator.base_url,
+            "DATABASE_URL": postgres_url,
+            "WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
+            "WEBHOOK_SECRET": "health-test-secret",
+            "WEBHOOK_LISTEN": f"127.0.0.1:{port}",
+        }
+        process = await asyncio.create_subprocess_exec(
+            *(sys.executable, "-m", "bot.app.cli", "run"),
+            cwd=tmp_path,
+            env=cli_environment(tmp_path, env),
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            assert await _health_becomes(port, 200, process) == {"database": "ok"}
+            await drop_database(postgres_url)
+            assert await _health_becomes(port, 503, process) == {"database": "unreachable"}
+        finally:
+            if process.returncode is None:
+                process.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(process.communicate(), timeout=30)

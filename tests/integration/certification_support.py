@@ -31,8 +31,9 @@ from storage.database import Database
 from storage.models import OutboxRow
 from tests.fakes import FakeClock
 from tests.integration.conftest import ID_HASH_KEY, SAMPLES, TOKEN
-from tests.integration.delivery_support import make_sender, postgres_database
+from tests.integration.delivery_support import make_sender
 from tests.parts import county_profile, shared_i18n, shared_knowledge
+from tests.postgres_support import throwaway_database
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 QUIET = QuietHours(time(20, 0), time(8, 30))
@@ -63,7 +64,7 @@ async def certification_database(kind: str, tmp_path: Path, template_db: Path) -
         finally:
             await database.dispose()
         return
-    async with postgres_database() as database:
+    async with throwaway_database() as database:
         units = await import_units(SAMPLES / "units.csv", database.uow)
         people = await import_roster(SAMPLES / "roster.csv", database.uow, ID_HASH_KEY)
         assert units.ok

@@ -1,16 +1,13 @@
-"""Shared pieces of the delivery tests: a database on either backend, a sending-only transport, and
+"""Shared pieces of the delivery tests: a migrated SQLite file, a sending-only transport, and
 counting what the emulator received."""
 
 from __future__ import annotations
 
 import re
-import secrets
 from collections import Counter
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-
-from sqlalchemy.engine import make_url
 
 from bot.actions import Action
 from bot.domain.outbox import MessageCategory, OutboxMessage
@@ -24,7 +21,6 @@ from scheduler.delivery.limiter import Limiter
 from storage.database import Database
 from storage.migrate import upgrade
 from storage.repositories.delivery_queue import SqlDeliveryQueue
-from tests.db import conftest as pg
 from tests.parts import shared_i18n
 
 TOKEN = "123456:AADeliveryTestTokenXXXXXXXXXXX"
@@ -45,25 +41,6 @@ async def sqlite_database(tmp_path: Path) -> AsyncIterator[Database]:
         yield database
     finally:
         await database.dispose()
-
-
-@asynccontextmanager
-async def postgres_database() -> AsyncIterator[Database]:
-    """A throwaway PostgreSQL database, migrated (skips, or fails in CI, when no server answers)."""
-    admin = await pg._admin_connection()
-    name = f"rb_test_{secrets.token_hex(6)}"
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        url = make_url(pg.ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-        await upgrade(url)
-        database = Database.from_url(url)
-        try:
-            yield database
-        finally:
-            await database.dispose()
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
 
 
 @asynccontextmanager

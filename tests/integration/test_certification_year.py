@@ -21,6 +21,7 @@ from bot.rendering import Renderer
 from bot.services.certification_import import import_file
 from storage.database import Database
 from storage.models import AuditLogRow, OutboxRow
+from tests.backends import on_each_backend
 from tests.fakes import FakeClock
 from tests.integration.certification_support import (
     SHANGHAI,
@@ -209,19 +210,15 @@ def _local(row: OutboxRow) -> tuple[date, int]:
     return moment.date(), moment.hour * 60 + moment.minute
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 @pytest.mark.timeout(600)
+@on_each_backend
 @pytest.mark.parametrize("framework", FRAMEWORKS)
 async def test_a_simulated_certification_year(
-    framework: str, store: str, emulator: Emulator, tmp_path: Path, template_db: Path
+    framework: str, backend: str, emulator: Emulator, tmp_path: Path, template_db: Path
 ) -> None:
     clock = FakeClock(local(YEAR, 2, 26, 12, 0))
     async with (
-        certification_database(store, tmp_path, template_db) as database,
+        certification_database(backend, tmp_path, template_db) as database,
         campaign_bot(framework, emulator, database, clock) as bot,
     ):
         year = Year(bot, tmp_path)

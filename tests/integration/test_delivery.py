@@ -18,16 +18,17 @@ from bot.emulator.testing import assert_no_violations, running_emulator
 from scheduler.delivery import Backoff, Limits, QuietHours, SenderConfig
 from storage.database import Database
 from storage.models import AccountRow, OutboxRow
+from tests.backends import database_on, on_each_backend
 from tests.fakes import FakeClock
 from tests.integration.delivery_support import (
     add_accounts,
     delivered,
     make_sender,
-    postgres_database,
     sending_transport,
-    sqlite_database,
     text_message,
 )
+
+pytestmark = on_each_backend
 
 FRAMEWORKS = ["aiogram", "ptb"]
 GROUP = -100200300
@@ -51,14 +52,10 @@ def fast_config(**overrides: object) -> SenderConfig:
     return SenderConfig(**values)  # type: ignore[arg-type]
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
-    if request.param == "sqlite":
-        async with sqlite_database(tmp_path) as db:
-            yield db
-    else:
-        async with postgres_database() as db:
-            yield db
+@pytest.fixture
+def database(request: pytest.FixtureRequest, backend: str) -> Database:
+    """An empty database on each backend, not the sample city of tests/integration/conftest.py."""
+    return database_on(request, backend)
 
 
 @pytest.fixture

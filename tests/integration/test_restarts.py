@@ -26,10 +26,10 @@ from tests.integration.delivery_support import (
     TOKEN,
     delivered,
     make_sender,
-    postgres_database,
     sending_transport,
     text_message,
 )
+from tests.postgres_support import throwaway_database
 from tests.proxy import CuttableProxy, cuttable
 from tests.redis_support import RedisSpace, client
 from tests.waiting import wait_until
@@ -44,7 +44,7 @@ BOT = int(TOKEN.partition(":")[0])
 async def postgres_behind_proxy() -> AsyncIterator[tuple[Database, Database, CuttableProxy]]:
     """A throwaway database twice: directly (for the test's own looks) and through a cuttable proxy (for
     the bot)."""
-    async with postgres_database() as direct:
+    async with throwaway_database() as direct:
         url = direct.engine.url
         async with cuttable(url.host or "127.0.0.1", url.port or 5432) as proxy:
             behind = Database.from_url(url.set(host="127.0.0.1", port=proxy.port))
@@ -180,7 +180,7 @@ async def test_two_senders_ride_out_a_redis_restart_without_a_burst(
 ) -> None:
     await redis_space.forget_start(BOT)
     async with (
-        postgres_database() as database,
+        throwaway_database() as database,
         running_emulator() as emu,
         cuttable("127.0.0.1", 6379) as proxy,
         AsyncExitStack() as stack,

@@ -4,27 +4,16 @@ import asyncio
 import os
 import socket
 import time
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from scheduler.heartbeat import FORGET_AFTER, Heartbeat
 from storage.database import Database
-from storage.migrate import upgrade
 from storage.repositories.instances import Instance, SqlInstances
 from tests.fakes import FakeClock
 
 NOW = datetime(2027, 3, 1, 9, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}"
-    await upgrade(url)
-    async with Database.from_url(url) as database:
-        yield database
 
 
 def heartbeat(database: Database, clock: FakeClock, **kwargs: object) -> Heartbeat:

@@ -1,5 +1,5 @@
-"""One behaviour, three stores: the account repository contract, run against SQLite and the fake
-(tests/storage/repositories/test_accounts.py) and PostgreSQL (tests/db/test_contracts.py)."""
+"""One behaviour, three stores: the account repository contract, run against SQLite, PostgreSQL and the
+fake (tests/storage/repositories/test_accounts.py)."""
 
 from __future__ import annotations
 

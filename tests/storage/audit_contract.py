@@ -1,6 +1,6 @@
 """One behaviour, three stores: the audit log (who did what, appended in the unit of work that did it), run
-against SQLite and the fake (tests/storage/repositories/test_audit.py) and PostgreSQL
-(tests/db/test_contracts.py). The core never reads the log back: `beyond_ports.audit_trail` does."""
+against SQLite, PostgreSQL and the fake (tests/storage/repositories/test_audit.py). The core never reads the
+log back: `beyond_ports.audit_trail` does."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""One behaviour, three stores: the certification repository contract, run against the fake (unit tests),
-SQLite (tests/storage) and PostgreSQL (tests/db)."""
+"""One behaviour, three stores: the certification repository contract, run against SQLite, PostgreSQL and
+the fake (tests/storage/repositories/test_certification.py); its world serves the campaign's tests too."""
 
 from __future__ import annotations
 

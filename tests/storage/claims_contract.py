@@ -1,6 +1,5 @@
 """One behaviour, three stores: the claim repository contract (and holding the outbox about a retiree), run
-against SQLite and the fake (tests/storage/repositories/test_claims.py) and PostgreSQL
-(tests/db/test_contracts.py)."""
+against SQLite, PostgreSQL and the fake (tests/storage/repositories/test_claims.py)."""
 
 from __future__ import annotations
 

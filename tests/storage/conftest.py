@@ -1,10 +1,8 @@
-"""SQLite fixtures: a fresh database file per test, built by the real migrations."""
+"""The storage tests' sample data: an org-unit tree, and a count of transactions queued for SQLite's write
+lock. Each test's database itself: tests/backends.py."""
 
 from __future__ import annotations
 
-import asyncio
-import shutil
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,42 +10,10 @@ import pytest
 
 from bot.domain.people import UnitKind
 from storage.database import Database
-from storage.migrate import upgrade
 from storage.sqlite_driver import OneTripConnection
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 ID_HASH_KEY = b"test-id-hash-key"
-
-
-@pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Migrate once per session; each test copies the file (much faster than migrating every time)."""
-    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-    # A plain event loop of its own: session-scoped async fixtures would tie every test to one loop.
-    asyncio.run(upgrade(f"sqlite+aiosqlite:///{path}"))
-    return path
-
-
-@pytest.fixture
-def sqlite_path(tmp_path: Path, migrated_template: Path) -> Path:
-    path = tmp_path / "db" / "test.sqlite3"
-    path.parent.mkdir()
-    shutil.copyfile(migrated_template, path)
-    return path
-
-
-@pytest.fixture
-def sqlite_url(sqlite_path: Path) -> str:
-    return f"sqlite+aiosqlite:///{sqlite_path}"
-
-
-@pytest.fixture
-async def database(sqlite_url: str) -> AsyncIterator[Database]:
-    db = Database.from_url(sqlite_url)
-    try:
-        yield db
-    finally:
-        await db.dispose()
 
 
 @pytest.fixture

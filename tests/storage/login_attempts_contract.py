@@ -1,6 +1,5 @@
-"""One behaviour, three stores: failed identification attempts (at most so many an hour), run against
-SQLite and the fake (tests/storage/repositories/test_login_attempts.py) and PostgreSQL
-(tests/db/test_contracts.py)."""
+"""One behaviour, three stores: failed identification attempts (at most so many an hour), run against SQLite,
+PostgreSQL and the fake (tests/storage/repositories/test_login_attempts.py)."""
 
 from __future__ import annotations
 

@@ -1,10 +1,8 @@
 """One behaviour, three stores: the outbox as the services see it through the unit of work (enqueue, batches
-and their progress, what staff see of deliveries), run against SQLite and the fake
-(tests/storage/repositories/test_outbox.py) and PostgreSQL (tests/db/test_contracts.py). Holding messages
-about a retiree is in the claims contract, the campaign's reminders in the certification contract.
-
-What became of a message once queued is the delivery job's doing, not the port's: `beyond_ports.delivered`
-sets it."""
+and their progress, what staff see of deliveries), run against SQLite, PostgreSQL and the fake
+(tests/storage/repositories/test_outbox.py). Holding messages about a retiree is in the claims contract, the
+campaign's reminders in the certification contract. What became of a message once queued is the delivery job's
+doing, not the port's: `beyond_ports.delivered` sets it."""
 
 from __future__ import annotations
 

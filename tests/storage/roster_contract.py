@@ -1,6 +1,6 @@
 """One behaviour, three stores: the set-based roster and unit writes (RetireeRepository.stage,
-staged_duplicates, apply_staged; OrgUnitRepository.upsert_many), run against SQLite and the fake
-(tests/storage/repositories/test_retirees.py) and PostgreSQL (tests/db/test_contracts.py)."""
+staged_duplicates, apply_staged; OrgUnitRepository.upsert_many), run against SQLite, PostgreSQL and
+the fake (tests/storage/repositories/test_retirees.py)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
-"""One behaviour, three stores: the staff repository contract (memberships and one-time invites), run
-against SQLite and the fake (tests/storage/repositories/test_staff.py) and PostgreSQL
-(tests/db/test_contracts.py)."""
+"""One behaviour, three stores: the staff repository contract (memberships and one-time invites), run against
+SQLite, PostgreSQL and the fake (tests/storage/repositories/test_staff.py)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """One behaviour, three stores: the org-unit repository contract (the tree of city, districts, streets and
-communities), run against SQLite and the fake (tests/storage/repositories/test_units.py) and PostgreSQL
-(tests/db/test_contracts.py). Set-based writes of a whole tree (upsert_many) are in the roster contract."""
+communities), run against SQLite, PostgreSQL and the fake (tests/storage/repositories/test_units.py).
+Set-based writes of a whole tree (upsert_many) are in the roster contract."""
 
 from __future__ import annotations
 

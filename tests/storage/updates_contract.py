@@ -1,6 +1,6 @@
 """One behaviour, three stores: the processed-update log (each Telegram update handled once however often it
-is delivered), run against SQLite and the fake (tests/storage/repositories/test_updates.py) and PostgreSQL
-(tests/db/test_contracts.py). Two workers claiming one update at once: tests/db/test_repositories.py."""
+is delivered), run against SQLite, PostgreSQL and the fake (tests/storage/repositories/test_updates.py). Two
+workers claiming one update at once: test_updates.py, on PostgreSQL."""
 
 from __future__ import annotations
 

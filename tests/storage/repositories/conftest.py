@@ -7,15 +7,17 @@ import pytest
 from bot.domain.people import RetireeRecord
 from bot.ports import UnitOfWorkFactory
 from storage.database import Database
+from tests.backends import BACKENDS, database_on
 from tests.fakes import FakeDatabase
 
 
-@pytest.fixture(params=["sqlite", "fake"])
-def uow_factory(request: pytest.FixtureRequest, database: Database) -> UnitOfWorkFactory:
-    """A contract's store: the real repositories on SQLite, then the fakes the unit tests use."""
+@pytest.fixture(params=[*BACKENDS, "fake"])
+def uow_factory(request: pytest.FixtureRequest) -> UnitOfWorkFactory:
+    """A contract's store: the real repositories on SQLite and on PostgreSQL, then the fakes the unit tests
+    use, so that the fakes cannot drift from what the repositories do."""
     if request.param == "fake":
         return FakeDatabase().uow
-    return database.uow
+    return database_on(request, request.param).uow
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""The account repository contract (tests/storage/accounts_contract.py) on SQLite and the fake, and what
-only the SQL repository shows."""
+"""The account repository contract (tests/storage/accounts_contract.py) on SQLite, PostgreSQL and the
+fake, and what only the SQL repository shows."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The activity and notice repository contract (tests/storage/activities_contract.py) on SQLite and the
-fake, and cancelling an outbox batch."""
+"""The activity and notice repository contract (tests/storage/activities_contract.py) on SQLite,
+PostgreSQL and the fake, and cancelling an outbox batch."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The audit log contract (tests/storage/audit_contract.py) on SQLite and the fake."""
+"""The audit log contract (tests/storage/audit_contract.py) on SQLite, PostgreSQL and the fake."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The certification repository contract on SQLite and on the in-memory fake."""
+"""The certification repository contract on SQLite, PostgreSQL and the in-memory fake."""
 
 from __future__ import annotations
 

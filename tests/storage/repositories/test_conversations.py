@@ -1,5 +1,5 @@
-"""The conversation state repository contract (tests/storage/conversations_contract.py) on SQLite and the
-fake, and what the SQL repository writes (or does not)."""
+"""The conversation state repository contract (tests/storage/conversations_contract.py) on SQLite,
+PostgreSQL and the fake, and what the SQL repository writes (or does not)."""
 
 from __future__ import annotations
 

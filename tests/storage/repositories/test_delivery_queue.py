@@ -1,13 +1,19 @@
+"""The outbox as the sender's queue: claimed most urgent first, leased, reported on. Several workers claim
+from one queue: on PostgreSQL they skip each other's rows (FOR UPDATE SKIP LOCKED) rather than wait."""
+
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, text
 
 from bot.domain.outbox import DeliveryReport, MessageCategory, OutboxMessage, OutboxStatus
 from storage.database import Database
 from storage.models import AccountRow, OutboxRow
 from storage.repositories.delivery_queue import SqlDeliveryQueue
+from tests.backends import on_each_backend, one_database_per_worker
 
 NOW = datetime(2025, 3, 3, 4, 0, tzinfo=UTC)
 LEASE = NOW + timedelta(seconds=60)
@@ -153,3 +159,61 @@ async def test_a_template_queued_without_a_locale_is_rendered_in_the_recipients_
     )
     items = {i.dedupe_key: i.locale for i in await queue.claim("w", NOW, 10, LEASE)}
     assert items == {"no-locale": "zh_Hant", "chosen": "en", "group": None}
+
+
+async def _enqueue(database: Database, keys: list[str]) -> None:
+    async with database.uow() as uow:
+        messages = [_m(key, chat_id=700_000 + n) for n, key in enumerate(keys)]
+        assert await uow.outbox.enqueue_many(messages) == len(keys)
+        await uow.commit()
+
+
+@pytest.mark.postgres
+async def test_concurrent_claims_never_hand_out_a_row_twice(postgres_url: str) -> None:
+    async with one_database_per_worker(postgres_url, 3) as databases:
+        keys = [f"m-{n}" for n in range(600)]
+        await _enqueue(databases[0], keys)
+        queues = [SqlDeliveryQueue(database.sessions) for database in databases]
+        claimed: dict[str, list[int]] = {f"w{n}": [] for n in range(3)}
+
+        async def claim_all(worker: str, queue: SqlDeliveryQueue) -> None:
+            while items := await queue.claim(worker, NOW, 17, LEASE):
+                claimed[worker].extend(item.id for item in items)
+
+        await asyncio.gather(*(claim_all(f"w{n}", q) for n, q in enumerate(queues)))
+
+    everything = [row for rows in claimed.values() for row in rows]
+    assert len(everything) == len(set(everything)) == len(keys)
+    assert all(claimed.values()), {w: len(rows) for w, rows in claimed.items()}
+
+
+@pytest.mark.postgres
+async def test_a_claim_skips_rows_another_transaction_holds_instead_of_waiting(postgres_url: str) -> None:
+    async with one_database_per_worker(postgres_url, 2) as (holder, claimer):
+        await _enqueue(holder, [f"m-{n}" for n in range(10)])
+        async with holder.session() as session, session.begin():
+            # Another worker's claim transaction, caught half-way: it holds the five oldest rows' locks.
+            held = list(
+                await session.scalars(select(OutboxRow.id).order_by(OutboxRow.id).limit(5).with_for_update())
+            )
+            queue = SqlDeliveryQueue(claimer.sessions)
+            # Without SKIP LOCKED this would wait for the holder's commit, which never comes in time.
+            items = await asyncio.wait_for(queue.claim("other", NOW, 10, LEASE), 5)
+            assert {item.id for item in items}.isdisjoint(held)
+            assert len(items) == 5
+            await session.execute(text("SELECT 1"))
+
+
+@on_each_backend
+async def test_a_late_report_from_a_worker_that_lost_its_rows_changes_nothing(database_url: str) -> None:
+    async with one_database_per_worker(database_url, 2) as (first, second):
+        await _enqueue(first, ["m-0"])
+        slow, fast = SqlDeliveryQueue(first.sessions), SqlDeliveryQueue(second.sessions)
+        [item] = await slow.claim("slow", NOW, 1, NOW + timedelta(seconds=1))
+        assert await fast.requeue_expired(NOW + timedelta(seconds=2)) == 1
+        [again] = await fast.claim("fast", NOW + timedelta(seconds=2), 1, LEASE)
+        await fast.record("fast", DeliveryReport(sent=[(again.id, 11)]), NOW)
+        await slow.record("slow", DeliveryReport(failed=[(item.id, "too late")]), NOW)
+        async with first.session() as session:
+            row = (await session.scalars(select(OutboxRow))).one()
+        assert (row.status, row.message_id, row.last_error) == (OutboxStatus.SENT, 11, None)

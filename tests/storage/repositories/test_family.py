@@ -1,5 +1,5 @@
-"""The family link repository contract (tests/storage/family_contract.py) on SQLite and the fake, and the
-migration that cleaned up links left behind."""
+"""The family link repository contract (tests/storage/family_contract.py) on SQLite, PostgreSQL and the
+fake, and the migration that cleaned up links left behind."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The login-attempt contract (tests/storage/login_attempts_contract.py) on SQLite and the fake."""
+"""The login-attempt contract (tests/storage/login_attempts_contract.py) on SQLite, PostgreSQL and the
+fake."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""The outbox contract (tests/storage/outbox_contract.py) on SQLite and the fake, and what only the SQL
-repository shows: the columns a message is stored in, on both of PostgreSQL's paths (tests/db)."""
+"""The outbox contract (tests/storage/outbox_contract.py) on SQLite, PostgreSQL and the fake, and what only
+the SQL repository shows: the columns a message is stored in, on each backend; on PostgreSQL a call of
+BULK_THRESHOLD messages or more takes the column-array paths (storage/repositories/outbox_bulk.py), which
+only PostgreSQL has, so those are tested there alone."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from storage.database import Database
 from storage.models import OutboxRow
 from storage.repositories.outbox import BULK_THRESHOLD
 from storage.repositories.outbox_rows import keyboard_from_json, keyboard_to_json
+from tests.backends import on_each_backend
 from tests.storage import outbox_contract as contract
 
 
@@ -29,6 +32,7 @@ def _message(key: str, **fields: object) -> OutboxMessage:
     return OutboxMessage(**values)  # type: ignore[arg-type]
 
 
+@on_each_backend
 async def test_a_refused_duplicate_leaves_the_first_row_as_it_was(database: Database) -> None:
     async with database.uow() as uow:
         assert await uow.outbox.enqueue(_message("cert:1:2025"))
@@ -103,6 +107,7 @@ async def _rows(database: Database, prefix: str) -> list[tuple[object, ...]]:
     return [(r.dedupe_key.removeprefix(prefix), *(getattr(r, c) for c in _COMPARED)) for r in rows]
 
 
+@on_each_backend
 async def test_a_bulk_enqueue_stores_what_one_by_one_enqueues_store(database: Database) -> None:
     count = BULK_THRESHOLD + 50  # over the threshold: PostgreSQL takes the column-array path
     async with database.uow() as uow:
@@ -118,6 +123,7 @@ async def test_a_bulk_enqueue_stores_what_one_by_one_enqueues_store(database: Da
     assert bulk == await _rows(database, "one-")
 
 
+@on_each_backend
 async def test_a_fanout_row_is_the_template_with_its_recipient(database: Database) -> None:
     async with database.uow() as uow:
         account = await uow.accounts.get_or_create(77, 77, "en")
@@ -155,3 +161,35 @@ async def test_a_fanout_row_is_the_template_with_its_recipient(database: Databas
 @pytest.mark.parametrize("check", contract.CONTRACT, ids=lambda check: check.__name__)
 async def test_contract(uow_factory: UnitOfWorkFactory, check: contract.Check) -> None:
     await check(uow_factory)
+
+
+@pytest.mark.postgres
+async def test_a_naive_not_before_is_refused_on_the_bulk_path_too(postgres_database: Database) -> None:
+    naive = datetime(2025, 3, 3, 9, 0)  # noqa: DTZ001 - the very thing refused
+    messages = [
+        OutboxMessage(
+            chat_id=n,
+            category=MessageCategory.NOTICE,
+            dedupe_key=f"n-{n}",
+            text="x",
+            not_before=naive if n == 7 else None,
+        )
+        for n in range(BULK_THRESHOLD)
+    ]
+    async with postgres_database.uow() as uow:
+        with pytest.raises(ValueError, match="naive"):
+            await uow.outbox.enqueue_many(messages)
+
+
+@pytest.mark.postgres
+async def test_a_large_fanout_is_queued_once_and_again_adds_nothing(postgres_database: Database) -> None:
+    count = 120_000  # over one chunk (storage.repositories.outbox_bulk.CHUNK)
+    template = OutboxMessage(chat_id=0, category=MessageCategory.BROADCAST, dedupe_key="-", text="Hi")
+    recipients = ((n, None, f"b-{n}") for n in range(count))
+    async with postgres_database.uow() as uow:
+        assert await uow.outbox.enqueue_fanout(template, recipients) == count
+        await uow.commit()
+    async with postgres_database.uow() as uow:
+        again = ((n, None, f"b-{n}") for n in range(count - 10, count + 10))
+        assert await uow.outbox.enqueue_fanout(template, again) == 10
+        await uow.commit()

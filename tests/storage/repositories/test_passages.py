@@ -1,16 +1,14 @@
-"""SqlPassageRepository (passages of `kb ingest`ed notices) on SQLite built by the real migrations. The
-checks are a contract that tests/db/test_questions.py runs on PostgreSQL as well."""
+"""SqlPassageRepository (passages of `kb ingest`ed notices) on each backend."""
 
 from __future__ import annotations
-
-from collections.abc import Awaitable, Callable
-
-import pytest
 
 from bot.knowledge.ingest import IngestedPassage
 from bot.knowledge.model import Passage
 from storage.database import Database
 from storage.repositories.kb_passages import SqlPassageRepository
+from tests.backends import on_each_backend
+
+pytestmark = on_each_backend
 
 NOTICE = [
     IngestedPassage("關於資格認證的通知", "一、認證時間", "每年三月至四月。"),
@@ -24,7 +22,7 @@ async def stored(database: Database) -> list[Passage]:
         return list(await SqlPassageRepository(session).all())
 
 
-async def passages_are_stored_in_order_with_their_citation(database: Database) -> None:
+async def test_passages_are_stored_in_order_with_their_citation(database: Database) -> None:
     assert await stored(database) == []
     async with database.session() as session:
         repository = SqlPassageRepository(session)
@@ -38,7 +36,7 @@ async def passages_are_stored_in_order_with_their_citation(database: Database) -
     assert len({p.id for p in passages}) == 3
 
 
-async def ingesting_a_document_again_replaces_only_its_passages(database: Database) -> None:
+async def test_ingesting_a_document_again_replaces_only_its_passages(database: Database) -> None:
     async with database.session() as session:
         repository = SqlPassageRepository(session)
         await repository.replace_document("notice.txt", NOTICE)
@@ -55,7 +53,7 @@ async def ingesting_a_document_again_replaces_only_its_passages(database: Databa
     assert [p.text for p in await stored(database)] == ["火化证明。"]
 
 
-async def long_names_titles_and_sections_fit_their_columns(database: Database) -> None:
+async def test_long_names_titles_and_sections_fit_their_columns(database: Database) -> None:
     """PostgreSQL refuses a value longer than its VARCHAR; a long file name must not fail the ingest."""
     long = IngestedPassage("题" * 250, "节" * 250, "正文" * 2000)
     async with database.session() as session:
@@ -69,16 +67,3 @@ async def long_names_titles_and_sections_fit_their_columns(database: Database) -
         await SqlPassageRepository(session).replace_document("n" * 250 + ".txt", [long])
         await session.commit()
     assert len(await stored(database)) == 1
-
-
-Check = Callable[[Database], Awaitable[None]]
-CONTRACT: tuple[Check, ...] = (
-    passages_are_stored_in_order_with_their_citation,
-    ingesting_a_document_again_replaces_only_its_passages,
-    long_names_titles_and_sections_fit_their_columns,
-)
-
-
-@pytest.mark.parametrize("check", CONTRACT, ids=lambda check: check.__name__)
-async def test_passage_repository_on_sqlite(database: Database, check: Check) -> None:
-    await check(database)

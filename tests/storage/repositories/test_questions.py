@@ -1,8 +1,9 @@
-"""The question repository contract: plain async functions of a unit-of-work factory, run here on SQLite
-built by the real migrations and on the fake, and by tests/db/test_questions.py on PostgreSQL."""
+"""The question repository contract: plain async functions of a unit-of-work factory, run on SQLite,
+PostgreSQL and the fake; and what only a server with row locks can show."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -12,6 +13,9 @@ import pytest
 from bot.domain.people import AccountRole, RetireeRecord, StaffRole, UnitKind
 from bot.domain.questions import QuestionStatus
 from bot.ports import UnitOfWorkFactory
+from storage.database import Database
+from tests.postgres_support import lock_waiters
+from tests.waiting import wait_until
 
 NOW = datetime(2025, 3, 3, 9, 30, tzinfo=UTC)
 SHANGHAI = timezone(timedelta(hours=8))
@@ -210,3 +214,35 @@ CONTRACT: tuple[Check, ...] = (
 @pytest.mark.parametrize("check", CONTRACT, ids=lambda check: check.__name__)
 async def test_question_repository_contract(uow_factory: UnitOfWorkFactory, check: Check) -> None:
     await check(uow_factory)
+
+
+@pytest.mark.postgres
+async def test_two_staff_answering_at_once_have_one_winner(postgres_database: Database) -> None:
+    """On a server the two transactions really run side by side: the second waits on the first's row lock,
+    then finds the question answered."""
+    database = postgres_database
+    p = await people(database.uow)
+    async with database.uow() as uow:
+        question = await uow.questions.add(p.asker, p.retiree, p.community, "q", "zh_Hans", NOW)
+        await uow.commit()
+
+    async def other_queued() -> bool:
+        return await lock_waiters(database) == 1
+
+    async def answer(staff: int, text: str) -> bool:
+        async with database.uow() as uow:
+            won = await uow.questions.answer(question.id, staff, text, NOW + timedelta(hours=1))
+            if won:
+                await wait_until(other_queued)  # the winner holds the row lock until the other waits for it
+            await uow.commit()
+            return won
+
+    results = await asyncio.gather(answer(p.staff, "from staff"), answer(p.supervisor, "from supervisor"))
+
+    assert sorted(results) == [False, True]
+    async with database.uow() as uow:
+        answered = await uow.questions.get(question.id)
+    assert answered is not None
+    winner = p.staff if results[0] else p.supervisor
+    assert answered.answered_by_account_id == winner
+    assert answered.answer == ("from staff" if results[0] else "from supervisor")

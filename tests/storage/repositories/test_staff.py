@@ -1,4 +1,4 @@
-"""The staff repository contract (tests/storage/staff_contract.py) on SQLite and the fake."""
+"""The staff repository contract (tests/storage/staff_contract.py) on SQLite, PostgreSQL and the fake."""
 
 from __future__ import annotations
 

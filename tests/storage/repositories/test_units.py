@@ -1,5 +1,5 @@
-"""The org-unit repository contract (tests/storage/units_contract.py) on SQLite and the fake, and what only
-the SQL repository shows: its own errors, and the materialised paths its tree queries match."""
+"""The org-unit repository contract (tests/storage/units_contract.py) on SQLite, PostgreSQL and the fake, and
+what only the SQL repository shows: its own errors, and the materialised paths its tree queries match."""
 
 from __future__ import annotations
 

@@ -6,14 +6,12 @@ from __future__ import annotations
 import pytest
 
 from bot.app.bench.imports import bench_import
-from tests.db.conftest import ADMIN_URL, _admin_connection
 
 pytestmark = pytest.mark.postgres
 
 
-async def test_a_small_city_goes_through_import_reimport_update_and_export() -> None:
-    await (await _admin_connection()).close()  # skips (or fails in CI) without a server
-    figures = await bench_import(250, ADMIN_URL)
+async def test_a_small_city_goes_through_import_reimport_update_and_export(postgres_server: str) -> None:
+    figures = await bench_import(250, postgres_server)
     assert figures["counts_right"] is True
     assert figures["exported_rows"] == 245  # the 2% deceased are on no list
     for key in ("rows_per_s", "reimport_rows_per_s", "update_rows_per_s", "export_rows_per_s", "peak_rss_mb"):

@@ -6,13 +6,12 @@ from __future__ import annotations
 import pytest
 
 from bot.app.bench.activities import bench_signups
-from tests.db.conftest import ADMIN_URL
 
 pytestmark = pytest.mark.postgres
 
 
-async def test_presses_at_once_confirm_exactly_the_seats(pg_url: str) -> None:
-    figures = await bench_signups(seats=7, people=120, admin_url=ADMIN_URL)
+async def test_presses_at_once_confirm_exactly_the_seats(postgres_server: str) -> None:
+    figures = await bench_signups(seats=7, people=120, admin_url=postgres_server)
     assert figures["confirmed"] == 7
     assert figures["waitlisted"] == 113
     assert figures["overbooked"] == 0

@@ -21,7 +21,7 @@ from scheduler.budget import BudgetTaken, SenderLock
 from scheduler.delivery import Backoff, Limits, QuietHours, SenderConfig
 from scheduler.delivery.shared_limiter import SharedSendLimiter
 from storage.database import Database
-from tests.db.test_delivery_workers import databases
+from tests.backends import one_database_per_worker
 from tests.integration.conftest import FRAMEWORKS
 from tests.integration.delivery_support import (
     TOKEN,
@@ -56,7 +56,7 @@ async def _enqueue_two_per_chat(database: Database, chats: int, first_chat: int)
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)
 async def test_two_workers_of_one_bot_share_its_budget_and_draw_no_429(
-    framework: str, pg_url: str, redis_space: RedisSpace
+    framework: str, postgres_url: str, redis_space: RedisSpace
 ) -> None:
     chats, first_chat = 30, 710_000
     config = SenderConfig(
@@ -69,7 +69,11 @@ async def test_two_workers_of_one_bot_share_its_budget_and_draw_no_429(
         quiet_hours=QuietHours.parse("off"),
     )
     await redis_space.forget_start(BOT)
-    async with databases(pg_url, 2) as dbs, running_emulator() as emu, AsyncExitStack() as stack:
+    async with (
+        one_database_per_worker(postgres_url, 2) as dbs,
+        running_emulator() as emu,
+        AsyncExitStack() as stack,
+    ):
         # Telegram's limit is the one each worker is configured with: together they must keep to it.
         emu.set_limits(global_per_s=RATE, per_chat_per_s=1, per_group_per_min=20)
         for n in range(chats):
@@ -98,8 +102,8 @@ async def test_two_workers_of_one_bot_share_its_budget_and_draw_no_429(
         assert [pair for pair in pairs if position[pair[0]] > position[pair[1]]] == []
 
 
-async def test_a_second_sender_without_redis_refuses_to_start(pg_url: str) -> None:
-    async with databases(pg_url, 3) as (first_db, second_db, third_db):
+async def test_a_second_sender_without_redis_refuses_to_start(postgres_url: str) -> None:
+    async with one_database_per_worker(postgres_url, 3) as (first_db, second_db, third_db):
         first = SenderLock(first_db.engine, BOT, shared=False)
         await first.take()
         with pytest.raises(BudgetTaken, match="set REDIS_URL"):
@@ -121,8 +125,8 @@ async def test_a_second_sender_without_redis_refuses_to_start(pg_url: str) -> No
             await lock.release()
 
 
-async def test_the_sender_lock_is_taken_again_after_the_database_dropped_it(pg_url: str) -> None:
-    async with databases(pg_url, 2) as (first_db, second_db):
+async def test_the_sender_lock_is_taken_again_after_the_database_dropped_it(postgres_url: str) -> None:
+    async with one_database_per_worker(postgres_url, 2) as (first_db, second_db):
         lock = SenderLock(first_db.engine, BOT, shared=False)
         await lock.take()
         async with second_db.session() as session:
@@ -138,9 +142,9 @@ async def test_the_sender_lock_is_taken_again_after_the_database_dropped_it(pg_u
         await lock.release()
 
 
-async def test_the_command_says_what_to_set_when_a_second_sender_starts(pg_url: str) -> None:
-    settings = Settings(_env_file=None, database_url=pg_url, bot_token=TOKEN)
-    async with databases(pg_url, 2) as dbs, AsyncExitStack() as stack:
+async def test_the_command_says_what_to_set_when_a_second_sender_starts(postgres_url: str) -> None:
+    settings = Settings(_env_file=None, database_url=postgres_url, bot_token=TOKEN)
+    async with one_database_per_worker(postgres_url, 2) as dbs, AsyncExitStack() as stack:
         backgrounds = []
         for db in dbs:
             transport = create_transport("aiogram", token=TOKEN, api_base="http://127.0.0.1:9", core=NoCore())
