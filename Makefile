@@ -20,7 +20,7 @@ test: $(BIN)/retiree-bot
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 	$(BIN)/lint-imports
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 format: $(BIN)/retiree-bot
 	$(BIN)/ruff check --fix .
