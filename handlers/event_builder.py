@@ -1,119 +1,133 @@
-"""Assembling an Event from the fields both adapters pull out of their framework's update objects, so
-the rules (commands, captions, what counts as OTHER) live in one place."""
+"""Bot API Update -> neutral Event, once for both frameworks: their update objects have the Bot API's
+field names (handlers/bot_api_shape.py), so the rules (commands, captions, media, what counts as OTHER)
+are read from either the same way."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.events import Event, EventKind
+from handlers.bot_api_shape import CallbackQuery, ChatMemberUpdated, Message, PhotoSize, Update
 from handlers.commands import addressed_elsewhere, parse_command
 
-
-@dataclass(frozen=True, slots=True)
-class Sender:
-    user_id: int
-    first_name: str
-    language_code: str | None
+# The bot's own membership in a private chat: "kicked" is the user blocking the bot, "member" coming back.
+_MEMBERSHIP = {"kicked": EventKind.BLOCKED, "member": EventKind.UNBLOCKED}
 
 
-@dataclass(frozen=True, slots=True)
-class Media:
-    kind: EventKind
-    file_id: str
-    mime_type: str | None = None
-    file_size: int | None = None
+def to_event(update: Update, bot_username: str | None = None) -> Event | None:
+    """The event for an update, or None for updates the bot does not answer (edits, channel posts,
+    the bot's membership in groups, commands for other bots)."""
+    if update.message is not None:
+        return _from_message(update.update_id, update.message, bot_username)
+    if update.callback_query is not None:
+        return _from_callback(update.update_id, update.callback_query)
+    if update.my_chat_member is not None:
+        return _from_membership(update.update_id, update.my_chat_member)
+    return None
 
 
-def largest_photo(sizes: list[tuple[int, int, str]]) -> str:
-    """The file_id of the biggest (width, height, file_id) size; Telegram lists them smallest first, but
-    the order is not promised."""
-    best = max(enumerate(sizes), key=lambda item: (item[1][0] * item[1][1], item[0]))
-    return best[1][2]
-
-
-def message_event(
-    *,
-    update_id: int,
-    chat_id: int,
-    chat_type: str,
-    message_id: int,
-    sender: Sender,
-    text: str | None,
-    caption: str | None,
-    media: Media | None,
-    bot_username: str | None = None,
-    contact_phone: str | None = None,
-) -> Event | None:
-    """The event for a user's message; None for a command addressed to another bot."""
+def _from_message(update_id: int, message: Message, bot_username: str | None) -> Event | None:
+    user = message.from_user
+    if user is None:
+        return None
     base = Event(
         update_id=update_id,
         kind=EventKind.OTHER,
-        chat_id=chat_id,
-        user_id=sender.user_id,
-        chat_type=chat_type,
-        text=caption or "",
-        message_id=message_id,
-        language_code=sender.language_code,
-        first_name=sender.first_name,
+        chat_id=message.chat.id,
+        user_id=user.id,
+        # PTB's chat type is a str enum member: the event carries the plain value.
+        chat_type=str(message.chat.type),
+        text=message.caption or "",
+        message_id=message.message_id,
+        language_code=user.language_code,
+        first_name=user.first_name,
     )
-    if text is not None:
-        command = parse_command(text)
+    if message.text is not None:
+        command = parse_command(message.text)
         if command is None:
-            return replace(base, kind=EventKind.TEXT, text=text)
+            return replace(base, kind=EventKind.TEXT, text=message.text)
         if addressed_elsewhere(command, bot_username):
             return None
         return replace(base, kind=EventKind.COMMAND, command=command.name, text=command.args)
-    if media is not None:
-        return replace(
-            base, kind=media.kind, file_id=media.file_id, mime_type=media.mime_type, file_size=media.file_size
-        )
-    if contact_phone:
-        return replace(base, kind=EventKind.CONTACT, phone=contact_phone)
+    with_media = _with_media(base, message)
+    if with_media is not None:
+        return with_media
+    if message.contact is not None and message.contact.phone_number:
+        return replace(base, kind=EventKind.CONTACT, phone=message.contact.phone_number)
     return base
 
 
-def callback_event(
-    *,
-    update_id: int,
-    callback_id: str,
-    data: str | None,
-    sender: Sender,
-    chat_id: int | None,
-    chat_type: str | None,
-    message_id: int | None,
-) -> Event:
-    """The event for a pressed inline button. A button on an inline-mode message has no chat; the
-    presser's private chat stands in for it."""
+def _with_media(base: Event, message: Message) -> Event | None:
+    """`base` as the photo, document, voice, video or sticker the message carries; None for none."""
+    if message.photo:
+        return replace(base, kind=EventKind.PHOTO, file_id=_largest_photo(message.photo).file_id)
+    # An animation (GIF) also carries a `document`; it is not a document anyone meant to submit.
+    document = message.document
+    if document is not None and message.animation is None:
+        return replace(
+            base,
+            kind=EventKind.DOCUMENT,
+            file_id=document.file_id,
+            mime_type=document.mime_type,
+            file_size=document.file_size,
+        )
+    if message.voice is not None:
+        return replace(base, kind=EventKind.VOICE, file_id=message.voice.file_id)
+    if message.video is not None:
+        return replace(base, kind=EventKind.VIDEO, file_id=message.video.file_id)
+    if message.sticker is not None:
+        return replace(base, kind=EventKind.STICKER, file_id=message.sticker.file_id)
+    return None
+
+
+def _largest_photo(sizes: Sequence[PhotoSize]) -> PhotoSize:
+    """The biggest size (the last of equals); Telegram lists them smallest first, but the order is not
+    promised."""
+    best = sizes[0]
+    for size in sizes[1:]:
+        if size.width * size.height >= best.width * best.height:
+            best = size
+    return best
+
+
+def _from_callback(update_id: int, query: CallbackQuery) -> Event:
+    """A pressed inline button. A button on an inline-mode message has no message, hence no chat; the
+    presser's private chat stands in for it. A message too old for the bot to see still has both."""
+    user = query.from_user
+    message = query.message
     return Event(
         update_id=update_id,
         kind=EventKind.CALLBACK,
-        chat_id=chat_id if chat_id is not None else sender.user_id,
-        user_id=sender.user_id,
-        chat_type=chat_type or "private",
-        callback_id=callback_id,
-        callback_data=data,
-        message_id=message_id,
-        language_code=sender.language_code,
-        first_name=sender.first_name,
+        chat_id=message.chat.id if message is not None else user.id,
+        user_id=user.id,
+        chat_type=str(message.chat.type) if message is not None else "private",
+        callback_id=query.id,
+        callback_data=query.data,
+        message_id=message.message_id if message is not None else None,
+        language_code=user.language_code,
+        first_name=user.first_name,
     )
 
 
-def membership_event(
-    *, update_id: int, chat_id: int, chat_type: str, sender: Sender, status: str
-) -> Event | None:
-    """The event for the bot's own membership changing in a private chat: "kicked" is the user blocking
-    the bot, "member" coming back. Groups and other statuses are not ours to act on."""
+def _from_membership(update_id: int, change: ChatMemberUpdated) -> Event | None:
+    """The bot's own membership changing in a private chat; groups and other statuses are not ours to act
+    on."""
+    chat_type = str(change.chat.type)
     if chat_type != "private":
         return None
-    kind = {"kicked": EventKind.BLOCKED, "member": EventKind.UNBLOCKED}.get(status)
+    # aiogram's status is a (str, Enum) member, whose str() is "ChatMemberStatus.KICKED", not "kicked".
+    status = change.new_chat_member.status
+    kind = _MEMBERSHIP.get(str(getattr(status, "value", status)))
     if kind is None:
         return None
+    user = change.from_user
     return Event(
         update_id=update_id,
         kind=kind,
-        chat_id=chat_id,
-        user_id=sender.user_id,
+        chat_id=change.chat.id,
+        user_id=user.id,
         chat_type=chat_type,
-        language_code=sender.language_code,
-        first_name=sender.first_name,
+        language_code=user.language_code,
+        first_name=user.first_name,
     )

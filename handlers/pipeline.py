@@ -1,5 +1,5 @@
-"""The update path shared by both adapters: Event -> core.handle -> each Action through the Messenger,
-in order, one chat at a time."""
+"""The update path shared by both adapters: a framework's Update -> Event -> core.handle -> each Action
+through the Messenger, in order, one chat at a time."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from typing import Protocol
 from bot.actions import Action, SendDocument
 from bot.events import Event
 from bot.ports import DeliveryError, Messenger, RateLimited, RecipientBlocked, StorageUnavailable
+from handlers.bot_api_shape import Update
+from handlers.event_builder import to_event
 from handlers.ordering import ChatSequencer
 
 log = logging.getLogger(__name__)
@@ -86,6 +88,15 @@ class UpdatePipeline:
         answered with a 5xx and Telegram delivers it again later, instead of it waiting in memory."""
         if self.storage_away:
             raise StorageUnavailable("the database does not answer; send this update again later")
+
+    async def submit_update(self, update: Update, bot_username: str | None) -> None:
+        """`submit` the event of either framework's update; one the bot does not answer (an edit, a
+        command for another bot, ...: `to_event`) goes no further."""
+        event = to_event(update, bot_username)
+        if event is None:
+            log.debug("update %s ignored", update.update_id)
+            return
+        await self.submit(event)
 
     async def submit(self, event: Event) -> None:
         """Queue the event behind earlier ones of its chat; returns before it is handled. While the

@@ -11,6 +11,7 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from bot.ports import DeliveryError, Messenger
+from handlers.bot_api_shape import WebhookInfo
 
 # Only these reach the core; asking Telegram for nothing else saves traffic and keeps both frameworks'
 # getUpdates/setWebhook calls identical.
@@ -44,8 +45,18 @@ class WebhookStatus:
     last_error_date: datetime | None = None
     last_error_message: str | None = None
 
+    @classmethod
+    def of(cls, info: WebhookInfo) -> WebhookStatus:
+        """The status in either framework's WebhookInfo."""
+        return cls(
+            url=info.url,
+            pending_update_count=info.pending_update_count,
+            last_error_date=_utc(info.last_error_date),
+            last_error_message=info.last_error_message,
+        )
 
-def utc(moment: datetime | None) -> datetime | None:
+
+def _utc(moment: datetime | None) -> datetime | None:
     """A Bot API date as an aware UTC datetime (the frameworks give aware or naive UTC ones)."""
     if moment is None:
         return None

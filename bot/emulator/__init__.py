@@ -35,8 +35,9 @@ Control API: {base}/control/{action}, JSON object in (POST body or GET query), J
     fault           kind ("429"|"403"|"500"|"slow"), [method, chat_id, times, retry_after, delay]
     clear_faults | block_user user_id | unblock_user user_id
     limits          [global_per_s, per_chat_per_s, per_group_per_min]   (absent = unlimited)
-From other code: bot.emulator.client.ControlClient (async HTTP client for the above) and
-bot.emulator.thread.EmulatorThread (an emulator on its own loop in a daemon thread, for sync callers).
+From other code: bot.emulator.client.ControlClient (async HTTP client for the above),
+bot.emulator.thread.EmulatorThread (an emulator on its own loop in a daemon thread, for sync callers) and
+bot.emulator.ReplyWatch (the bot's next answer in each of many chats, for benchmarks).
 `python -m bot.emulator --port 8081` runs one until SIGINT/SIGTERM.
 A call record is {seq, method, params, ok, error, error_code, at, chat_id, bot_id}; a message is
 {message_id, chat_id, text, from_bot, kind, html, parse_mode, entities, reply_markup, edited, ...}.
@@ -44,6 +45,15 @@ A call record is {seq, method, params, ok, error, error_code, at, chat_id, bot_i
 
 from bot.emulator.emulator import Emulator
 from bot.emulator.records import BotMessage, LimitBreach, RecordedCall, Violation
+from bot.emulator.replies import ReplyWatch
 from bot.emulator.spec import SpecNotFoundError
 
-__all__ = ["BotMessage", "Emulator", "LimitBreach", "RecordedCall", "SpecNotFoundError", "Violation"]
+__all__ = [
+    "BotMessage",
+    "Emulator",
+    "LimitBreach",
+    "RecordedCall",
+    "ReplyWatch",
+    "SpecNotFoundError",
+    "Violation",
+]

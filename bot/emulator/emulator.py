@@ -286,8 +286,11 @@ class Emulator(SimulatedUsers):
     async def _next_tick(self, seconds: float) -> None:
         if self._tick is None:
             self._tick = asyncio.get_running_loop().create_future()
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancellation that lands just as
+        # the tick comes, and a task cancelled while it waits here (ReplyWatch's reader) would wait on.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(asyncio.shield(self._tick), seconds)
+            async with asyncio.timeout(seconds):
+                await asyncio.shield(self._tick)
 
     async def wait_for(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:  # noqa: ASYNC109
         """Return once predicate() holds (re-checked on every call and update); TimeoutError else."""

@@ -4,7 +4,6 @@ goes to the shared pipeline; the core does the routing, so aiogram's Dispatcher 
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
@@ -23,7 +22,6 @@ from aiogram.exceptions import (
 from aiogram.types import BotCommand, Update
 
 from bot.ports import DeliveryError, RateLimited, TransientError
-from handlers.aiogram_adapter.convert import to_event
 from handlers.aiogram_adapter.messenger import AiogramMessenger
 from handlers.aiogram_adapter.polling import poll
 from handlers.pipeline import DEFAULT_CORE_CONCURRENCY, Core, UpdatePipeline
@@ -34,12 +32,9 @@ from handlers.transport_base import (
     HealthCheck,
     InvalidToken,
     WebhookStatus,
-    utc,
     webhook_path,
 )
 from handlers.webhook_server import WebhookServer
-
-log = logging.getLogger(__name__)
 
 
 class AiogramTransport:
@@ -59,11 +54,7 @@ class AiogramTransport:
         self._username: str | None = None
 
     async def _handle(self, update: Update) -> None:
-        event = to_event(update, self._username)
-        if event is None:
-            log.debug("update %s ignored", update.update_id)
-            return
-        await self._pipeline.submit(event)
+        await self._pipeline.submit_update(update, self._username)
 
     async def _identify(self) -> None:
         self._username = (await self.bot.me()).username
@@ -120,12 +111,7 @@ class AiogramTransport:
     async def webhook_status(self) -> WebhookStatus:
         with _neutral_errors("getWebhookInfo"):
             info = await self.bot.get_webhook_info()
-        return WebhookStatus(
-            url=info.url,
-            pending_update_count=info.pending_update_count,
-            last_error_date=utc(info.last_error_date),
-            last_error_message=info.last_error_message,
-        )
+        return WebhookStatus.of(info)
 
     async def join(self) -> None:
         await self._pipeline.join()

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from bot.emulator import Emulator
+from bot.emulator import Emulator, RecordedCall, ReplyWatch
 
 
 @dataclass
@@ -28,29 +28,9 @@ class LoadResult:
         return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-class _ReplyWatch:
-    """Reads the emulator's call log once, resolving the waiter of each chat at its bot's next message."""
-
-    def __init__(self, emulator: Emulator) -> None:
-        self._emulator = emulator
-        self._seen = len(emulator.calls)
-        self._waiting: dict[int, asyncio.Future[float]] = {}
-
-    def expect(self, chat_id: int) -> asyncio.Future[float]:
-        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
-        self._waiting[chat_id] = future
-        return future
-
-    async def run(self) -> None:
-        calls = self._emulator.calls
-        while True:
-            await self._emulator.wait_for(lambda: len(calls) > self._seen, timeout=3600)
-            for call in calls[self._seen :]:
-                if call.method == "sendMessage" and call.ok and call.chat_id is not None:
-                    future = self._waiting.pop(call.chat_id, None)
-                    if future is not None and not future.done():
-                        future.set_result(call.at)
-            self._seen = len(calls)
+def _is_text_reply(call: RecordedCall) -> bool:
+    """Every bot driven here (ours, the stand-in core, the echo bots) answers a text with a message."""
+    return call.method == "sendMessage"
 
 
 async def drive(
@@ -62,8 +42,7 @@ async def drive(
     reply_timeout: float = 30.0,
 ) -> LoadResult:
     """Every user sends `per_user` texts (`text_for(user, i)`); returns throughput and latencies."""
-    watch = _ReplyWatch(emulator)
-    watcher = asyncio.create_task(watch.run())
+    watch = ReplyWatch(emulator, _is_text_reply)
     latencies: list[float] = []
 
     async def user(user_id: int) -> None:
@@ -74,12 +53,9 @@ async def drive(
             replied = await asyncio.wait_for(reply, reply_timeout)
             latencies.append((replied - sent) * 1000)
 
-    started = time.monotonic()
-    try:
+    async with watch.reading():
+        started = time.monotonic()
         await asyncio.gather(*(user(u) for u in users))
-    finally:
-        watcher.cancel()
-        await asyncio.gather(watcher, return_exceptions=True)
     return LoadResult(
         updates=len(users) * per_user, seconds=time.monotonic() - started, latencies_ms=latencies
     )

@@ -5,7 +5,6 @@ step by step (initialize, start, updater) inside ours."""
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
@@ -17,7 +16,6 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 
 from bot.ports import DeliveryError, RateLimited, TransientError
 from handlers.pipeline import DEFAULT_CORE_CONCURRENCY, Core, UpdatePipeline
-from handlers.ptb_adapter.convert import to_event
 from handlers.ptb_adapter.messenger import PtbMessenger, retry_seconds
 from handlers.transport_base import (
     ALLOWED_UPDATES,
@@ -26,12 +24,9 @@ from handlers.transport_base import (
     HealthCheck,
     InvalidToken,
     WebhookStatus,
-    utc,
     webhook_path,
 )
 from handlers.webhook_server import WebhookServer
-
-log = logging.getLogger(__name__)
 
 
 class PtbTransport:
@@ -59,11 +54,7 @@ class PtbTransport:
         self.application.add_handler(TypeHandler(Update, self._on_update))
 
     async def _on_update(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        event = to_event(update, self.application.bot.username)
-        if event is None:
-            log.debug("update %s ignored", update.update_id)
-            return
-        await self._pipeline.submit(event)
+        await self._pipeline.submit_update(update, self.application.bot.username)
 
     async def run_polling(self, stop: asyncio.Event) -> None:
         app = self.application
@@ -128,12 +119,7 @@ class PtbTransport:
     async def webhook_status(self) -> WebhookStatus:
         with _neutral_errors("getWebhookInfo"):
             info = await self.application.bot.get_webhook_info()
-        return WebhookStatus(
-            url=info.url,
-            pending_update_count=info.pending_update_count,
-            last_error_date=utc(info.last_error_date),
-            last_error_message=info.last_error_message,
-        )
+        return WebhookStatus.of(info)
 
     async def join(self) -> None:
         await self._pipeline.join()

@@ -1,5 +1,5 @@
-"""Bot API update payloads and the Event each must become, shared by both frameworks' converter tests so
-the two adapters are held to one expectation."""
+"""Bot API update payloads and the Event each must become, read by test_to_event.py through each
+framework's own update objects, so that both are held to one expectation."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from bot.events import Event, EventKind
 BOT_USERNAME = "retiree_test_bot"
 USER = {"id": 501, "is_bot": False, "first_name": "Wang", "language_code": "zh-hans"}
 CHAT = {"id": 501, "type": "private", "first_name": "Wang"}
+BOT = {"id": 900, "is_bot": True, "first_name": "Retiree bot", "username": BOT_USERNAME}
+GROUP = {"id": -100123, "type": "supergroup", "title": "社区"}
 
 
 def message(update_id: int, **content: Any) -> dict[str, Any]:
@@ -18,6 +20,24 @@ def message(update_id: int, **content: Any) -> dict[str, Any]:
         "update_id": update_id,
         "message": {"message_id": 77, "date": 1_700_000_000, "chat": CHAT, "from": USER, **content},
     }
+
+
+def membership(update_id: int, chat: dict[str, Any], old: str, new: str) -> dict[str, Any]:
+    """The bot's own status in `chat` changing from `old` to `new` (my_chat_member)."""
+    return {
+        "update_id": update_id,
+        "my_chat_member": {
+            "chat": chat,
+            "from": USER,
+            "date": 1_700_000_000,
+            "old_chat_member": _bot_member(old),
+            "new_chat_member": _bot_member(new),
+        },
+    }
+
+
+def _bot_member(status: str) -> dict[str, Any]:
+    return {"user": BOT, "status": status} | ({"until_date": 0} if status == "kicked" else {})
 
 
 def photo_size(file_id: str, width: int, height: int) -> dict[str, Any]:
@@ -79,6 +99,11 @@ SAMPLES = [
             caption="证明",
         ),
         expected(8, EventKind.PHOTO, file_id="big", text="证明"),
+    ),
+    Sample(
+        "photo_largest_of_equals_is_the_last",
+        message(801, photo=[photo_size("first", 640, 480), photo_size("last", 480, 640)]),
+        expected(801, EventKind.PHOTO, file_id="last"),
     ),
     Sample("document", message(9, document=_DOC), expected(9, EventKind.DOCUMENT, file_id="doc-1")),
     Sample(
@@ -174,13 +199,28 @@ SAMPLES = [
         expected(16, EventKind.CALLBACK, callback_id="cbq-10", callback_data="x", message_id=None),
     ),
     Sample(
+        "callback_on_inaccessible_message",
+        {
+            "update_id": 161,
+            "callback_query": {
+                "id": "cbq-11",
+                "from": USER,
+                "chat_instance": "ci-1",
+                "data": "y",
+                # Too old for the bot to see: only its chat and id are left (date 0).
+                "message": {"message_id": 43, "date": 0, "chat": CHAT},
+            },
+        },
+        expected(161, EventKind.CALLBACK, callback_id="cbq-11", callback_data="y", message_id=43),
+    ),
+    Sample(
         "no_language_group_chat",
         {
             "update_id": 17,
             "message": {
                 "message_id": 78,
                 "date": 1_700_000_000,
-                "chat": {"id": -100123, "type": "supergroup", "title": "社区"},
+                "chat": GROUP,
                 "from": {"id": 502, "is_bot": False, "first_name": "Li"},
                 "text": "hello",
             },
@@ -197,6 +237,18 @@ SAMPLES = [
             first_name="Li",
         ),
     ),
+    Sample(
+        "blocked",
+        membership(171, CHAT, "member", "kicked"),
+        expected(171, EventKind.BLOCKED, message_id=None),
+    ),
+    Sample(
+        "unblocked",
+        membership(172, CHAT, "kicked", "member"),
+        expected(172, EventKind.UNBLOCKED, message_id=None),
+    ),
+    Sample("membership_in_a_group_ignored", membership(173, GROUP, "member", "kicked"), None),
+    Sample("other_membership_status_ignored", membership(174, CHAT, "member", "left"), None),
     Sample(
         "edited_message_ignored",
         {

@@ -19,7 +19,7 @@ import sys
 import time
 from typing import Any
 
-from bot.emulator import Emulator
+from bot.emulator import Emulator, RecordedCall, ReplyWatch
 from bot.flows import buttons
 
 REPLY_TIMEOUT_S = 30.0
@@ -34,32 +34,9 @@ QUESTIONS = (
 )
 
 
-class _Answers:
-    """Resolves each person's waiter at the bot's next message to their chat, reading the call log once."""
-
-    def __init__(self, emulator: Emulator) -> None:
-        self._emulator = emulator
-        self._seen = len(emulator.calls)
-        self._waiting: dict[int, asyncio.Future[float]] = {}
-
-    def expect(self, chat_id: int) -> asyncio.Future[float]:
-        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
-        self._waiting[chat_id] = future
-        return future
-
-    def forget(self, chat_id: int) -> None:
-        self._waiting.pop(chat_id, None)
-
-    async def run(self) -> None:
-        calls = self._emulator.calls
-        while True:
-            await self._emulator.wait_for(lambda: len(calls) > self._seen, timeout=3600)
-            for call in calls[self._seen :]:
-                if call.ok and call.chat_id is not None and call.method.startswith(("send", "edit")):
-                    future = self._waiting.pop(call.chat_id, None)
-                    if future is not None and not future.done():
-                        future.set_result(call.at)
-            self._seen = len(calls)
+def _is_answer(call: RecordedCall) -> bool:
+    """A new message or an edited one (a card updated in place) both answer the person."""
+    return call.method.startswith(("send", "edit"))
 
 
 def _action(emulator: Emulator, user: int, rng: random.Random) -> str:
@@ -77,8 +54,7 @@ def _action(emulator: Emulator, user: int, rng: random.Random) -> str:
 async def measure(
     emulator: Emulator, bot_id: int, users: list[int], seconds: float, warmup: int, seed: int
 ) -> dict[str, Any]:
-    answers = _Answers(emulator)
-    watcher = asyncio.create_task(answers.run())
+    answers = ReplyWatch(emulator, _is_answer)
     latencies: list[float] = []
     unanswered = 0
     updates = 0
@@ -98,7 +74,7 @@ async def measure(
         latencies.append((replied - sent) * 1000)
         return True
 
-    try:
+    async with answers.reading():
         for user in users[:warmup]:  # the bot is up (and has loaded what it loads lazily)
             if not await act(user, buttons.HELP, 180.0):
                 raise RuntimeError("the bot did not answer the warm-up")
@@ -116,9 +92,6 @@ async def measure(
         started = time.monotonic()
         await asyncio.gather(*(person(user) for user in users))
         elapsed = time.monotonic() - started
-    finally:
-        watcher.cancel()
-        await asyncio.gather(watcher, return_exceptions=True)
     return {
         "updates": updates,
         "seconds": round(elapsed, 1),
