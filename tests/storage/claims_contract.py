@@ -18,6 +18,7 @@ from bot.domain.claims import (
 from bot.domain.outbox import MessageCategory, OutboxMessage
 from bot.domain.people import RetireeRecord, UnitKind
 from bot.ports import UnitOfWorkFactory
+from tests.storage.people import add_retirees
 
 AT = datetime(2027, 3, 2, 1, 0, tzinfo=UTC)
 
@@ -27,16 +28,7 @@ async def people(uow_factory: UnitOfWorkFactory) -> dict[str, int]:
     async with uow_factory() as uow:
         await uow.units.upsert("A", "Community A", UnitKind.COMMUNITY, None)
         await uow.units.upsert("B", "Community B", UnitKind.COMMUNITY, None)
-        ids: dict[str, int] = {"A": 0, "B": 0}
-        for n, unit in ((1, "A"), (2, "A"), (3, "B")):
-            record = RetireeRecord(
-                f"R{n}", f"{n}" * 64, f"2101**********000{n}", date(1950, 1, n), date(2010, 1, n), unit
-            )
-            await uow.retirees.upsert(record)
-            retiree = await uow.retirees.find_by_id_hash(record.id_hash)
-            assert retiree is not None
-            ids[f"r{n}"] = retiree.id
-            ids[f"a{n}"] = (await uow.accounts.get_or_create(100 + n, 100 + n, "en")).id
+        ids = await add_retirees(uow, ["A", "A", "B"])
         for code in ("A", "B"):
             found = await uow.units.get_by_code(code)
             assert found is not None

@@ -4,26 +4,17 @@ the fake (tests/storage/repositories/test_family.py)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date
 
-from bot.domain.people import FamilyLink, RetireeRecord, UnitKind
+from bot.domain.people import FamilyLink, UnitKind
 from bot.ports import UnitOfWorkFactory
+from tests.storage.people import add_retirees
 
 
 async def people(uow_factory: UnitOfWorkFactory) -> dict[str, int]:
     """Two retirees (r1, r2) in community A and two accounts (a1, a2). Ids by name."""
     async with uow_factory() as uow:
         await uow.units.upsert("A", "Community A", UnitKind.COMMUNITY, None)
-        ids: dict[str, int] = {}
-        for n in (1, 2):
-            record = RetireeRecord(
-                f"R{n}", f"{n}" * 64, f"2101**********000{n}", date(1950, 1, n), date(2010, 1, n), "A"
-            )
-            await uow.retirees.upsert(record)
-            retiree = await uow.retirees.find_by_id_hash(record.id_hash)
-            assert retiree is not None
-            ids[f"r{n}"] = retiree.id
-            ids[f"a{n}"] = (await uow.accounts.get_or_create(100 + n, 100 + n, "en")).id
+        ids = await add_retirees(uow, ["A", "A"])
         await uow.commit()
     return ids
 
