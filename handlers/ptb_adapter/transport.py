@@ -28,6 +28,9 @@ from handlers.transport_base import (
 )
 from handlers.webhook_server import WebhookServer
 
+# Updates fetched and not yet handed to the pipeline: one getUpdates batch (Telegram hands out at most 100).
+FETCHED_AHEAD = 100
+
 
 class PtbTransport:
     def __init__(
@@ -46,6 +49,9 @@ class PtbTransport:
             .base_file_url(f"{api_base}/file/bot")
             # Scheduling is ours (scheduler/); PTB's JobQueue would start a second APScheduler.
             .job_queue(None)
+            # Bounded, so that while updates wait (the database is away) PTB's polling stops fetching:
+            # a fetch confirms to Telegram every update before it, and those would then live in memory only.
+            .update_queue(asyncio.Queue(maxsize=FETCHED_AHEAD))
             .build()
         )
         self.messenger = PtbMessenger(self.application.bot)

@@ -17,6 +17,7 @@ from bot.clock import SystemClock
 from bot.domain.outbox import OutboxStatus
 from bot.emulator import Emulator
 from bot.emulator.testing import assert_no_violations, running_emulator
+from handlers.ptb_adapter.transport import FETCHED_AHEAD
 from scheduler.delivery import Backoff, Limits, QuietHours, Sender, SenderConfig
 from scheduler.delivery.shared_limiter import SharedSendLimiter
 from storage.database import Database
@@ -100,6 +101,40 @@ async def test_updates_that_came_while_postgres_was_away_are_answered_once_it_is
         }
     assert len(warnings_of(caplog, "handlers.pipeline", "does not answer")) == 1
     assert warnings_of(caplog, "handlers.pipeline", "answers again")
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+async def test_polling_fetches_no_further_while_postgres_is_away(
+    framework: str, emulator: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A fetch confirms to Telegram every update before it: a bot that went on fetching while its database
+    is away would hold them in memory only, and a crash then would lose them. It holds a batch or two."""
+    burst = list(range(7000, 7250))
+    async with (
+        postgres_behind_proxy() as (_, database, proxy),
+        running_bot(framework, emulator, database) as app,
+    ):
+        assert await app.says(6001, "/start")
+        await proxy.cut()
+        await emulator.send_text(6002, "/start", language_code="en")
+        await wait_until(
+            lambda: bool(warnings_of(caplog, "handlers.pipeline", "does not answer")),
+            timeout=30,
+            message="the bot noticed the database is away",
+        )
+        for user in burst:
+            await emulator.send_text(user, "/start", language_code="en")
+        kept_by_telegram = emulator.bot().pending
+        with pytest.raises(TimeoutError):
+            await wait_until(lambda: len(kept_by_telegram) < len(burst) - 2 * FETCHED_AHEAD, timeout=3)
+        await proxy.restore()
+        await wait_until(
+            lambda: (
+                {c.chat_id for c in emulator.calls if c.ok and c.method == "sendMessage"} >= {6002, *burst}
+            ),
+            timeout=120,
+            message="every update that waited was answered",
+        )
 
 
 def _config(batch: int = 10) -> SenderConfig:
