@@ -340,8 +340,7 @@ class Sender:
                 self.limiter.pause(exc.retry_after)
                 log.warning("Telegram asked to wait %.1fs (429); all sending paused", exc.retry_after)
                 if rate_limited >= _MAX_RATE_LIMITED_IN_A_ROW:
-                    self._retry(item, exc.description)
-                    return _After.HOLD
+                    return self._retry(item, exc.description)
                 continue
             except RecipientBlocked as exc:
                 self.stats.unreachable += 1
