@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# Test processes: a test mostly waits (on a server, a subprocess, the emulator), so more than the cores.
+TEST_WORKERS ?= 4
 
 .PHONY: demo test lint format bench lock clean
 
@@ -20,7 +22,7 @@ test: $(BIN)/retiree-bot
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 	$(BIN)/lint-imports
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 format: $(BIN)/retiree-bot
 	$(BIN)/ruff check --fix .
