@@ -285,8 +285,9 @@ class Outbox(Protocol):
 
     async def batch_progress(self, batch_id: int) -> BatchProgress | None: ...
     async def cancel_batch(self, batch_id: int) -> int:
-        """Every message of the batch still waiting (queued, or held for quiet hours) becomes cancelled, in
-        one statement; those being sent at that moment finish. Returns how many were cancelled."""
+        """Every message of the batch still waiting (queued, held for quiet hours, or held for a reported
+        death) becomes cancelled, in one statement; those being sent at that moment finish. Returns how
+        many were cancelled."""
         ...
 
     async def recent_batches(self, unit_ids: Sequence[int], limit: int) -> Sequence[BatchProgress]:

@@ -501,6 +501,7 @@ class FakeOutbox(_Repo, FakeCampaignReminders):
             unreachable=tally.get("unreachable", 0),
             waiting_quiet_hours=tally.get("waiting_quiet_hours", 0),
             cancelled=tally.get("cancelled", 0),
+            held=tally.get("held", 0),
         )
 
     async def cancel_batch(self, batch_id: int) -> int:
@@ -508,7 +509,8 @@ class FakeOutbox(_Repo, FakeCampaignReminders):
             m.dedupe_key
             for m in self.s.outbox.values()
             if m.batch_id == batch_id
-            and self.s.outbox_status.get(m.dedupe_key, OutboxStatus.QUEUED) is OutboxStatus.QUEUED
+            and self.s.outbox_status.get(m.dedupe_key, OutboxStatus.QUEUED)
+            in (OutboxStatus.QUEUED, OutboxStatus.HELD)
         ]
         for key in waiting:  # waiting for quiet hours too: they are queued all the same
             self.s.outbox_status[key] = OutboxStatus.CANCELLED

@@ -112,15 +112,20 @@ class BatchProgress:
     unreachable: int = 0
     waiting_quiet_hours: int = 0  # held until the recipient's quiet hours end
     cancelled: int = 0  # staff cancelled the batch before these went out
+    held: int = 0  # about a retiree whose death was reported: kept until staff confirm or withdraw it
+
+    @property
+    def waiting(self) -> int:
+        """Not sent yet, and still to be sent or settled."""
+        return self.queued + self.sending + self.waiting_quiet_hours + self.held
 
     @property
     def total(self) -> int:
-        waiting = self.queued + self.sending + self.waiting_quiet_hours
-        return waiting + self.sent + self.failed + self.unreachable + self.cancelled
+        return self.waiting + self.sent + self.failed + self.unreachable + self.cancelled
 
     @property
     def done(self) -> bool:
-        return self.queued == self.sending == self.waiting_quiet_hours == 0
+        return self.waiting == 0
 
 
 @dataclass(frozen=True, slots=True)

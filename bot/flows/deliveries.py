@@ -17,7 +17,7 @@ async def report(ctx: Context) -> str:
             "title": b.title,
             "when": questions.local_time(ctx.t, b.created_at, ctx.profile.calendar.tz),
             "sent": b.sent,
-            "queued": b.queued + b.sending,
+            "queued": b.queued + b.sending + b.held,
             "quiet": b.waiting_quiet_hours,
             "failed": b.failed,
             "unreachable": b.unreachable,

@@ -355,7 +355,7 @@ def progress_text(t: Translator, renderer: Any, notice: Notice, progress: BatchP
             t,
             "notice_progress.html.j2",
             state=t.gettext(state),
-            queued=progress.queued + progress.sending + progress.waiting_quiet_hours,
+            queued=progress.waiting,
             sent=progress.sent,
             failed=progress.failed,
             blocked=progress.unreachable,

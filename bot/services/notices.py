@@ -187,8 +187,7 @@ def cancel_keyboard(t: Translator, notice_id: int) -> InlineKeyboard:
 
 def shown(progress: BatchProgress) -> str:
     """The counts the progress message shows, as a key: a new edit only when one of them changed."""
-    waiting = progress.queued + progress.sending + progress.waiting_quiet_hours
-    return f"{waiting}/{progress.sent}/{progress.failed}/{progress.unreachable}/{progress.cancelled}"
+    return f"{progress.waiting}/{progress.sent}/{progress.failed}/{progress.unreachable}/{progress.cancelled}"
 
 
 async def refresh_progress(

@@ -99,9 +99,11 @@ class SqlOutbox(CampaignReminders):
         return (await self._progress([batch]))[0]
 
     async def cancel_batch(self, batch_id: int) -> int:
+        # Held copies too: a death report withdrawn later must not release a message staff stopped.
+        waiting = (OutboxStatus.QUEUED.value, OutboxStatus.HELD.value)
         result = await self._session.execute(
             update(OutboxRow)
-            .where(OutboxRow.batch_id == batch_id, OutboxRow.status == OutboxStatus.QUEUED.value)
+            .where(OutboxRow.batch_id == batch_id, OutboxRow.status.in_(waiting))
             .values(status=OutboxStatus.CANCELLED.value, held_for_quiet=False)
             .execution_options(synchronize_session=False)
         )
@@ -153,6 +155,7 @@ class SqlOutbox(CampaignReminders):
                 unreachable=tallies[batch.id].get(OutboxStatus.UNREACHABLE.value, 0),
                 waiting_quiet_hours=tallies[batch.id].get("waiting_quiet_hours", 0),
                 cancelled=tallies[batch.id].get(OutboxStatus.CANCELLED.value, 0),
+                held=tallies[batch.id].get(OutboxStatus.HELD.value, 0),
             )
             for batch in batches
         ]

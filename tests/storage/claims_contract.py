@@ -213,7 +213,9 @@ async def a_roster_import_does_not_undo_a_confirmed_death(uow_factory: UnitOfWor
         assert (confirmed.deceased, corrected.deceased) == (True, False)
 
 
-def _message(key: str, account_id: int, about: int | None = None) -> OutboxMessage:
+def _message(
+    key: str, account_id: int, about: int | None = None, batch_id: int | None = None
+) -> OutboxMessage:
     return OutboxMessage(
         chat_id=account_id,
         account_id=account_id,
@@ -221,6 +223,7 @@ def _message(key: str, account_id: int, about: int | None = None) -> OutboxMessa
         dedupe_key=key,
         text="…",
         about_retiree_id=about,
+        batch_id=batch_id,
     )
 
 
@@ -240,6 +243,33 @@ async def messages_to_or_about_a_retiree_are_held_released_and_cancelled(
         assert await uow.outbox.cancel_held(p["r1"], [p["a1"]]) == 1
         assert await uow.outbox.release_about(p["r1"], [p["a1"]]) == 0  # cancelled for good
         await uow.commit()
+
+
+async def a_held_copy_waits_in_its_batch_and_goes_with_a_cancelled_batch(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    """Staff see a notice's copy held for a reported death as still waiting; cancelling the notice cancels
+    it too, so that a report withdrawn later releases nothing of a notice staff stopped."""
+    p = await people(uow_factory)
+    async with uow_factory() as uow:
+        batch = await uow.outbox.create_batch("notice", "Tai chi")
+        await uow.outbox.enqueue(_message("to-a1", p["a1"], batch_id=batch))
+        await uow.outbox.enqueue(_message("to-a2", p["a2"], batch_id=batch))
+        assert await uow.outbox.hold_about(p["r1"], [p["a1"]]) == 1
+        await uow.commit()
+    async with uow_factory() as uow:
+        progress = await uow.outbox.batch_progress(batch)
+        assert progress is not None
+        assert (progress.held, progress.queued, progress.waiting, progress.total) == (1, 1, 2, 2)
+        assert not progress.done
+        assert await uow.outbox.cancel_batch(batch) == 2
+        assert await uow.outbox.release_about(p["r1"], [p["a1"]]) == 0
+        await uow.commit()
+    async with uow_factory() as uow:
+        stopped = await uow.outbox.batch_progress(batch)
+    assert stopped is not None
+    assert (stopped.cancelled, stopped.held, stopped.total) == (2, 0, 2)
+    assert stopped.done
 
 
 async def a_reported_death_is_kept_on_the_retiree(uow_factory: UnitOfWorkFactory) -> None:
@@ -273,5 +303,6 @@ CONTRACT: tuple[Check, ...] = (
     the_queue_lists_claims_of_the_units_given,
     a_roster_import_does_not_undo_a_confirmed_death,
     messages_to_or_about_a_retiree_are_held_released_and_cancelled,
+    a_held_copy_waits_in_its_batch_and_goes_with_a_cancelled_batch,
     a_reported_death_is_kept_on_the_retiree,
 )
