@@ -16,9 +16,9 @@ from bot.domain.claims import (
     ReportStatus,
 )
 from bot.domain.outbox import MessageCategory, OutboxMessage
-from bot.domain.people import RetireeRecord, UnitKind
+from bot.domain.people import UnitKind
 from bot.ports import UnitOfWorkFactory
-from tests.storage.people import add_retirees
+from tests.storage.people import add_retirees, retiree_record
 
 AT = datetime(2027, 3, 2, 1, 0, tzinfo=UTC)
 
@@ -201,10 +201,7 @@ async def a_roster_import_does_not_undo_a_confirmed_death(uow_factory: UnitOfWor
     async with uow_factory() as uow:
         for n in (1, 2):
             # The roster of before the death says alive.
-            record = RetireeRecord(
-                f"R{n}", f"{n}" * 64, f"2101**********000{n}", date(1950, 1, n), date(2010, 1, n), "A"
-            )
-            await uow.retirees.upsert(record)
+            await uow.retirees.upsert(retiree_record(n, "A"))
         await uow.commit()
     async with uow_factory() as uow:
         confirmed, corrected = await uow.retirees.get(p["r1"]), await uow.retirees.get(p["r2"])
