@@ -127,6 +127,7 @@ class Sender:
         self._held: set[int] = set()  # the ids of those rows, whose lease is renewed while held
         self._recorded = asyncio.Event()
         self._reported = asyncio.Event()
+        self._claimer_needs_record = asyncio.Event()  # enough results wait for the claimer to go on
         self._stopping = False
         self._stop = asyncio.Event()
         self._claiming = False  # a claim statement is in flight
@@ -171,6 +172,7 @@ class Sender:
             self._stopping = True
             self._stop.set()
             self._recorded.set()  # wakes a claimer waiting for room
+            self._claimer_needs_record.set()  # and a recorder letting results gather
             await asyncio.gather(claimer, renewer, return_exceptions=True)
             for _ in workers:
                 self._ready.put_nowait(0)  # wakes idle workers so they notice the stop
@@ -259,7 +261,7 @@ class Sender:
             if held is not None:
                 self.stats.quiet += 1
                 self._report.quiet.append((item.id, held))
-                self._reported.set()
+                self._note_reported()
                 continue
             chat = self._chats.get(item.chat_id)
             if chat is None:
@@ -314,7 +316,7 @@ class Sender:
             else:
                 self.stats.released += 1
                 self._report.released.append(waiting.id)
-        self._reported.set()
+        self._note_reported()
 
     async def _deliver(self, item: OutboxItem) -> _Then:
         """Send one message, report its outcome, and say what becomes of the chat's next messages."""
@@ -345,7 +347,7 @@ class Sender:
             except RecipientBlocked as exc:
                 self.stats.unreachable += 1
                 self._report.unreachable.append((item.id, exc.description))
-                self._reported.set()
+                self._note_reported()
                 return _Blocked(exc.description)
             except TransientError as exc:
                 return self._retry(item, exc.description)
@@ -362,7 +364,7 @@ class Sender:
                 self.stats.sent += 1
                 self.last_sent_at = self._clock.now()
                 self._report.sent.append((item.id, message_id))
-                self._reported.set()
+                self._note_reported()
             return _After.NEXT
 
     def _retry(self, item: OutboxItem, reason: str) -> _Then:
@@ -374,14 +376,14 @@ class Sender:
         self.stats.retried += 1
         when = self._clock.now() + timedelta(seconds=backoff.delay(attempt, self._rng))
         self._report.retry.append((item.id, when, reason))
-        self._reported.set()
+        self._note_reported()
         return _After.HOLD
 
     def _fail(self, item: OutboxItem, reason: str) -> None:
         self.stats.failed += 1
         log.warning("outbox row %d failed for good: %s", item.id, reason)
         self._report.failed.append((item.id, reason))
-        self._reported.set()
+        self._note_reported()
 
     def _release_unsent(self) -> None:
         for chat in self._chats.values():
@@ -397,7 +399,12 @@ class Sender:
         while not self._stopping:
             await self._reported.wait()
             # Let a few more results gather: one transaction for many rows is much cheaper than many.
-            await self._pause(cfg.flush_interval_s)
+            # But no longer than until the claimer could go on: it claims again only once half a
+            # batch of its rows is recorded.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(cfg.flush_interval_s):
+                    await self._claimer_needs_record.wait()
+            self._claimer_needs_record.clear()
             self._reported.clear()
             if await self._flush():
                 retry_s = max(cfg.flush_interval_s, 0.5)
@@ -405,6 +412,11 @@ class Sender:
                 self._reported.set()  # what was kept is tried again after a pause
                 await self._pause(retry_s)
                 retry_s = min(retry_s * 2, 10.0)
+
+    def _note_reported(self) -> None:
+        self._reported.set()
+        if len(self._report) >= max(1, self.config.batch_size // 2):
+            self._claimer_needs_record.set()
 
     async def _flush(self) -> bool:
         """Record what was reported; False when the database did not take it (it is kept for the next

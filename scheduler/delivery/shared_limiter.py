@@ -26,6 +26,7 @@ import asyncio
 import itertools
 import logging
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -40,10 +41,12 @@ log = logging.getLogger(__name__)
 Now = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
 
-# KEYS: pause, epoch, then held_1, done_1, ..., held_n, done_n
-# ARGV: member, hold_ms, n, then limit_1, span_ms_1, ..., limit_n, span_ms_n
-# Returns {0, 0} when taken; {wait_ms, scope} otherwise, scope 1 for a chat's or group's window alone,
-# 2 for the global window or a pause; wait_ms -1 when only a call in flight can free a slot.
+# Takes slots for the calls waiting in one process's line, in their order, in one round trip.
+# KEYS: pause, epoch, global held, global done, then for each call: its own windows' held_i, done_i
+# ARGV: hold_ms, global limit, global span_ms, count, then for each call: member, n, limit_1, span_ms_1, ...
+# Returns {wait_ms, scope} for each call: {0, 0} when taken; scope 1 when its chat's or group's window is
+# full (the calls behind it go on), 2 when the global window is full or sending is paused (this call and
+# every one behind it wait). wait_ms is -1 when only a call in flight can free a slot.
 _TAKE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -52,59 +55,90 @@ if not epoch then
   epoch = now
   redis.call('SET', KEYS[2], now)
 end
+local hold, glimit, gspan = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+
+-- slots of a window in use now, after dropping the ones freed
+local function used(held, done)
+  redis.call('ZREMRANGEBYSCORE', held, '-inf', now)
+  redis.call('ZREMRANGEBYSCORE', done, '-inf', now)
+  return redis.call('ZCARD', held) + redis.call('ZCARD', done)
+end
+-- ms until a full window's first answered call frees its slot; -1 when only a call in flight can
+local function until_free(done)
+  local first = redis.call('ZRANGE', done, 0, 0, 'WITHSCORES')
+  if first[2] then return math.max(1, tonumber(first[2]) - now) end
+  return -1
+end
+
+local global_wait, global_used = 0, 0
 local paused = tonumber(redis.call('GET', KEYS[1]) or '0')
-if paused > now then return {paused - now, 2} end
-local member, hold, n = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-local timed, untimed, scope = 0, false, 0
-for i = 1, n do
-  local held, done = KEYS[1 + 2 * i], KEYS[2 + 2 * i]
-  local limit, span = tonumber(ARGV[2 + 2 * i]), tonumber(ARGV[3 + 2 * i])
-  local wide = (i == n) and 2 or 1
-  if now < epoch + span then
-    timed = math.max(timed, epoch + span - now)
-    scope = math.max(scope, wide)
+if paused > now then
+  global_wait = paused - now
+elseif now < epoch + gspan then
+  global_wait = epoch + gspan - now
+else
+  global_used = used(KEYS[3], KEYS[4])
+end
+local out = {}
+local a, k = 5, 5
+for _ = 1, tonumber(ARGV[4]) do
+  local member, n = ARGV[a], tonumber(ARGV[a + 1])
+  if global_wait == 0 and global_used >= glimit then global_wait = until_free(KEYS[4]) end
+  if global_wait ~= 0 then
+    out[#out + 1] = global_wait
+    out[#out + 1] = 2
   else
-    redis.call('ZREMRANGEBYSCORE', held, '-inf', now)
-    redis.call('ZREMRANGEBYSCORE', done, '-inf', now)
-    if redis.call('ZCARD', held) + redis.call('ZCARD', done) >= limit then
-      scope = math.max(scope, wide)
-      local first = redis.call('ZRANGE', done, 0, 0, 'WITHSCORES')
-      if first[2] then
-        timed = math.max(timed, tonumber(first[2]) - now)
-      else
-        untimed = true
+    local timed, untimed = 0, false
+    for i = 0, n - 1 do
+      local held, done = KEYS[k + 2 * i], KEYS[k + 1 + 2 * i]
+      local limit, span = tonumber(ARGV[a + 2 + 2 * i]), tonumber(ARGV[a + 3 + 2 * i])
+      local w = 0
+      if now < epoch + span then
+        w = epoch + span - now
+      elseif used(held, done) >= limit then
+        w = until_free(done)
       end
+      if w < 0 then untimed = true elseif w > timed then timed = w end
+    end
+    if timed > 0 or untimed then
+      out[#out + 1] = (timed > 0) and timed or -1
+      out[#out + 1] = 1
+    else
+      for i = 0, n - 1 do
+        redis.call('ZADD', KEYS[k + 2 * i], now + hold, member)
+        redis.call('PEXPIRE', KEYS[k + 2 * i], hold)
+      end
+      redis.call('ZADD', KEYS[3], now + hold, member)
+      redis.call('PEXPIRE', KEYS[3], hold)
+      global_used = global_used + 1
+      out[#out + 1] = 0
+      out[#out + 1] = 0
     end
   end
+  a = a + 2 + 2 * n
+  k = k + 2 * n
 end
-if scope > 0 then
-  if timed > 0 then return {timed, scope} end
-  return {-1, scope}
-end
-for i = 1, n do
-  local held = KEYS[1 + 2 * i]
-  redis.call('ZADD', held, now + hold, member)
-  redis.call('PEXPIRE', held, hold)
-end
-return {0, 0}
+return out
 """
 
-# Gives back the slots of several calls at once. KEYS: every call's held_i, done_i in turn;
-# ARGV: count, then for each call: member, n, span_ms_1, ..., span_ms_n
+# Gives back the slots of several calls at once, each busy until `span` after its answer: the answer came
+# at least `ago` ms before this script runs (measured by the sender up to the moment it asked).
+# KEYS: every call's held_i, done_i in turn; ARGV: count, then for each call: member, ago_ms, n,
+# span_ms_1, ..., span_ms_n
 _GIVE_BACK = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local a, k = 2, 1
 for _ = 1, tonumber(ARGV[1]) do
-  local member, n = ARGV[a], tonumber(ARGV[a + 1])
+  local member, answered, n = ARGV[a], now - tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
   for i = 1, n do
-    local held, done, span = KEYS[k], KEYS[k + 1], tonumber(ARGV[a + 1 + i])
+    local held, done, span = KEYS[k], KEYS[k + 1], tonumber(ARGV[a + 2 + i])
     redis.call('ZREM', held, member)
-    redis.call('ZADD', done, now + span, member)
+    redis.call('ZADD', done, answered + span, member)
     redis.call('PEXPIRE', done, span)
     k = k + 2
   end
-  a = a + 2 + n
+  a = a + 3 + n
 end
 return 0
 """
@@ -121,9 +155,11 @@ end
 return 0
 """
 
-_TAKEN, _CHAT = 0, 1
+_TAKEN, _OWN, _GLOBAL = 0, 1, 2
 # Slots of calls that end within this many seconds of one another are given back together.
 GIVE_BACK_S = 0.005
+# The most waiting calls one round trip takes slots for.
+TAKE_AT_ONCE = 128
 _RETRY_FIRST_S, _RETRY_MAX_S = 0.1, 2.0
 
 
@@ -145,15 +181,35 @@ class _Window:
 
 @dataclass(slots=True)
 class Taken:
+    """One call's slots: of its own windows (its chat's, its group's) and of the global one."""
+
     member: str
-    windows: tuple[_Window, ...]
+    own: tuple[_Window, ...]
+    everyone: _Window
+    answered: float = 0.0  # when the call's answer came (the limiter's clock), set by release
+
+    @property
+    def windows(self) -> tuple[_Window, ...]:
+        return (*self.own, self.everyone)
+
+
+@dataclass(slots=True)
+class _Waiting:
+    """A call in the line: what it asks for, how it learns the answer ({wait_ms, scope}), and when it
+    gives up."""
+
+    taken: Taken
+    answer: asyncio.Future[tuple[int, int]]
+    stop: asyncio.Event | None
 
 
 class SharedSendLimiter:
     """The SendLimiter's interface (`async with limiter.slot(chat_id):`, `pause(seconds)`) on Redis.
 
-    Within a process the callers line up (FIFO) for the global window, so only the head of the line asks
-    Redis while it is full; a caller held by its own chat's or group's window waits outside the line.
+    Within a process the callers line up (FIFO) for the global window, and one task asks Redis for the
+    slots of the whole line at once (up to TAKE_AT_ONCE calls a round trip): a sender makes about one call
+    to Redis per batch of messages instead of one a message. A caller held by its own chat's or group's
+    window leaves the line and comes back at its end once that window has room.
     """
 
     def __init__(
@@ -190,7 +246,8 @@ class SharedSendLimiter:
         self._give_back = redis.register_script(_GIVE_BACK)
         self._pause_script = redis.register_script(_PAUSE)
         self._serial = itertools.count()
-        self._gate = asyncio.Lock()
+        self._line: deque[_Waiting] = deque()
+        self._taking: asyncio.Task[None] | None = None
         self._paused_until = 0.0
         self._owed: list[Taken] = []  # slots to give back once Redis answers again
         self._ended: list[Taken] = []  # calls answered, their slots not yet given back
@@ -200,17 +257,17 @@ class SharedSendLimiter:
         self._pausing: set[asyncio.Task[None]] = set()
         self.pauses = 0
         self.outages = 0
+        self.take_round_trips = 0
 
     def _window(self, scope: str, limit: int, span_s: float) -> _Window:
         return _Window(
             f"{self._base}:{scope}:held", f"{self._base}:{scope}:done", limit, round(span_s * 1000)
         )
 
-    def _windows(self, chat_id: int) -> tuple[_Window, ...]:
+    def _own_windows(self, chat_id: int) -> tuple[_Window, ...]:
         windows = [self._window(f"chat:{chat_id}", self.limits.per_chat_per_s, 1.0)]
         if chat_id < 0:
             windows.append(self._window(f"group:{chat_id}", self.limits.per_group_per_min, 60.0))
-        windows.append(self._global)  # last: the script tells its waits from the chat's
         return tuple(windows)
 
     # ------------------------------------------------------------------------------ the interface
@@ -227,34 +284,74 @@ class SharedSendLimiter:
 
     async def acquire(self, chat_id: int, stop: asyncio.Event | None = None) -> Taken:
         """Wait for a slot of every window that applies to a call to `chat_id`, and take them."""
-        taken = Taken(f"{self._name}:{next(self._serial)}", self._windows(chat_id))
+        taken = Taken(f"{self._name}:{next(self._serial)}", self._own_windows(chat_id), self._global)
         while True:
-            async with self._gate:
-                while True:
-                    _stopped(stop)
-                    local = self._paused_until - self._now()
-                    if local > 0:
-                        await self._sleep(local)
-                        continue
-                    result = await self._try(taken)
-                    if result is None:  # Redis is away: wait for it, in the line
-                        await self._sleep(self._retry_s)
-                        self._retry_s = min(_RETRY_MAX_S, self._retry_s * 2)
-                        continue
-                    wait_ms, scope = result
-                    if scope == _TAKEN:
-                        return taken
-                    if scope == _CHAT:
-                        break
-                    await self._sleep(wait_ms / 1000 if wait_ms > 0 else self._poll_s)
-            # Only this chat's (or group's) own window is full: let the others take the global one.
+            _stopped(stop)
+            waiting = _Waiting(taken, asyncio.get_running_loop().create_future(), stop)
+            self._line.append(waiting)
+            if self._taking is None:
+                self._taking = asyncio.get_running_loop().create_task(self._take_for_the_line())
+            try:
+                wait_ms, _ = await waiting.answer
+            except asyncio.CancelledError:
+                answer = waiting.answer
+                if answer.done() and not answer.cancelled() and answer.result()[1] == _TAKEN:
+                    await self.release(taken)  # taken just as its caller went away: nothing was sent
+                raise
+            if wait_ms == 0:
+                return taken
+            # Only this chat's (or group's) own window is full: out of the line until it has room.
             await self._sleep(wait_ms / 1000 if wait_ms > 0 else self._poll_s)
 
+    async def _take_for_the_line(self) -> None:
+        """Ask Redis for the slots of the calls in the line, the head first, until the line is empty."""
+        try:
+            while self._drop_gone():
+                local = self._paused_until - self._now()
+                if local > 0:
+                    await self._sleep(local)
+                    continue
+                asking = list(itertools.islice(self._line, TAKE_AT_ONCE))
+                answers = await self._try(asking)
+                if answers is None:  # Redis is away: wait for it, the line as it is
+                    await self._sleep(self._retry_s)
+                    self._retry_s = min(_RETRY_MAX_S, self._retry_s * 2)
+                    continue
+                for waiting, (wait_ms, scope) in zip(asking, answers, strict=True):
+                    if scope == _GLOBAL:
+                        await self._sleep(wait_ms / 1000 if wait_ms > 0 else self._poll_s)
+                        break
+                    self._line.popleft()
+                    self._answer(waiting, wait_ms, scope)
+        finally:
+            self._taking = None
+
+    def _drop_gone(self) -> bool:
+        """Let the calls whose sender stops (or that were cancelled) out of the line; whether any is left."""
+        if any(w.answer.done() or (w.stop is not None and w.stop.is_set()) for w in self._line):
+            for waiting in [w for w in self._line if w.stop is not None and w.stop.is_set()]:
+                if not waiting.answer.done():
+                    waiting.answer.set_exception(SendingStopped())
+            self._line = deque(w for w in self._line if not w.answer.done())
+        return bool(self._line)
+
+    def _answer(self, waiting: _Waiting, wait_ms: int, scope: int) -> None:
+        if not waiting.answer.done():
+            waiting.answer.set_result((wait_ms, scope))
+        elif scope == _TAKEN:  # its caller went away meanwhile, sending nothing: the slots go back
+            self._ended.append(waiting.taken)
+            waiting.taken.answered = self._now()
+            self._give_back_later()
+
     async def release(self, taken: Taken) -> None:
-        """Give the call's slots back. Calls ending within GIVE_BACK_S of one another give theirs back in
-        one round trip: a slot stays busy those few milliseconds longer (the safe side), and a sender
-        makes about one call to Redis a message instead of two."""
+        """Give the call's slots back, each busy until `span` after now (the call's answer). Calls ending
+        within GIVE_BACK_S of one another give theirs back in one round trip; the script is told how
+        long ago each answer came, so the wait costs no slot any time."""
+        taken.answered = self._now()
         self._ended.append(taken)
+        self._give_back_later()
+
+    def _give_back_later(self) -> None:
         if self._giving_back is None:
             self._giving_back = asyncio.get_running_loop().create_task(self._give_back_soon())
 
@@ -279,7 +376,7 @@ class SharedSendLimiter:
         finally:
             self._giving_back = None
             if self._ended:
-                self._giving_back = asyncio.get_running_loop().create_task(self._give_back_soon())
+                self._give_back_later()
 
     async def state(self) -> dict[str, Any]:
         """What `retiree-bot jobs` shows: the global window's use and any pause, as Redis sees them."""
@@ -303,30 +400,41 @@ class SharedSendLimiter:
         }
 
     # ------------------------------------------------------------------------------ Redis
-    async def _try(self, taken: Taken) -> tuple[int, int] | None:
-        keys = [self._pause_key, self._epoch_key]
-        args: list[int | str] = [taken.member, self._hold_ms, len(taken.windows)]
-        for window in taken.windows:
-            keys += [window.held, window.done]
-            args += [window.limit, window.span_ms]
+    async def _try(self, line: list[_Waiting]) -> list[tuple[int, int]] | None:
+        """One round trip for the slots of the calls in `line`: {wait_ms, scope} for each, or None when
+        Redis does not answer."""
+        everyone = self._global
+        keys = [self._pause_key, self._epoch_key, everyone.held, everyone.done]
+        args: list[int | str] = [self._hold_ms, everyone.limit, everyone.span_ms, len(line)]
+        for waiting in line:
+            taken = waiting.taken
+            args += [taken.member, len(taken.own)]
+            for window in taken.own:
+                keys += [window.held, window.done]
+                args += [window.limit, window.span_ms]
         try:
             if self._owed:
                 await self._settle_owed()
-            wait_ms, scope = await self._take(keys=keys, args=args)
+            self.take_round_trips += 1
+            flat = await self._take(keys=keys, args=args)
         except RedisError:
             self._went_away()
             return None
         self._came_back()
-        return int(wait_ms), int(scope)
+        return [(int(flat[i]), int(flat[i + 1])) for i in range(0, len(flat), 2)]
 
     async def _call_give_back(self, ended: list[Taken]) -> None:
         if not ended:
             return
+        now = self._now()
         keys: list[str] = []
         args: list[int | str] = [len(ended)]
         for taken in ended:
-            args += [taken.member, len(taken.windows)]
-            for window in taken.windows:
+            # Rounded down: the answer came at least this long before Redis reads the clock.
+            ago_ms = max(0, int((now - taken.answered) * 1000))
+            windows = taken.windows
+            args += [taken.member, ago_ms, len(windows)]
+            for window in windows:
                 keys += [window.held, window.done]
                 args.append(window.span_ms)
         await self._give_back(keys=keys, args=args)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time
 from pathlib import Path
+from time import monotonic as time_now
 
 import pytest
 from sqlalchemy import select
@@ -137,6 +138,30 @@ async def test_a_retried_message_is_not_overtaken_by_the_next_one_in_its_chat(
     arrived = [call.params["text"] for call in emu.calls_to(5101, "sendMessage") if call.ok]
     assert arrived == [f"Notice <b>[{key}]</b>" for key in ("first", "second", "third")]
     assert sender.stats.retried == 1
+
+
+async def test_a_sender_short_of_room_records_at_once_instead_of_waiting_the_flush_interval(
+    database: Database, emu: Emulator
+) -> None:
+    """A worker claims again only once half a batch of its rows is recorded: results that make up that
+    half are recorded at once, not after the flush interval (which would cap a worker at half a batch
+    per interval)."""
+    users = list(range(5201, 5241))
+    for user in users:
+        emu.open_chat(user)
+    accounts = await add_accounts(database, users)
+    async with database.uow() as uow:
+        await uow.outbox.enqueue_many([text_message(a, f"m-{a.id}") for a in accounts])
+        await uow.commit()
+    async with sending_transport("aiogram", emu) as transport:
+        config = fast_config(batch_size=10, flush_interval_s=5.0)
+        sender = make_sender(database, transport, config, SystemClock())
+        started = time_now()
+        await sender.drain(timeout=60)
+        took = time_now() - started
+    assert sender.stats.sent == 40
+    # Eight refills of half a batch: 40 s if each waited out the interval.
+    assert took < 5.0
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)

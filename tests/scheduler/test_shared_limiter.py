@@ -68,6 +68,54 @@ async def test_three_senders_together_stay_within_one_global_limit(redis_space: 
     assert all(f"{{{BOT}}}" in key.decode() for key in keys)
 
 
+async def test_one_round_trip_takes_the_slots_of_every_call_waiting_in_line(
+    redis_space: RedisSpace,
+) -> None:
+    await redis_space.forget_start(BOT)
+    async with limiters(redis_space, 1, Limits(global_per_s=100)) as (limiter,):
+        taken = await asyncio.wait_for(asyncio.gather(*(limiter.acquire(2000 + n) for n in range(50))), 10)
+        for one in taken:
+            await limiter.release(one)
+    assert len({one.member for one in taken}) == 50
+    assert limiter.take_round_trips <= 2
+
+
+async def test_a_call_behind_one_to_the_same_chat_waits_its_second_and_lets_others_by(
+    redis_space: RedisSpace,
+) -> None:
+    await redis_space.forget_start(BOT)
+    async with limiters(redis_space, 1, Limits(global_per_s=100)) as (limiter,):
+        taken_at: dict[str, float] = {}
+
+        async def call(name: str, chat: int) -> None:
+            async with limiter.slot(chat):
+                taken_at[name] = time.monotonic()
+
+        await asyncio.wait_for(asyncio.gather(call("first", 9), call("second", 9), call("other", 10)), 10)
+    assert taken_at["other"] - taken_at["first"] < 0.5
+    assert taken_at["second"] - taken_at["first"] >= 0.95
+
+
+async def test_a_call_cancelled_while_waiting_in_line_leaves_no_slot_taken(
+    redis_space: RedisSpace,
+) -> None:
+    await redis_space.forget_start(BOT)
+    async with limiters(redis_space, 1, Limits(global_per_s=1)) as (limiter,):
+        first = await limiter.acquire(1)
+        waiting = asyncio.create_task(limiter.acquire(2))
+        await asyncio.sleep(0.2)
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        await limiter.release(first)
+        released = time.monotonic()
+        async with limiter.slot(3):
+            waited = time.monotonic() - released
+    # The window's one slot is free a second after the first call; the cancelled one held nothing
+    # (a slot left taken would be busy for the whole hold, 6 s here).
+    assert 0.9 <= waited < 3.0
+
+
 async def test_a_chats_second_is_shared_by_every_sender(redis_space: RedisSpace) -> None:
     await redis_space.forget_start(BOT)
     async with limiters(redis_space, 2, Limits(global_per_s=100)) as (first, second):

@@ -189,7 +189,6 @@ async def _drain_workers(
         REDIS_URL=redis_url,
         DELIVERY_RATE=str(limit),
         DELIVERY_BATCH_SIZE=str(max(100, limit // workers)),
-        DELIVERY_CONCURRENCY="32",
     )
     processes = [
         await asyncio.create_subprocess_exec(
