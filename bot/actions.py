@@ -118,3 +118,7 @@ class DeleteMessage:
 
 
 Action = SendText | SendFile | SendDocument | CopyMessage | EditText | AnswerCallback | DeleteMessage
+
+# The actions that post a message: what Telegram counts against a bot's sending limits (its global rate,
+# a chat's second, a group's minute). Edits, deletions and answers to button presses are not counted.
+NewMessage = SendText | SendFile | SendDocument | CopyMessage

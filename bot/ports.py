@@ -3,7 +3,9 @@ tests use fakes of these, never mocks of the core itself."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -100,6 +102,26 @@ class Messenger(Protocol):
     async def execute(self, action: Action) -> int | None:
         """Perform the action; return the sent message's id for SendText, else None. Raises
         DeliveryError (RecipientBlocked, RateLimited, TransientError, or itself for a refused call)."""
+        ...
+
+
+class Limiter(Protocol):
+    """Telegram's sending limits as one process keeps to them (scheduler/delivery: SendLimiter alone,
+    SharedSendLimiter through Redis with every sender of the bot): the outbox sender and the replies to
+    users draw on the same one."""
+
+    pauses: int
+    shared: bool  # with the other senders of the bot (through Redis), not this process's alone
+
+    def slot(
+        self, chat_id: int, stop: asyncio.Event | None = None, *, first: bool = False
+    ) -> AbstractAsyncContextManager[None]:
+        """Held around one sending call. `first`: ahead of the calls already waiting (a reply to a
+        user waits for no broadcast). May raise SendingStopped while waiting once `stop` is set."""
+        ...
+
+    def pause(self, seconds: float) -> None:
+        """Telegram said 429: nothing goes out until `seconds` from now."""
         ...
 
 

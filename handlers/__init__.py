@@ -7,7 +7,7 @@ neither.
 from __future__ import annotations
 
 from bot.config import Framework
-from bot.ports import DeliveryError, RateLimited, RecipientBlocked, TransientError
+from bot.ports import DeliveryError, Limiter, RateLimited, RecipientBlocked, TransientError
 from handlers.log_privacy import protect_third_party_logs
 from handlers.pipeline import DEFAULT_CORE_CONCURRENCY, Core
 from handlers.transport_base import (
@@ -45,12 +45,14 @@ def create_transport(
     core: Core,
     poll_timeout: int = 10,
     core_concurrency: int = DEFAULT_CORE_CONCURRENCY,
+    limiter: Limiter | None = None,
 ) -> Transport:
     """The transport for `framework`, talking to the Bot API at `api_base` (no trailing slash).
 
     `poll_timeout` is the getUpdates long-poll wait in seconds; tests shorten it so stopping is quick.
     `core_concurrency` is how many updates (of different chats) the core handles at once: keep the
-    default on SQLite, raise it towards the pool size on PostgreSQL.
+    default on SQLite, raise it towards the pool size on PostgreSQL. `limiter`: the sending budget the
+    replies draw on, the one this process's outbox sender uses (none: replies are not paced).
     """
     framework = Framework(framework)
     if not _well_formed(token):
@@ -67,6 +69,7 @@ def create_transport(
             core=core,
             poll_timeout=poll_timeout,
             core_concurrency=core_concurrency,
+            limiter=limiter,
         )
     if framework is Framework.PTB:
         from handlers.ptb_adapter.transport import PtbTransport
@@ -77,6 +80,7 @@ def create_transport(
             core=core,
             poll_timeout=poll_timeout,
             core_concurrency=core_concurrency,
+            limiter=limiter,
         )
     raise ValueError(f"unknown framework {framework!r}")
 

@@ -9,9 +9,16 @@ import time
 from collections.abc import Sequence
 from typing import Protocol
 
-from bot.actions import Action, SendDocument
+from bot.actions import Action, NewMessage, SendDocument
 from bot.events import Event
-from bot.ports import DeliveryError, Messenger, RateLimited, RecipientBlocked, StorageUnavailable
+from bot.ports import (
+    DeliveryError,
+    Limiter,
+    Messenger,
+    RateLimited,
+    RecipientBlocked,
+    StorageUnavailable,
+)
 from handlers.bot_api_shape import Update
 from handlers.event_builder import to_event
 from handlers.ordering import ChatSequencer
@@ -39,7 +46,12 @@ class UpdatePipeline:
     `in_flight` updates are processed at once (many concurrent sends cost more than they overlap:
     httpx in particular halves its throughput with 200 open requests), and of those `core_concurrency`
     are inside `core.handle` (every update writes, and SQLite has a single writer; PostgreSQL
-    deployments can raise it towards the connection pool size)."""
+    deployments can raise it towards the connection pool size).
+
+    `limiter`: the sending budget this process shares with its outbox sender (and, through Redis, with
+    every sender of the bot). A reply that posts a message takes its slot ahead of the broadcast
+    messages waiting, so that a city-wide notice going out at Telegram's limit neither delays the
+    people writing to the bot by more than a slot nor pushes the bot over the limit."""
 
     def __init__(
         self,
@@ -49,9 +61,11 @@ class UpdatePipeline:
         core_concurrency: int = DEFAULT_CORE_CONCURRENCY,
         in_flight: int = DEFAULT_IN_FLIGHT,
         sequencer: ChatSequencer | None = None,
+        limiter: Limiter | None = None,
     ) -> None:
         self._core = core
         self._messenger = messenger
+        self._limiter = limiter
         self._sequencer = sequencer or ChatSequencer()
         self._core_slots = asyncio.Semaphore(core_concurrency)
         self._slots = asyncio.Semaphore(max(in_flight, core_concurrency))
@@ -153,9 +167,15 @@ class UpdatePipeline:
     async def _execute(self, action: Action) -> None:
         for attempt in range(1, _MAX_ATTEMPTS + 1):
             try:
-                await self._messenger.execute(action)
+                if self._limiter is not None and isinstance(action, NewMessage):
+                    async with self._limiter.slot(action.chat_id, first=True):
+                        await self._messenger.execute(action)
+                else:
+                    await self._messenger.execute(action)
                 return
             except RateLimited as exc:
+                if self._limiter is not None:
+                    self._limiter.pause(exc.retry_after)
                 if attempt == _MAX_ATTEMPTS or exc.retry_after > _MAX_RETRY_WAIT:
                     raise
                 await asyncio.sleep(exc.retry_after)

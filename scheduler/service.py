@@ -13,13 +13,12 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.config import Settings
 from bot.i18n import I18n
-from bot.ports import Clock, Messenger, StorageUnavailable
+from bot.ports import Clock, Limiter, Messenger, StorageUnavailable
 from bot.rendering import Renderer
 from bot.services.certification_profile import CertificationProfile
 from scheduler.budget import SenderLock
 from scheduler.context import JobContext
 from scheduler.delivery import ActionBuilder, Backoff, Limits, QuietHours, Sender, SenderConfig
-from scheduler.delivery.limiter import Limiter
 from scheduler.delivery.sender import new_worker_id
 from scheduler.heartbeat import Heartbeat
 from scheduler.leader import Leadership, leadership_for
@@ -131,8 +130,9 @@ class Background:
     `retiree-bot doctor` this process (`role`: "run" or "worker") is alive.
 
     `bot` (the bot's id) and `limiter` say whose budget the sender spends and how: a shared limiter
-    (Redis) for every sender of the bot, or, when None, one of its own, which on PostgreSQL requires it to
-    be the bot's only sender (scheduler.budget): `open()` refuses to start otherwise."""
+    (Redis) for every sender of the bot, or one of this process's own (given, so that `run`'s replies
+    draw on it too; when None, the sender makes one), which on PostgreSQL requires it to be the bot's
+    only sender (scheduler.budget): `open()` refuses to start otherwise."""
 
     def __init__(
         self,
@@ -151,8 +151,9 @@ class Background:
         closers: tuple[Callable[[], Awaitable[object]], ...] = (),
     ) -> None:
         worker_id = worker_id or new_worker_id()
+        shared = limiter is not None and limiter.shared
         self.lock = (
-            SenderLock(database.engine, bot, shared=limiter is not None)
+            SenderLock(database.engine, bot, shared=shared)
             if bot is not None and database.engine.dialect.name == "postgresql"
             else None
         )
@@ -179,7 +180,7 @@ class Background:
             runs_jobs=with_jobs,
             sender=self.sender,
             leads=(lambda: self.leadership.leads) if with_jobs else None,
-            budget="local" if limiter is None else "shared",
+            budget="shared" if shared else "local",
         )
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []

@@ -14,6 +14,7 @@ from bot.i18n import I18n
 from bot.ports import Clock, Messenger
 from bot.services.certification_profile import CertificationProfile, load_profile
 from scheduler.budget import BudgetTaken
+from scheduler.delivery.limiter import SendLimiter
 from scheduler.delivery.sender import new_worker_id
 from scheduler.delivery.shared_limiter import SharedSendLimiter, bot_id
 from scheduler.service import Background, sender_config
@@ -38,33 +39,46 @@ def shared_parts(settings: Settings) -> SharedParts:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class SendingBudget:
+    """How one process keeps to its bot's sending limits: one limiter for its outbox sender and, in
+    `run`, its replies. Shared through Redis with every sender of the bot when REDIS_URL is set
+    (`closers` close it), else this process's own."""
+
+    bot: int
+    worker_id: str
+    limiter: SendLimiter | SharedSendLimiter
+    closers: tuple[Callable[[], Awaitable[object]], ...] = ()
+
+
+def sending_budget(settings: Settings, token: str) -> SendingBudget:
+    try:
+        bot = bot_id(token)
+    except ValueError:
+        raise CommandError("BOT_TOKEN does not look like a bot token (123456789:ABC...)") from None
+    worker_id = new_worker_id()
+    config = sender_config(settings)
+    redis = redis_client(settings)
+    if redis is None:
+        return SendingBudget(bot, worker_id, SendLimiter(config.limits))
+    limiter = SharedSendLimiter(redis, bot, config.limits, name=worker_id, hold_s=config.send_timeout_s)
+    return SendingBudget(bot, worker_id, limiter, (limiter.close, redis.aclose))
+
+
 def build_background(
     settings: Settings,
     database: Database,
     messenger: Messenger,
     clock: Clock,
     parts: SharedParts,
+    budget: SendingBudget,
     *,
     with_jobs: bool = True,
     role: str = "run",
-    token: str,
 ) -> Background:
     """The outbox sender, and the periodic jobs unless `with_jobs` is False; `role` names the process
-    ("run" or "worker") in the heartbeat doctor reads. With REDIS_URL the sender takes its sends from the
-    budget every sender of this bot (`token`'s id) shares; call `await background.open()` before
-    `start()`: it refuses a second sender on PostgreSQL without REDIS_URL."""
-    try:
-        bot = bot_id(token)
-    except ValueError:
-        raise CommandError("BOT_TOKEN does not look like a bot token (123456789:ABC...)") from None
-    worker_id = new_worker_id()
-    redis = redis_client(settings)
-    limiter: SharedSendLimiter | None = None
-    closers: tuple[Callable[[], Awaitable[object]], ...] = ()
-    if redis is not None:
-        config = sender_config(settings)
-        limiter = SharedSendLimiter(redis, bot, config.limits, name=worker_id, hold_s=config.send_timeout_s)
-        closers = (limiter.close, redis.aclose)
+    ("run" or "worker") in the heartbeat doctor reads. The sender spends `budget`; call `await
+    background.open()` before `start()`: it refuses a second sender on PostgreSQL without REDIS_URL."""
     return Background(
         settings,
         database,
@@ -74,10 +88,10 @@ def build_background(
         profile=parts.profile,
         with_jobs=with_jobs,
         role=role,
-        bot=bot,
-        limiter=limiter,
-        worker_id=worker_id,
-        closers=closers,
+        bot=budget.bot,
+        limiter=budget.limiter,
+        worker_id=budget.worker_id,
+        closers=budget.closers,
     )
 
 

@@ -13,7 +13,7 @@ from bot.memory import settle_heap
 from handlers import create_transport
 
 from .database import database_health, open_database
-from .parts import build_background, open_background, shared_parts
+from .parts import build_background, open_background, sending_budget, shared_parts
 from .wiring import build_core, id_hash_key
 
 log = logging.getLogger(__name__)
@@ -26,15 +26,22 @@ async def run(settings: Settings) -> None:
     database = await open_database(settings)
     parts = shared_parts(settings)
     core = build_core(settings, database, key, parts)
+    # One budget for the outbox and the replies: a broadcast at the limit leaves no room for a reply
+    # that does not draw on it.
+    budget = sending_budget(settings, token)
     transport = create_transport(
-        settings.bot_framework, token=token, api_base=settings.telegram_api_base, core=core
+        settings.bot_framework,
+        token=token,
+        api_base=settings.telegram_api_base,
+        core=core,
+        limiter=budget.limiter,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     # Outbox delivery and the periodic jobs run beside the updates, through the same bot connection.
-    background = build_background(settings, database, transport.messenger, SystemClock(), parts, token=token)
+    background = build_background(settings, database, transport.messenger, SystemClock(), parts, budget)
     try:
         await open_background(background)
         background.start()

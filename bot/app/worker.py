@@ -42,7 +42,7 @@ async def worker(settings: Settings, *, with_jobs: bool = True, drain: bool = Fa
     from handlers import create_transport
 
     from .database import open_database
-    from .parts import build_background, open_background, shared_parts
+    from .parts import build_background, open_background, sending_budget, shared_parts
 
     token = require_secret(settings, "BOT_TOKEN")
     database = await open_database(settings)
@@ -55,9 +55,9 @@ async def worker(settings: Settings, *, with_jobs: bool = True, drain: bool = Fa
         transport.messenger,
         SystemClock(),
         shared_parts(settings),
+        sending_budget(settings, token),
         with_jobs=with_jobs and not drain,
         role="worker",
-        token=token,
     )
     settle_heap()
     try:

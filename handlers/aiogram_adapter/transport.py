@@ -21,7 +21,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import BotCommand, Update
 
-from bot.ports import DeliveryError, RateLimited, TransientError
+from bot.ports import DeliveryError, Limiter, RateLimited, TransientError
 from handlers.aiogram_adapter.messenger import AiogramMessenger
 from handlers.aiogram_adapter.polling import poll
 from handlers.pipeline import DEFAULT_CORE_CONCURRENCY, Core, UpdatePipeline
@@ -46,10 +46,13 @@ class AiogramTransport:
         core: Core,
         poll_timeout: int = 10,
         core_concurrency: int = DEFAULT_CORE_CONCURRENCY,
+        limiter: Limiter | None = None,
     ) -> None:
         self.bot = Bot(token, session=AiohttpSession(api=TelegramAPIServer.from_base(api_base)))
         self.messenger = AiogramMessenger(self.bot)
-        self._pipeline = UpdatePipeline(core, self.messenger, core_concurrency=core_concurrency)
+        self._pipeline = UpdatePipeline(
+            core, self.messenger, core_concurrency=core_concurrency, limiter=limiter
+        )
         self._poll_timeout = poll_timeout
         self._username: str | None = None
 

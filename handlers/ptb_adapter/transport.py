@@ -14,7 +14,7 @@ from telegram.error import InvalidToken as PtbInvalidToken
 from telegram.error import NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from bot.ports import DeliveryError, RateLimited, TransientError
+from bot.ports import DeliveryError, Limiter, RateLimited, TransientError
 from handlers.pipeline import DEFAULT_CORE_CONCURRENCY, Core, UpdatePipeline
 from handlers.ptb_adapter.messenger import PtbMessenger, retry_seconds
 from handlers.transport_base import (
@@ -41,6 +41,7 @@ class PtbTransport:
         core: Core,
         poll_timeout: int = 10,
         core_concurrency: int = DEFAULT_CORE_CONCURRENCY,
+        limiter: Limiter | None = None,
     ) -> None:
         self.application: Application[Any, Any, Any, Any, Any, Any] = (
             ApplicationBuilder()
@@ -55,7 +56,9 @@ class PtbTransport:
             .build()
         )
         self.messenger = PtbMessenger(self.application.bot)
-        self._pipeline = UpdatePipeline(core, self.messenger, core_concurrency=core_concurrency)
+        self._pipeline = UpdatePipeline(
+            core, self.messenger, core_concurrency=core_concurrency, limiter=limiter
+        )
         self._poll_timeout = poll_timeout
         self.application.add_handler(TypeHandler(Update, self._on_update))
 

@@ -16,9 +16,7 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import Protocol
 
 Now = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
@@ -66,24 +64,11 @@ class SendingStopped(Exception):
     """Raised by a slot that was still waiting when its sender was asked to stop: nothing was sent."""
 
 
-class Limiter(Protocol):
-    """What the sender paces itself with: SendLimiter in one process, SharedSendLimiter (Redis) across
-    every sender of one bot."""
-
-    pauses: int
-
-    def slot(self, chat_id: int, stop: asyncio.Event | None = None) -> AbstractAsyncContextManager[None]:
-        """Held around one sending call; may raise SendingStopped while waiting once `stop` is set."""
-        ...
-
-    def pause(self, seconds: float) -> None:
-        """Telegram said 429: nothing goes out until `seconds` from now."""
-        ...
-
-
 class SendLimiter:
     """`async with limiter.slot(chat_id):` around each sending call; `pause(seconds)` after a 429. The
     limits of this process alone: right for one sender (SQLite, or one process on PostgreSQL)."""
+
+    shared = False
 
     def __init__(self, limits: Limits, now: Now = time.monotonic, sleep: Sleep = asyncio.sleep) -> None:
         """`now` and `sleep` must keep the same time: a test passes a clock it moves by hand."""
@@ -114,34 +99,47 @@ class SendLimiter:
             windows.append(_get(self._groups, chat_id, self.limits.per_group_per_min, 60.0))
         return windows
 
-    async def acquire(self, chat_id: int) -> list[Window]:
+    async def acquire(self, chat_id: int, *, first: bool = False) -> list[Window]:
         """Wait for a slot of every limit that applies to a call to `chat_id`, take them, return them.
 
-        The caller sends to one chat at a time (the sender keeps each chat's messages in one queue), so
-        the chat's own windows are waited for first; then callers line up (FIFO) for the global window,
+        The chat's own windows are waited for first; then callers line up (FIFO) for the global window,
         where only the head of the line keeps watch instead of every caller waking on every release.
+        A `first` caller (a reply) does not line up: it waits beside the head of the line and takes a
+        global slot as soon as one is free, so it goes out behind at most the one or two calls already
+        waiting for that slot, not behind the whole line. The chat's windows are checked again once the
+        global one is free: a reply and an outbox message to one chat may wait at once.
         """
         windows = self._chat_windows(chat_id)
-        await self._until_free(windows)
-        async with self._gate:
-            while True:
-                now = self._now()
-                if now < self._paused_until:
-                    await self._sleep(self._paused_until - now)
-                    continue
-                wait = self._global.wait(now)
-                if wait == 0.0:
-                    break
-                if wait is None:
-                    self._changed.clear()
-                    await self._changed.wait()
-                else:
-                    await self._sleep(wait)
-            windows.append(self._global)
-            for window in windows:
-                window.take()
-            self._tidy(now)
+        while True:
+            await self._until_free(windows)
+            if first:
+                await self._until_global_free()
+            else:
+                async with self._gate:
+                    await self._until_global_free()
+            now = self._now()
+            if all(window.wait(now) == 0.0 for window in windows):
+                break
+        windows.append(self._global)
+        for window in windows:
+            window.take()
+        self._tidy(now)
         return windows
+
+    async def _until_global_free(self) -> None:
+        while True:
+            now = self._now()
+            if now < self._paused_until:
+                await self._sleep(self._paused_until - now)
+                continue
+            wait = self._global.wait(now)
+            if wait == 0.0:
+                return
+            if wait is None:
+                self._changed.clear()
+                await self._changed.wait()
+            else:
+                await self._sleep(wait)
 
     async def _until_free(self, windows: list[Window]) -> None:
         while True:
@@ -161,9 +159,9 @@ class SendLimiter:
             window.give_back(now)
         self._changed.set()
 
-    def slot(self, chat_id: int, stop: asyncio.Event | None = None) -> _Slot:
+    def slot(self, chat_id: int, stop: asyncio.Event | None = None, *, first: bool = False) -> _Slot:
         """`stop` is not watched: every wait here ends within a window's span or a 429's pause."""
-        return _Slot(self, chat_id)
+        return _Slot(self, chat_id, first)
 
     def _tidy(self, now: float) -> None:
         self._takes += 1
@@ -175,15 +173,16 @@ class SendLimiter:
 
 
 class _Slot:
-    __slots__ = ("_chat_id", "_limiter", "_windows")
+    __slots__ = ("_chat_id", "_first", "_limiter", "_windows")
 
-    def __init__(self, limiter: SendLimiter, chat_id: int) -> None:
+    def __init__(self, limiter: SendLimiter, chat_id: int, first: bool) -> None:
         self._limiter = limiter
         self._chat_id = chat_id
+        self._first = first
         self._windows: list[Window] = []
 
     async def __aenter__(self) -> None:
-        self._windows = await self._limiter.acquire(self._chat_id)
+        self._windows = await self._limiter.acquire(self._chat_id, first=self._first)
 
     async def __aexit__(self, *_exc: object) -> None:
         self._limiter.release(self._windows)

@@ -21,8 +21,16 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.domain.outbox import DeliveryReport, OutboxItem
-from bot.ports import Clock, DeliveryError, Messenger, RateLimited, RecipientBlocked, TransientError
-from scheduler.delivery.limiter import Limiter, Limits, SendingStopped, SendLimiter
+from bot.ports import (
+    Clock,
+    DeliveryError,
+    Limiter,
+    Messenger,
+    RateLimited,
+    RecipientBlocked,
+    TransientError,
+)
+from scheduler.delivery.limiter import Limits, SendingStopped, SendLimiter
 from scheduler.delivery.queue import DeliveryQueue
 from scheduler.delivery.render import ActionBuilder, Unrenderable
 from scheduler.delivery.timing import Backoff, QuietHours, quiet_until

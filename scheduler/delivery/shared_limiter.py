@@ -193,7 +193,7 @@ class Taken:
         return (*self.own, self.everyone)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class _Waiting:
     """A call in the line: what it asks for, how it learns the answer ({wait_ms, scope}), and when it
     gives up."""
@@ -211,6 +211,8 @@ class SharedSendLimiter:
     to Redis per batch of messages instead of one a message. A caller held by its own chat's or group's
     window leaves the line and comes back at its end once that window has room.
     """
+
+    shared = True
 
     def __init__(
         self,
@@ -271,8 +273,8 @@ class SharedSendLimiter:
         return tuple(windows)
 
     # ------------------------------------------------------------------------------ the interface
-    def slot(self, chat_id: int, stop: asyncio.Event | None = None) -> _Slot:
-        return _Slot(self, chat_id, stop)
+    def slot(self, chat_id: int, stop: asyncio.Event | None = None, *, first: bool = False) -> _Slot:
+        return _Slot(self, chat_id, stop, first)
 
     def pause(self, seconds: float) -> None:
         """Telegram said 429: this sender stops at once, and every other one at its next take."""
@@ -282,13 +284,17 @@ class SharedSendLimiter:
         self._pausing.add(task)
         task.add_done_callback(self._pausing.discard)
 
-    async def acquire(self, chat_id: int, stop: asyncio.Event | None = None) -> Taken:
-        """Wait for a slot of every window that applies to a call to `chat_id`, and take them."""
+    async def acquire(self, chat_id: int, stop: asyncio.Event | None = None, *, first: bool = False) -> Taken:
+        """Wait for a slot of every window that applies to a call to `chat_id`, and take them; `first`:
+        at the head of the line (a reply to a user), not at its end."""
         taken = Taken(f"{self._name}:{next(self._serial)}", self._own_windows(chat_id), self._global)
         while True:
             _stopped(stop)
             waiting = _Waiting(taken, asyncio.get_running_loop().create_future(), stop)
-            self._line.append(waiting)
+            if first:
+                self._line.appendleft(waiting)
+            else:
+                self._line.append(waiting)
             if self._taking is None:
                 self._taking = asyncio.get_running_loop().create_task(self._take_for_the_line())
             try:
@@ -321,7 +327,7 @@ class SharedSendLimiter:
                     if scope == _GLOBAL:
                         await self._sleep(wait_ms / 1000 if wait_ms > 0 else self._poll_s)
                         break
-                    self._line.popleft()
+                    self._line.remove(waiting)  # not popleft: a reply may have come in first meanwhile
                     self._answer(waiting, wait_ms, scope)
         finally:
             self._taking = None
@@ -477,16 +483,19 @@ def _stopped(stop: asyncio.Event | None) -> None:
 
 
 class _Slot:
-    __slots__ = ("_chat_id", "_limiter", "_stop", "_taken")
+    __slots__ = ("_chat_id", "_first", "_limiter", "_stop", "_taken")
 
-    def __init__(self, limiter: SharedSendLimiter, chat_id: int, stop: asyncio.Event | None) -> None:
+    def __init__(
+        self, limiter: SharedSendLimiter, chat_id: int, stop: asyncio.Event | None, first: bool
+    ) -> None:
         self._limiter = limiter
         self._chat_id = chat_id
         self._stop = stop
+        self._first = first
         self._taken: Taken | None = None
 
     async def __aenter__(self) -> None:
-        self._taken = await self._limiter.acquire(self._chat_id, self._stop)
+        self._taken = await self._limiter.acquire(self._chat_id, self._stop, first=self._first)
 
     async def __aexit__(self, *_exc: object) -> None:
         if self._taken is not None:

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 
-from bot.actions import Action, AnswerCallback, SendDocument, SendText
+from bot.actions import Action, AnswerCallback, EditText, SendDocument, SendText
 from bot.events import Event, EventKind
 from bot.ports import DeliveryError, RateLimited, RecipientBlocked
 from handlers.pipeline import UpdatePipeline
@@ -37,6 +39,28 @@ class RecordingMessenger:
             raise pending.pop(0)
         self.sent.append(action)
         return len(self.sent)
+
+
+class RecordingLimiter:
+    """Records the slots taken (chat, whether ahead of the line) and the pauses asked for."""
+
+    shared = False
+
+    def __init__(self) -> None:
+        self.slots: list[tuple[int, bool]] = []
+        self.paused: list[float] = []
+        self.pauses = 0
+
+    @asynccontextmanager
+    async def slot(
+        self, chat_id: int, stop: asyncio.Event | None = None, *, first: bool = False
+    ) -> AsyncIterator[None]:
+        self.slots.append((chat_id, first))
+        yield
+
+    def pause(self, seconds: float) -> None:
+        self.pauses += 1
+        self.paused.append(seconds)
 
 
 def event(update_id: int = 1, chat_id: int = 5) -> Event:
@@ -118,3 +142,29 @@ async def test_an_export_written_to_a_file_is_deleted_once_sent_or_given_up(tmp_
     assert messenger.sent == [actions[0]]
     assert not sent_file.exists()
     assert not failed_file.exists()
+
+
+async def test_a_reply_that_posts_a_message_takes_its_slot_first_in_the_sending_budget() -> None:
+    limiter = RecordingLimiter()
+    messenger = RecordingMessenger()
+    actions = (AnswerCallback("cb"), EditText(5, 10, "edited"), SendText(5, "one"), SendText(5, "two"))
+    pipeline = UpdatePipeline(ScriptedCore(actions), messenger, limiter=limiter)
+
+    await pipeline.submit(event())
+    await pipeline.join()
+
+    assert messenger.sent == list(actions)
+    # Telegram counts posted messages against the limits, not edits or answers to a button.
+    assert limiter.slots == [(5, True), (5, True)]
+
+
+async def test_a_429_on_a_reply_pauses_every_send_of_the_budget() -> None:
+    limiter = RecordingLimiter()
+    messenger = RecordingMessenger({0: [RateLimited("sendMessage", "Too Many Requests", 0.01)]})
+    pipeline = UpdatePipeline(ScriptedCore((SendText(5, "one"),)), messenger, limiter=limiter)
+
+    await pipeline.submit(event())
+    await pipeline.join()
+
+    assert limiter.paused == [0.01]
+    assert len(messenger.sent) == 1

@@ -19,6 +19,7 @@ from bot.config import Framework
 from bot.core import BotCore
 from bot.emulator import Emulator, RecordedCall
 from bot.emulator.testing import assert_no_violations, running_emulator
+from bot.ports import Limiter
 from bot.services.roster_import import import_roster, import_units
 from handlers import Transport, create_transport
 from storage.database import Database
@@ -149,12 +150,16 @@ async def running_bot(
     *,
     webhook: bool = False,
     prepare: Callable[[Transport], None] | None = None,
+    limiter: Limiter | None = None,
 ) -> AsyncIterator[BotApp]:
     """The real transport of `framework`, polling (or serving a webhook) until the block ends.
-    `prepare` may adjust the transport before it starts (e.g. to simulate a lost webhook answer)."""
+    `prepare` may adjust the transport before it starts (e.g. to simulate a lost webhook answer);
+    `limiter`: the sending budget its replies draw on."""
     clock = MovableClock()
     core = make_core(database, clock)
-    transport = create_transport(framework, token=TOKEN, api_base=emu.base_url, core=core, poll_timeout=1)
+    transport = create_transport(
+        framework, token=TOKEN, api_base=emu.base_url, core=core, poll_timeout=1, limiter=limiter
+    )
     if prepare is not None:
         prepare(transport)
     stop = asyncio.Event()

@@ -14,10 +14,9 @@ from bot.domain.outbox import MessageCategory, OutboxMessage
 from bot.domain.people import Account
 from bot.emulator import Emulator
 from bot.events import Event
-from bot.ports import Clock
+from bot.ports import Clock, Limiter
 from handlers import Transport, create_transport
 from scheduler.delivery import ActionBuilder, Sender, SenderConfig
-from scheduler.delivery.limiter import Limiter
 from storage.database import Database
 from storage.migrate import upgrade
 from storage.repositories.delivery_queue import SqlDeliveryQueue

@@ -125,3 +125,45 @@ async def test_the_global_rate_is_never_exceeded_in_any_window() -> None:
     # limiter waits no longer than that: 120 sends at 50 a second take two seconds.
     assert all(starts[i + 50] - starts[i] >= 1.0 for i in range(len(starts) - 50))
     assert starts[-1] - starts[0] == 2.0
+
+
+async def test_a_reply_does_not_wait_behind_the_broadcast_in_line() -> None:
+    clock = HandClock()
+    limiter = limiter_on(clock, Limits(global_per_s=1))
+    limiter.release(await limiter.acquire(1))
+    order: list[str] = []
+
+    async def send(name: str, chat: int, *, first: bool = False) -> None:
+        async with limiter.slot(chat, first=first):
+            order.append(name)
+
+    sending = [asyncio.create_task(send(f"notice {n}", 10 + n)) for n in range(4)]
+    await wait_until(lambda: clock.sleeping == 1)  # the head of the line waits for the window
+    sending.append(asyncio.create_task(send("reply", 99, first=True)))
+    await wait_until(lambda: clock.sleeping == 2)  # and the reply beside it, not at the line's end
+    while not all(task.done() for task in sending):
+        await wait_until(lambda: clock.sleeping >= 1 or all(t.done() for t in sending))
+        if clock.sleeping:
+            clock.advance_to_next_wake()
+    # One notice was already waiting for the slot the reply waited for; the other three go after it.
+    assert order.index("reply") <= 1
+    assert [name for name in order if name != "reply"] == [f"notice {n}" for n in range(4)]
+
+
+async def test_a_reply_and_a_notice_to_one_chat_keep_its_second_apart() -> None:
+    clock = HandClock()
+    limiter = limiter_on(clock, Limits(global_per_s=2))
+    for chat in (1, 2):
+        limiter.release(await limiter.acquire(chat))  # the global window is full for a second
+    notice = asyncio.create_task(limiter.acquire(7))
+    reply = asyncio.create_task(limiter.acquire(7, first=True))
+    await wait_until(lambda: clock.sleeping == 2)
+    clock.advance(1.0)  # both global slots free: one of the two takes one, and the chat's second
+    await wait_until(lambda: notice.done() or reply.done())
+    first_done = notice if notice.done() else reply
+    other = reply if first_done is notice else notice
+    limiter.release(first_done.result())
+    await wait_until(lambda: clock.sleeping >= 1)
+    assert not other.done()  # the chat's second is taken, though the global window has room again
+    clock.advance(1.0)
+    limiter.release(await asyncio.wait_for(other, 10))

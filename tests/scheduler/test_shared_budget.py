@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.app import CommandError
-from bot.app.parts import build_background, open_background, shared_parts
+from bot.app.parts import build_background, open_background, sending_budget, shared_parts
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.emulator.testing import assert_no_violations, running_emulator
@@ -156,9 +156,9 @@ async def test_the_command_says_what_to_set_when_a_second_sender_starts(postgres
                     transport.messenger,
                     SystemClock(),
                     shared_parts(settings),
+                    sending_budget(settings, TOKEN),
                     with_jobs=False,
                     role="worker",
-                    token=TOKEN,
                 )
             )
         await open_background(backgrounds[0])

@@ -116,6 +116,27 @@ async def test_a_call_cancelled_while_waiting_in_line_leaves_no_slot_taken(
     assert 0.9 <= waited < 3.0
 
 
+async def test_a_reply_goes_ahead_of_the_calls_waiting_in_line(redis_space: RedisSpace) -> None:
+    await redis_space.forget_start(BOT)
+    async with limiters(redis_space, 1, Limits(global_per_s=2)) as (limiter,):
+        held = [await limiter.acquire(n) for n in (1, 2)]  # the window is full
+        order: list[str] = []
+
+        async def send(name: str, chat: int, *, first: bool = False) -> None:
+            async with limiter.slot(chat, first=first):
+                order.append(name)
+
+        broadcast = [asyncio.create_task(send(f"notice {n}", 10 + n)) for n in range(3)]
+        await asyncio.sleep(0.1)
+        reply = asyncio.create_task(send("reply", 99, first=True))
+        await asyncio.sleep(0.1)
+        for taken in held:
+            await limiter.release(taken)
+        await asyncio.wait_for(asyncio.gather(reply, *broadcast), 10)
+    assert order[0] == "reply"
+    assert order[1:] == ["notice 0", "notice 1", "notice 2"]
+
+
 async def test_a_chats_second_is_shared_by_every_sender(redis_space: RedisSpace) -> None:
     await redis_space.forget_start(BOT)
     async with limiters(redis_space, 2, Limits(global_per_s=100)) as (first, second):
