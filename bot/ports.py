@@ -114,10 +114,15 @@ class Limiter(Protocol):
     shared: bool  # with the other senders of the bot (through Redis), not this process's alone
 
     def slot(
-        self, chat_id: int, stop: asyncio.Event | None = None, *, first: bool = False
+        self, chat_id: int, stop: asyncio.Event | None = None, *, reply: bool = False
     ) -> AbstractAsyncContextManager[None]:
-        """Held around one sending call. `first`: ahead of the calls already waiting (a reply to a
-        user waits for no broadcast). May raise SendingStopped while waiting once `stop` is set."""
+        """Held around one sending call. May raise SendingStopped while waiting once `stop` is set.
+
+        `reply`: an answer to a person who just wrote. It goes ahead of the messages waiting for the
+        global window (no one waits for a broadcast to end), and its chat's own windows count it
+        without holding it back: a person's second message of one answer goes at once (Telegram asks
+        bots not to keep up more than one a second in a chat, and bears a short burst), while a
+        broadcast message to that chat still keeps its second after the reply."""
         ...
 
     def pause(self, seconds: float) -> None:

@@ -168,7 +168,7 @@ class UpdatePipeline:
         for attempt in range(1, _MAX_ATTEMPTS + 1):
             try:
                 if self._limiter is not None and isinstance(action, NewMessage):
-                    async with self._limiter.slot(action.chat_id, first=True):
+                    async with self._limiter.slot(action.chat_id, reply=True):
                         await self._messenger.execute(action)
                 else:
                     await self._messenger.execute(action)

@@ -99,27 +99,29 @@ class SendLimiter:
             windows.append(_get(self._groups, chat_id, self.limits.per_group_per_min, 60.0))
         return windows
 
-    async def acquire(self, chat_id: int, *, first: bool = False) -> list[Window]:
+    async def acquire(self, chat_id: int, *, reply: bool = False) -> list[Window]:
         """Wait for a slot of every limit that applies to a call to `chat_id`, take them, return them.
 
         The chat's own windows are waited for first; then callers line up (FIFO) for the global window,
         where only the head of the line keeps watch instead of every caller waking on every release.
-        A `first` caller (a reply) does not line up: it waits beside the head of the line and takes a
-        global slot as soon as one is free, so it goes out behind at most the one or two calls already
-        waiting for that slot, not behind the whole line. The chat's windows are checked again once the
-        global one is free: a reply and an outbox message to one chat may wait at once.
+        The chat's windows are checked again once the global one is free: a reply and an outbox message
+        to one chat may wait at once.
+
+        A `reply` does not line up: it waits beside the head of the line and takes a global slot as
+        soon as one is free, so it goes out behind at most the one or two calls already waiting for
+        that slot, not behind the whole line; its chat's windows count it but do not hold it.
         """
         windows = self._chat_windows(chat_id)
-        while True:
-            await self._until_free(windows)
-            if first:
-                await self._until_global_free()
-            else:
+        if reply:
+            await self._until_global_free()
+        else:
+            while True:
+                await self._until_free(windows)
                 async with self._gate:
                     await self._until_global_free()
-            now = self._now()
-            if all(window.wait(now) == 0.0 for window in windows):
-                break
+                if all(window.wait(self._now()) == 0.0 for window in windows):
+                    break
+        now = self._now()
         windows.append(self._global)
         for window in windows:
             window.take()
@@ -159,9 +161,9 @@ class SendLimiter:
             window.give_back(now)
         self._changed.set()
 
-    def slot(self, chat_id: int, stop: asyncio.Event | None = None, *, first: bool = False) -> _Slot:
+    def slot(self, chat_id: int, stop: asyncio.Event | None = None, *, reply: bool = False) -> _Slot:
         """`stop` is not watched: every wait here ends within a window's span or a 429's pause."""
-        return _Slot(self, chat_id, first)
+        return _Slot(self, chat_id, reply)
 
     def _tidy(self, now: float) -> None:
         self._takes += 1
@@ -173,16 +175,16 @@ class SendLimiter:
 
 
 class _Slot:
-    __slots__ = ("_chat_id", "_first", "_limiter", "_windows")
+    __slots__ = ("_chat_id", "_limiter", "_reply", "_windows")
 
-    def __init__(self, limiter: SendLimiter, chat_id: int, first: bool) -> None:
+    def __init__(self, limiter: SendLimiter, chat_id: int, reply: bool) -> None:
         self._limiter = limiter
         self._chat_id = chat_id
-        self._first = first
+        self._reply = reply
         self._windows: list[Window] = []
 
     async def __aenter__(self) -> None:
-        self._windows = await self._limiter.acquire(self._chat_id, first=self._first)
+        self._windows = await self._limiter.acquire(self._chat_id, reply=self._reply)
 
     async def __aexit__(self, *_exc: object) -> None:
         self._limiter.release(self._windows)

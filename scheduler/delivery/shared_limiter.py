@@ -43,7 +43,8 @@ Sleep = Callable[[float], Awaitable[None]]
 
 # Takes slots for the calls waiting in one process's line, in their order, in one round trip.
 # KEYS: pause, epoch, global held, global done, then for each call: its own windows' held_i, done_i
-# ARGV: hold_ms, global limit, global span_ms, count, then for each call: member, n, limit_1, span_ms_1, ...
+# ARGV: hold_ms, global limit, global span_ms, count, then for each call: member, held (1: its own windows may
+# hold it back; 0: a reply, which they count without holding), n, limit_1, span_ms_1, ...
 # Returns {wait_ms, scope} for each call: {0, 0} when taken; scope 1 when its chat's or group's window is
 # full (the calls behind it go on), 2 when the global window is full or sending is paused (this call and
 # every one behind it wait). wait_ms is -1 when only a call in flight can free a slot.
@@ -82,21 +83,20 @@ end
 local out = {}
 local a, k = 5, 5
 for _ = 1, tonumber(ARGV[4]) do
-  local member, n = ARGV[a], tonumber(ARGV[a + 1])
+  local member, held, n = ARGV[a], ARGV[a + 1] == '1', tonumber(ARGV[a + 2])
   if global_wait == 0 and global_used >= glimit then global_wait = until_free(KEYS[4]) end
   if global_wait ~= 0 then
     out[#out + 1] = global_wait
     out[#out + 1] = 2
   else
     local timed, untimed = 0, false
-    for i = 0, n - 1 do
-      local held, done = KEYS[k + 2 * i], KEYS[k + 1 + 2 * i]
-      local limit, span = tonumber(ARGV[a + 2 + 2 * i]), tonumber(ARGV[a + 3 + 2 * i])
+    for i = 0, (held and n or 0) - 1 do
+      local limit, span = tonumber(ARGV[a + 3 + 2 * i]), tonumber(ARGV[a + 4 + 2 * i])
       local w = 0
       if now < epoch + span then
         w = epoch + span - now
-      elseif used(held, done) >= limit then
-        w = until_free(done)
+      elseif used(KEYS[k + 2 * i], KEYS[k + 1 + 2 * i]) >= limit then
+        w = until_free(KEYS[k + 1 + 2 * i])
       end
       if w < 0 then untimed = true elseif w > timed then timed = w end
     end
@@ -115,7 +115,7 @@ for _ = 1, tonumber(ARGV[4]) do
       out[#out + 1] = 0
     end
   end
-  a = a + 2 + 2 * n
+  a = a + 3 + 2 * n
   k = k + 2 * n
 end
 return out
@@ -201,6 +201,7 @@ class _Waiting:
     taken: Taken
     answer: asyncio.Future[tuple[int, int]]
     stop: asyncio.Event | None
+    reply: bool
 
 
 class SharedSendLimiter:
@@ -209,7 +210,8 @@ class SharedSendLimiter:
     Within a process the callers line up (FIFO) for the global window, and one task asks Redis for the
     slots of the whole line at once (up to TAKE_AT_ONCE calls a round trip): a sender makes about one call
     to Redis per batch of messages instead of one a message. A caller held by its own chat's or group's
-    window leaves the line and comes back at its end once that window has room.
+    window leaves the line and comes back at its end once that window has room; a reply to a person
+    comes in at its head.
     """
 
     shared = True
@@ -273,8 +275,8 @@ class SharedSendLimiter:
         return tuple(windows)
 
     # ------------------------------------------------------------------------------ the interface
-    def slot(self, chat_id: int, stop: asyncio.Event | None = None, *, first: bool = False) -> _Slot:
-        return _Slot(self, chat_id, stop, first)
+    def slot(self, chat_id: int, stop: asyncio.Event | None = None, *, reply: bool = False) -> _Slot:
+        return _Slot(self, chat_id, stop, reply)
 
     def pause(self, seconds: float) -> None:
         """Telegram said 429: this sender stops at once, and every other one at its next take."""
@@ -284,14 +286,14 @@ class SharedSendLimiter:
         self._pausing.add(task)
         task.add_done_callback(self._pausing.discard)
 
-    async def acquire(self, chat_id: int, stop: asyncio.Event | None = None, *, first: bool = False) -> Taken:
-        """Wait for a slot of every window that applies to a call to `chat_id`, and take them; `first`:
-        at the head of the line (a reply to a user), not at its end."""
+    async def acquire(self, chat_id: int, stop: asyncio.Event | None = None, *, reply: bool = False) -> Taken:
+        """Wait for a slot of every window that applies to a call to `chat_id`, and take them. A `reply`
+        joins the line at its head, and its chat's windows count it without holding it back."""
         taken = Taken(f"{self._name}:{next(self._serial)}", self._own_windows(chat_id), self._global)
         while True:
             _stopped(stop)
-            waiting = _Waiting(taken, asyncio.get_running_loop().create_future(), stop)
-            if first:
+            waiting = _Waiting(taken, asyncio.get_running_loop().create_future(), stop, reply)
+            if reply:
                 self._line.appendleft(waiting)
             else:
                 self._line.append(waiting)
@@ -414,7 +416,7 @@ class SharedSendLimiter:
         args: list[int | str] = [self._hold_ms, everyone.limit, everyone.span_ms, len(line)]
         for waiting in line:
             taken = waiting.taken
-            args += [taken.member, len(taken.own)]
+            args += [taken.member, 0 if waiting.reply else 1, len(taken.own)]
             for window in taken.own:
                 keys += [window.held, window.done]
                 args += [window.limit, window.span_ms]
@@ -483,19 +485,19 @@ def _stopped(stop: asyncio.Event | None) -> None:
 
 
 class _Slot:
-    __slots__ = ("_chat_id", "_first", "_limiter", "_stop", "_taken")
+    __slots__ = ("_chat_id", "_limiter", "_reply", "_stop", "_taken")
 
     def __init__(
-        self, limiter: SharedSendLimiter, chat_id: int, stop: asyncio.Event | None, first: bool
+        self, limiter: SharedSendLimiter, chat_id: int, stop: asyncio.Event | None, reply: bool
     ) -> None:
         self._limiter = limiter
         self._chat_id = chat_id
         self._stop = stop
-        self._first = first
+        self._reply = reply
         self._taken: Taken | None = None
 
     async def __aenter__(self) -> None:
-        self._taken = await self._limiter.acquire(self._chat_id, self._stop, first=self._first)
+        self._taken = await self._limiter.acquire(self._chat_id, self._stop, reply=self._reply)
 
     async def __aexit__(self, *_exc: object) -> None:
         if self._taken is not None:

@@ -53,9 +53,9 @@ class RecordingLimiter:
 
     @asynccontextmanager
     async def slot(
-        self, chat_id: int, stop: asyncio.Event | None = None, *, first: bool = False
+        self, chat_id: int, stop: asyncio.Event | None = None, *, reply: bool = False
     ) -> AsyncIterator[None]:
-        self.slots.append((chat_id, first))
+        self.slots.append((chat_id, reply))
         yield
 
     def pause(self, seconds: float) -> None:

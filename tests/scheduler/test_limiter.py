@@ -133,13 +133,13 @@ async def test_a_reply_does_not_wait_behind_the_broadcast_in_line() -> None:
     limiter.release(await limiter.acquire(1))
     order: list[str] = []
 
-    async def send(name: str, chat: int, *, first: bool = False) -> None:
-        async with limiter.slot(chat, first=first):
+    async def send(name: str, chat: int, *, reply: bool = False) -> None:
+        async with limiter.slot(chat, reply=reply):
             order.append(name)
 
     sending = [asyncio.create_task(send(f"notice {n}", 10 + n)) for n in range(4)]
     await wait_until(lambda: clock.sleeping == 1)  # the head of the line waits for the window
-    sending.append(asyncio.create_task(send("reply", 99, first=True)))
+    sending.append(asyncio.create_task(send("reply", 99, reply=True)))
     await wait_until(lambda: clock.sleeping == 2)  # and the reply beside it, not at the line's end
     while not all(task.done() for task in sending):
         await wait_until(lambda: clock.sleeping >= 1 or all(t.done() for t in sending))
@@ -150,20 +150,32 @@ async def test_a_reply_does_not_wait_behind_the_broadcast_in_line() -> None:
     assert [name for name in order if name != "reply"] == [f"notice {n}" for n in range(4)]
 
 
-async def test_a_reply_and_a_notice_to_one_chat_keep_its_second_apart() -> None:
+async def test_a_reply_is_not_held_by_its_chats_second_but_a_notice_after_it_is() -> None:
+    clock = HandClock()
+    limiter = limiter_on(clock, Limits(global_per_s=100))
+    limiter.release(await limiter.acquire(7, reply=True))
+    # A second message of the same answer goes at once: no sleep on the hand clock.
+    limiter.release(await asyncio.wait_for(limiter.acquire(7, reply=True), 1))
+    notice = asyncio.create_task(limiter.acquire(7))
+    await wait_until(lambda: clock.sleeping == 1)
+    clock.advance(0.5)
+    assert not notice.done()
+    clock.advance(0.5)
+    limiter.release(await asyncio.wait_for(notice, 10))
+
+
+async def test_a_notice_waiting_for_the_global_window_keeps_the_second_of_a_reply_that_went_first() -> None:
     clock = HandClock()
     limiter = limiter_on(clock, Limits(global_per_s=2))
     for chat in (1, 2):
         limiter.release(await limiter.acquire(chat))  # the global window is full for a second
+    reply = asyncio.create_task(limiter.acquire(7, reply=True))
+    await wait_until(lambda: clock.sleeping == 1)
     notice = asyncio.create_task(limiter.acquire(7))
-    reply = asyncio.create_task(limiter.acquire(7, first=True))
     await wait_until(lambda: clock.sleeping == 2)
-    clock.advance(1.0)  # both global slots free: one of the two takes one, and the chat's second
-    await wait_until(lambda: notice.done() or reply.done())
-    first_done = notice if notice.done() else reply
-    other = reply if first_done is notice else notice
-    limiter.release(first_done.result())
-    await wait_until(lambda: clock.sleeping >= 1)
-    assert not other.done()  # the chat's second is taken, though the global window has room again
+    clock.advance(1.0)  # both global slots free: the reply takes one, and its chat's second
+    limiter.release(await asyncio.wait_for(reply, 10))
+    await wait_until(lambda: clock.sleeping == 1)
+    assert not notice.done()  # the global window has room, the chat's second does not
     clock.advance(1.0)
-    limiter.release(await asyncio.wait_for(other, 10))
+    limiter.release(await asyncio.wait_for(notice, 10))

@@ -122,19 +122,35 @@ async def test_a_reply_goes_ahead_of_the_calls_waiting_in_line(redis_space: Redi
         held = [await limiter.acquire(n) for n in (1, 2)]  # the window is full
         order: list[str] = []
 
-        async def send(name: str, chat: int, *, first: bool = False) -> None:
-            async with limiter.slot(chat, first=first):
+        async def send(name: str, chat: int, *, reply: bool = False) -> None:
+            async with limiter.slot(chat, reply=reply):
                 order.append(name)
 
         broadcast = [asyncio.create_task(send(f"notice {n}", 10 + n)) for n in range(3)]
         await asyncio.sleep(0.1)
-        reply = asyncio.create_task(send("reply", 99, first=True))
+        reply = asyncio.create_task(send("reply", 99, reply=True))
         await asyncio.sleep(0.1)
         for taken in held:
             await limiter.release(taken)
         await asyncio.wait_for(asyncio.gather(reply, *broadcast), 10)
     assert order[0] == "reply"
     assert order[1:] == ["notice 0", "notice 1", "notice 2"]
+
+
+async def test_a_reply_is_not_held_by_its_chats_second_but_a_notice_after_it_is(
+    redis_space: RedisSpace,
+) -> None:
+    await redis_space.forget_start(BOT)
+    async with limiters(redis_space, 2, Limits(global_per_s=100)) as (run, worker):
+        started = time.monotonic()
+        for _ in range(2):  # two messages of one answer
+            async with run.slot(77, reply=True):
+                pass
+        answered = time.monotonic()
+        async with worker.slot(77):
+            waited = time.monotonic() - answered
+    assert answered - started < 0.5
+    assert waited >= 0.95
 
 
 async def test_a_chats_second_is_shared_by_every_sender(redis_space: RedisSpace) -> None:

@@ -13,6 +13,10 @@ people run in a process of their own (load_users.py). Measured twice on one thro
    (as nginx would be), sharing the sending budget through Redis: the same keys with a `_2` suffix
    (peak_rss_mb_2 is the larger of the two).
 
+Every reply draws on the bot's sending budget, which `run` here is given as DELIVERY_RATE = 1000 a second
+(what Telegram lets a bot with paid broadcasts send; the emulator sets no limit): 1,000 people acting every
+1-5 s write about 330 times a second, and at the default budget of 30 a second one bot answers 30 of them.
+
 load_1min_before: the machine's load average when the benchmark began: on a small shared machine the
 latencies say as much about the other work as about the bot.
 """
@@ -109,6 +113,7 @@ def _env(base_url: str, database_url: str, token: str) -> dict[str, str]:
         DATABASE_URL=database_url,
         ID_HASH_KEY="bench-load-id-hash-key",
         LOG_LEVEL="WARNING",
+        DELIVERY_RATE="1000",
     )
     return env
 
