@@ -13,8 +13,9 @@ scored by when their slot frees at the latest: a sender that dies mid-call loses
 scripts, atomic on the server, and use the server's clock: the senders' clocks never meet.
 
 What Redis going away does:
-- unreachable: nothing is sent (the outbox keeps every message) until it answers again; one warning when
-  it goes, one line when it is back. Slots given back meanwhile are given back once it answers.
+- unreachable: no outbox message is sent (the outbox keeps every one) until it answers again; replies to
+  people go on, each process pacing its own on REPLY_SHARE of the rate. One warning when it goes, one
+  line when it is back. Slots given back meanwhile are given back once it answers.
 - restarted empty (no persistence): the scripts find the bot's `epoch` key gone, and a window younger than
   its span since the new epoch counts as full, so no sender sends for one span (1 s; 60 s to groups)
   instead of adding a burst to the calls made just before the restart that Redis no longer knows.
@@ -34,7 +35,7 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from scheduler.delivery.limiter import Limits, SendingStopped
+from scheduler.delivery.limiter import Limits, SendingStopped, SendLimiter, Window
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +157,10 @@ return 0
 """
 
 _TAKEN, _OWN, _GLOBAL = 0, 1, 2
+_ALONE = -1  # the line's answer to a reply while Redis is away
+# While Redis is away the outbox senders send nothing, and each `run` answers people on this share of the
+# bot's rate: within the limit with up to four `run` processes (by webhook) answering at once.
+REPLY_SHARE = 0.25
 # Slots of calls that end within this many seconds of one another are given back together.
 GIVE_BACK_S = 0.005
 # The most waiting calls one round trip takes slots for.
@@ -187,6 +192,7 @@ class Taken:
     own: tuple[_Window, ...]
     everyone: _Window
     answered: float = 0.0  # when the call's answer came (the limiter's clock), set by release
+    alone: list[Window] | None = None  # a reply's slots of the process's own limiter, Redis being away
 
     @property
     def windows(self) -> tuple[_Window, ...]:
@@ -251,6 +257,15 @@ class SharedSendLimiter:
         self._pause_script = redis.register_script(_PAUSE)
         self._serial = itertools.count()
         self._line: deque[_Waiting] = deque()
+        self._alone = SendLimiter(
+            Limits(
+                global_per_s=limits.global_per_s * REPLY_SHARE,
+                per_chat_per_s=limits.per_chat_per_s,
+                per_group_per_min=limits.per_group_per_min,
+            ),
+            now=now,
+            sleep=sleep,
+        )
         self._taking: asyncio.Task[None] | None = None
         self._paused_until = 0.0
         self._owed: list[Taken] = []  # slots to give back once Redis answers again
@@ -288,8 +303,13 @@ class SharedSendLimiter:
 
     async def acquire(self, chat_id: int, stop: asyncio.Event | None = None, *, reply: bool = False) -> Taken:
         """Wait for a slot of every window that applies to a call to `chat_id`, and take them. A `reply`
-        joins the line at its head, and its chat's windows count it without holding it back."""
+        joins the line at its head, and its chat's windows count it without holding it back; while
+        Redis is away it is paced by this process alone, on REPLY_SHARE of the rate (a person is
+        answered; the outbox waits for Redis)."""
         taken = Taken(f"{self._name}:{next(self._serial)}", self._own_windows(chat_id), self._global)
+        if reply and self._unreachable_since is not None:
+            taken.alone = await self._alone.acquire(chat_id, reply=True)
+            return taken
         while True:
             _stopped(stop)
             waiting = _Waiting(taken, asyncio.get_running_loop().create_future(), stop, reply)
@@ -300,12 +320,15 @@ class SharedSendLimiter:
             if self._taking is None:
                 self._taking = asyncio.get_running_loop().create_task(self._take_for_the_line())
             try:
-                wait_ms, _ = await waiting.answer
+                wait_ms, scope = await waiting.answer
             except asyncio.CancelledError:
                 answer = waiting.answer
                 if answer.done() and not answer.cancelled() and answer.result()[1] == _TAKEN:
                     await self.release(taken)  # taken just as its caller went away: nothing was sent
                 raise
+            if scope == _ALONE:  # Redis is away: a person is answered all the same
+                taken.alone = await self._alone.acquire(chat_id, reply=True)
+                return taken
             if wait_ms == 0:
                 return taken
             # Only this chat's (or group's) own window is full: out of the line until it has room.
@@ -321,7 +344,10 @@ class SharedSendLimiter:
                     continue
                 asking = list(itertools.islice(self._line, TAKE_AT_ONCE))
                 answers = await self._try(asking)
-                if answers is None:  # Redis is away: wait for it, the line as it is
+                if answers is None:  # Redis is away: replies go on alone, the rest waits for it
+                    for waiting in [w for w in self._line if w.reply]:
+                        self._line.remove(waiting)
+                        self._answer(waiting, 0, _ALONE)
                     await self._sleep(self._retry_s)
                     self._retry_s = min(_RETRY_MAX_S, self._retry_s * 2)
                     continue
@@ -355,6 +381,9 @@ class SharedSendLimiter:
         """Give the call's slots back, each busy until `span` after now (the call's answer). Calls ending
         within GIVE_BACK_S of one another give theirs back in one round trip; the script is told how
         long ago each answer came, so the wait costs no slot any time."""
+        if taken.alone is not None:
+            self._alone.release(taken.alone)
+            return
         taken.answered = self._now()
         self._ended.append(taken)
         self._give_back_later()
@@ -467,7 +496,8 @@ class SharedSendLimiter:
             self._unreachable_since = self._now()
             self.outages += 1
             log.warning(
-                "Redis does not answer: sending paused until it does (the outbox keeps every message)"
+                "Redis does not answer: the outbox waits until it does (it keeps every message); "
+                "replies to people go on at a share of the rate"
             )
 
     def _came_back(self) -> None:

@@ -224,3 +224,24 @@ async def test_a_slot_waiting_for_redis_gives_up_when_its_sender_stops(redis_spa
             stop.set()
             with pytest.raises(SendingStopped):
                 await asyncio.wait_for(waiting, 10)
+
+
+async def test_while_redis_is_away_replies_go_out_alone_and_the_outbox_waits(redis_space: RedisSpace) -> None:
+    await redis_space.forget_start(BOT)
+    async with cuttable("127.0.0.1", 6379) as proxy:
+        url = f"redis://127.0.0.1:{proxy.port}/0"
+        async with limiters(redis_space, 1, Limits(global_per_s=100), url=url) as (limiter,):
+            async with limiter.slot(1):
+                pass
+            await proxy.cut()
+            notice = asyncio.create_task(limiter.acquire(2))
+            in_line = asyncio.create_task(limiter.acquire(3, reply=True))  # before the outage is noticed
+            await asyncio.wait_for(in_line, 15)
+            assert limiter.outages == 1
+            async with asyncio.timeout(1):  # the outage known: no round trip tried for a reply
+                async with limiter.slot(4, reply=True):
+                    pass
+            await limiter.release(in_line.result())
+            assert not notice.done()  # nothing from the outbox goes out on a budget nobody can check
+            await proxy.restore()
+            await limiter.release(await asyncio.wait_for(notice, 15))
