@@ -6,7 +6,7 @@ import functools
 import json
 import logging
 
-from aiogram import Bot, methods
+from aiogram import Bot
 from aiogram.exceptions import (
     TelegramAPIError,
     TelegramBadRequest,
@@ -15,7 +15,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.methods import Response, TelegramMethod
+from aiogram.methods import TelegramMethod
 from aiogram.types import (
     BufferedInputFile,
     FSInputFile,
@@ -192,22 +192,3 @@ class AiogramMessenger:
             await self._bot.delete_message(chat_id=action.chat_id, message_id=action.message_id)
             return None
         raise TypeError(f"unknown action {type(action).__name__}")
-
-
-# aiogram reads every answer as Response[<what the method returns>], and pydantic keeps such a
-# parametrized model only while something refers to it: in a busy process a garbage collection drops it
-# and the next call builds its validator again. Referring to the ones the bot uses keeps them built.
-KEPT_RESPONSE_MODELS = tuple(
-    Response[method.__returning__]  # type: ignore[name-defined]
-    for method in (
-        _SendReply,
-        methods.CopyMessage,
-        methods.SendPhoto,
-        methods.SendVideo,
-        methods.SendDocument,
-        methods.EditMessageText,
-        methods.AnswerCallbackQuery,
-        methods.DeleteMessage,
-        methods.GetUpdates,
-    )
-)

@@ -24,6 +24,7 @@ from aiogram.types import BotCommand, Update
 from bot.ports import DeliveryError, Limiter, RateLimited, TransientError
 from handlers.aiogram_adapter.messenger import AiogramMessenger
 from handlers.aiogram_adapter.polling import poll
+from handlers.aiogram_adapter.response_models import KeepResponseModels
 from handlers.pipeline import DEFAULT_CORE_CONCURRENCY, Core, UpdatePipeline
 from handlers.transport_base import (
     ALLOWED_UPDATES,
@@ -49,6 +50,7 @@ class AiogramTransport:
         limiter: Limiter | None = None,
     ) -> None:
         self.bot = Bot(token, session=AiohttpSession(api=TelegramAPIServer.from_base(api_base)))
+        self.bot.session.middleware(KeepResponseModels())
         self.messenger = AiogramMessenger(self.bot)
         self._pipeline = UpdatePipeline(
             core, self.messenger, core_concurrency=core_concurrency, limiter=limiter

@@ -11,7 +11,8 @@ runs, keeping inside Telegram's limits on our side (scheduler.delivery.limiter):
   (scheduler.budget refuses a second one on PostgreSQL);
 - most urgent first (lowest priority number), oldest first within a priority; one chat's messages in order,
   across workers and retries too (a claim skips a chat whose earlier message waits, waits out a retry's
-  backoff or is being sent elsewhere);
+  backoff or is being sent elsewhere; until a retry is recorded, the worker that met it gives back what
+  it claims for that chat);
 - 403: the account is marked unreachable and nothing more is sent to it (its waiting rows are closed as
   `unreachable`, which staff see in batch progress); 400: failed for good, the reason kept;
   5xx, network errors and timeouts: retried with exponential backoff and jitter, up to a limit;

@@ -10,6 +10,10 @@ from bot.domain.outbox import DeliveryReport, OutboxItem
 
 class DeliveryQueue(Protocol):
     async def requeue_expired(self, now: datetime) -> int: ...
+    async def requeue_unheld(self, worker: str, held: list[int]) -> int:
+        """Requeue rows this worker claimed but does not hold (a claim whose answer was lost)."""
+        ...
+
     async def claim(
         self, worker: str, now: datetime, limit: int, lease_until: datetime
     ) -> list[OutboxItem]: ...

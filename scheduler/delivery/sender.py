@@ -133,12 +133,16 @@ class Sender:
         self._report = DeliveryReport()
         self._outstanding = 0  # claimed and not yet recorded: the crash bound
         self._held: set[int] = set()  # the ids of those rows, whose lease is renewed while held
+        # Chats whose message went to retry or met a block, not yet recorded: until it is, the queue
+        # cannot hold their next messages back (the row is still this worker's), so this worker does.
+        self._unsettled: set[int] = set()
         self._recorded = asyncio.Event()
         self._reported = asyncio.Event()
         self._claimer_needs_record = asyncio.Event()  # enough results wait for the claimer to go on
         self._stopping = False
         self._stop = asyncio.Event()
         self._claiming = False  # a claim statement is in flight
+        self._claim_lost = False  # a claim failed: the server may have committed it all the same
         self._last_requeue = float("-inf")
 
     # ------------------------------------------------------------------------------ running
@@ -240,6 +244,11 @@ class Sender:
             if requeued:
                 self.stats.requeued_expired += requeued
                 log.warning("requeued %d messages whose worker's lease ran out", requeued)
+        if self._claim_lost:
+            lost = await self._queue.requeue_unheld(self.worker_id, sorted(self._held))
+            self._claim_lost = False
+            if lost:
+                log.warning("requeued %d messages a claim took as the database went away", lost)
         if self._stopping:
             return
         if self._guard is not None and not await self._guard.holds():
@@ -254,6 +263,10 @@ class Sender:
         self._claiming = True
         try:
             items = await self._queue.claim(self.worker_id, now, room, now + timedelta(seconds=cfg.lease_s))
+        except Exception:
+            self._claim_lost = True
+            raise
+        else:
             self._outstanding += len(items)
             self._database_answered()
         finally:
@@ -269,6 +282,11 @@ class Sender:
             if held is not None:
                 self.stats.quiet += 1
                 self._report.quiet.append((item.id, held))
+                self._note_reported()
+                continue
+            if item.chat_id in self._unsettled:
+                self.stats.released += 1
+                self._report.released.append(item.id)  # claimed again behind the retry, once recorded
                 self._note_reported()
                 continue
             chat = self._chats.get(item.chat_id)
@@ -308,8 +326,10 @@ class Sender:
                 except SendingStopped:
                     return  # not tried: the item stays first in its chat's queue and is released
                 chat.popleft()
-                if then is not _After.NEXT and chat:
-                    self._set_aside(chat, then)
+                if then is not _After.NEXT:
+                    self._unsettled.add(chat_id)
+                    if chat:
+                        self._set_aside(chat, then)
             if not chat:
                 self._chats.pop(chat_id, None)
 
@@ -431,6 +451,7 @@ class Sender:
         flush: the rows stay `sending` under this worker's lease, renewed meanwhile, so they are neither
         sent again nor lost unless the outage outlasts the lease)."""
         report, self._report = self._report, DeliveryReport()
+        settling = set(self._unsettled)
         if not len(report):
             return True
         try:
@@ -442,6 +463,7 @@ class Sender:
         self._database_answered()
         self._outstanding -= len(report)
         self._held.difference_update(_ids(report))
+        self._unsettled -= settling
         self._recorded.set()
         return True
 

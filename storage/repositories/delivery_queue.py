@@ -164,6 +164,21 @@ class SqlDeliveryQueue:
             )
             return int(getattr(result, "rowcount", 0))
 
+    async def requeue_unheld(self, worker: str, held: list[int]) -> int:
+        """Put back in the queue the rows `worker` claimed but does not hold: a claim the server committed
+        whose answer the connection lost. Nobody sends them until they are back (else after the lease)."""
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(
+                update(_T)
+                .where(
+                    _T.c.status == OutboxStatus.SENDING.value,
+                    _T.c.claimed_by == worker,
+                    _T.c.id.not_in(held),
+                )
+                .values(status=OutboxStatus.QUEUED.value, claimed_by=None, claimed_until=None)
+            )
+            return int(getattr(result, "rowcount", 0))
+
     async def claim(self, worker: str, now: datetime, limit: int, lease_until: datetime) -> list[OutboxItem]:
         """Up to `limit` due rows, most urgent (lowest priority number) and oldest first, now `sending`
         under this worker's lease. Rows for recipients already known to have blocked the bot are marked

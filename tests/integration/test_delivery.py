@@ -4,21 +4,24 @@ who blocked the bot, and the emulator records no breach of any limit."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time
 from pathlib import Path
 from time import monotonic as time_now
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from bot.clock import SystemClock
-from bot.domain.outbox import MessageCategory, OutboxStatus
+from bot.domain.outbox import MessageCategory, OutboxItem, OutboxStatus
 from bot.emulator import Emulator
 from bot.emulator.testing import assert_no_violations, running_emulator
-from scheduler.delivery import Backoff, Limits, QuietHours, SenderConfig
+from scheduler.delivery import ActionBuilder, Backoff, Limits, QuietHours, Sender, SenderConfig
 from storage.database import Database
 from storage.models import AccountRow, OutboxRow
+from storage.repositories.delivery_queue import SqlDeliveryQueue
 from tests.backends import database_on, on_each_backend
 from tests.fakes import FakeClock
 from tests.integration.delivery_support import (
@@ -28,6 +31,8 @@ from tests.integration.delivery_support import (
     sending_transport,
     text_message,
 )
+from tests.parts import shared_i18n
+from tests.waiting import wait_until
 
 pytestmark = on_each_backend
 
@@ -138,6 +143,73 @@ async def test_a_retried_message_is_not_overtaken_by_the_next_one_in_its_chat(
     arrived = [call.params["text"] for call in emu.calls_to(5101, "sendMessage") if call.ok]
     assert arrived == [f"Notice <b>[{key}]</b>" for key in ("first", "second", "third")]
     assert sender.stats.retried == 1
+
+
+async def test_a_message_queued_while_its_chats_retry_is_unrecorded_waits_for_the_retry(
+    database: Database, emu: Emulator
+) -> None:
+    """Until the worker records that a message goes to retry, the row is still its own and the queue does
+    not hold the chat's next messages back: the worker must, or a message queued meanwhile overtakes the
+    retried one."""
+    [account] = await add_accounts(database, [5301])
+    emu.open_chat(5301)
+    async with database.uow() as uow:
+        await uow.outbox.enqueue(text_message(account, "first"))
+        await uow.commit()
+    emu.inject_fault("500", chat_id=5301, times=1)
+    async with sending_transport("aiogram", emu) as transport:
+        # Results are recorded 3 s after the first: the window in which the next message is claimed.
+        sender = make_sender(database, transport, fast_config(flush_interval_s=3.0), SystemClock())
+        draining = asyncio.create_task(sender.drain(horizon_s=5, timeout=60))
+        await wait_until(lambda: sender.stats.retried == 1, message="the first send failed")
+        async with database.uow() as uow:
+            await uow.outbox.enqueue(text_message(account, "second"))
+            await uow.commit()
+        await draining
+
+    arrived = [call.params["text"] for call in emu.calls_to(5301, "sendMessage") if call.ok]
+    assert arrived == [f"Notice <b>[{key}]</b>" for key in ("first", "second")]
+
+
+class LosesOneClaimsAnswer:
+    """The queue as a worker sees it when the connection breaks just after the server committed a claim:
+    the rows are the worker's, and it never learns which."""
+
+    def __init__(self, queue: SqlDeliveryQueue) -> None:
+        self._queue = queue
+        self.lost: list[int] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._queue, name)
+
+    async def claim(self, worker: str, now: datetime, limit: int, lease_until: datetime) -> list[OutboxItem]:
+        items = await self._queue.claim(worker, now, limit, lease_until)
+        if items and not self.lost:
+            self.lost = [item.id for item in items]
+            raise ConnectionResetError("the connection broke before the answer came")
+        return items
+
+
+async def test_rows_a_claim_took_as_the_database_went_away_are_sent_without_waiting_out_their_lease(
+    database: Database, emu: Emulator
+) -> None:
+    users = list(range(5401, 5421))
+    for user in users:
+        emu.open_chat(user)
+    accounts = await add_accounts(database, users)
+    async with database.uow() as uow:
+        await uow.outbox.enqueue_many([text_message(a, f"m-{a.id}") for a in accounts])
+        await uow.commit()
+    queue = LosesOneClaimsAnswer(SqlDeliveryQueue(database.sessions))
+    async with sending_transport("aiogram", emu) as transport:
+        sender = Sender(
+            queue, transport.messenger, ActionBuilder(shared_i18n()), SystemClock(), fast_config(lease_s=120)
+        )
+        await sender.drain(timeout=30)  # the lost rows' lease would run 120 s
+    assert queue.lost
+    counts = delivered(emu)
+    assert len(counts) == len(users)
+    assert set(counts.values()) == {1}
 
 
 async def test_a_sender_short_of_room_records_at_once_instead_of_waiting_the_flush_interval(

@@ -64,6 +64,23 @@ async def test_a_dead_workers_rows_come_back_after_the_lease(database: Database)
     assert set((await _statuses(database)).values()) == {OutboxStatus.SENDING}
 
 
+@on_each_backend
+async def test_rows_a_lost_claim_took_come_back_at_once_and_nothing_the_worker_holds(
+    database: Database,
+) -> None:
+    queue = await _queue(database, *(_m(key, chat_id=n) for n, key in enumerate("abcd")))
+    held = await queue.claim("w", NOW, 2, LEASE)
+    lost = await queue.claim("w", NOW, 2, LEASE)  # committed, but its answer never reached the worker
+    other = await _queue(database, _m("e", chat_id=9))
+    [elsewhere] = await other.claim("x", NOW, 1, LEASE)
+    assert await queue.requeue_unheld("w", [item.id for item in held]) == 2
+    statuses = await _statuses(database)
+    assert {statuses[i.dedupe_key] for i in held} == {OutboxStatus.SENDING}
+    assert {statuses[i.dedupe_key] for i in lost} == {OutboxStatus.QUEUED}
+    assert statuses[elsewhere.dedupe_key] == OutboxStatus.SENDING
+    assert await queue.requeue_unheld("w", []) == 2  # holding nothing: all of its rows come back
+
+
 async def test_outcomes_are_recorded(database: Database) -> None:
     queue = await _queue(database, _m("sent"), _m("bad"), _m("retry"), _m("quiet"), _m("released"))
     items = {i.dedupe_key: i.id for i in await queue.claim("w", NOW, 10, LEASE)}
