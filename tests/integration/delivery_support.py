@@ -16,7 +16,7 @@ from bot.emulator import Emulator
 from bot.events import Event
 from bot.ports import Clock, Limiter
 from handlers import Transport, create_transport
-from scheduler.delivery import ActionBuilder, Sender, SenderConfig
+from scheduler.delivery import ActionBuilder, Backoff, Limits, QuietHours, Sender, SenderConfig
 from storage.database import Database
 from storage.migrate import upgrade
 from storage.repositories.delivery_queue import SqlDeliveryQueue
@@ -51,6 +51,19 @@ async def sending_transport(framework: str, emu: Emulator) -> AsyncIterator[Tran
         await transport.close()
 
 
+def brisk_config(rate: float, batch: int) -> SenderConfig:
+    """A sender at `rate` a second that polls, records and retries within milliseconds."""
+    return SenderConfig(
+        limits=Limits(global_per_s=rate),
+        batch_size=batch,
+        concurrency=8,
+        poll_interval_s=0.02,
+        flush_interval_s=0.05,
+        backoff=Backoff(base_s=0.05, cap_s=0.2),
+        quiet_hours=QuietHours.parse("off"),
+    )
+
+
 def make_sender(
     database: Database,
     transport: Transport,
@@ -74,6 +87,17 @@ def make_sender(
 async def add_accounts(database: Database, user_ids: Sequence[int]) -> list[Account]:
     async with database.uow() as uow:
         accounts = [await uow.accounts.get_or_create(u, u, "en") for u in user_ids]
+        await uow.commit()
+    return accounts
+
+
+async def queue_one_to_each(database: Database, emu: Emulator, users: Sequence[int]) -> list[Account]:
+    """An account and an open chat for each user, and one message queued to each (its key m-<account id>)."""
+    for user in users:
+        emu.open_chat(user)
+    accounts = await add_accounts(database, users)
+    async with database.uow() as uow:
+        await uow.outbox.enqueue_many([text_message(a, f"m-{a.id}") for a in accounts])
         await uow.commit()
     return accounts
 

@@ -28,6 +28,7 @@ from tests.integration.delivery_support import (
     add_accounts,
     delivered,
     make_sender,
+    queue_one_to_each,
     sending_transport,
     text_message,
 )
@@ -194,12 +195,7 @@ async def test_rows_a_claim_took_as_the_database_went_away_are_sent_without_wait
     database: Database, emu: Emulator
 ) -> None:
     users = list(range(5401, 5421))
-    for user in users:
-        emu.open_chat(user)
-    accounts = await add_accounts(database, users)
-    async with database.uow() as uow:
-        await uow.outbox.enqueue_many([text_message(a, f"m-{a.id}") for a in accounts])
-        await uow.commit()
+    await queue_one_to_each(database, emu, users)
     queue = LosesOneClaimsAnswer(SqlDeliveryQueue(database.sessions))
     async with sending_transport("aiogram", emu) as transport:
         sender = Sender(
@@ -219,12 +215,7 @@ async def test_a_sender_short_of_room_records_at_once_instead_of_waiting_the_flu
     half are recorded at once, not after the flush interval (which would cap a worker at half a batch
     per interval)."""
     users = list(range(5201, 5241))
-    for user in users:
-        emu.open_chat(user)
-    accounts = await add_accounts(database, users)
-    async with database.uow() as uow:
-        await uow.outbox.enqueue_many([text_message(a, f"m-{a.id}") for a in accounts])
-        await uow.commit()
+    await queue_one_to_each(database, emu, users)
     async with sending_transport("aiogram", emu) as transport:
         config = fast_config(batch_size=10, flush_interval_s=5.0)
         sender = make_sender(database, transport, config, SystemClock())
@@ -243,13 +234,7 @@ async def test_the_global_limit_holds_at_its_exact_rate(
     """With the emulator enforcing exactly the rate we send at, not one call is refused."""
     async with running_emulator() as emu:
         emu.set_limits(global_per_s=20, per_chat_per_s=1)
-        users = list(range(6001, 6061))
-        for user in users:
-            emu.open_chat(user)
-        accounts = await add_accounts(database, users)
-        async with database.uow() as uow:
-            await uow.outbox.enqueue_many([text_message(a, f"m-{a.id}") for a in accounts])
-            await uow.commit()
+        await queue_one_to_each(database, emu, list(range(6001, 6061)))
         async with sending_transport(framework, emu) as transport:
             # A generous send timeout: a call that took longer than fast_config's 0.5 s on a busy machine
             # would be sent again, and this test counts calls.

@@ -12,11 +12,11 @@ import pytest
 
 from bot.clock import SystemClock
 from bot.emulator import Emulator
-from scheduler.delivery import Backoff, Limits, QuietHours, SenderConfig
 from scheduler.delivery.shared_limiter import SharedSendLimiter
 from storage.database import Database
 from tests.integration.conftest import FRAMEWORKS, running_bot
 from tests.integration.delivery_support import (
+    brisk_config,
     delivered,
     make_sender,
     sending_transport,
@@ -42,15 +42,7 @@ async def test_replies_and_another_processs_broadcast_share_one_budget(
 ) -> None:
     notice_chats = list(range(740_000, 740_060))
     people = list(range(750_000, 750_015))
-    config = SenderConfig(
-        limits=Limits(global_per_s=RATE),
-        batch_size=20,
-        concurrency=8,
-        poll_interval_s=0.02,
-        flush_interval_s=0.05,
-        backoff=Backoff(base_s=0.05, cap_s=0.2),
-        quiet_hours=QuietHours.parse("off"),
-    )
+    config = brisk_config(RATE, 20)
     await redis_space.forget_start(BOT)
     # Telegram's limits, exactly the ones both processes are configured with (the emulator fixture
     # fails the test on any call over them).

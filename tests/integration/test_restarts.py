@@ -18,13 +18,14 @@ from bot.domain.outbox import OutboxStatus
 from bot.emulator import Emulator
 from bot.emulator.testing import assert_no_violations, running_emulator
 from handlers.ptb_adapter.transport import FETCHED_AHEAD
-from scheduler.delivery import Backoff, Limits, QuietHours, Sender, SenderConfig
+from scheduler.delivery import Limits, Sender, SenderConfig
 from scheduler.delivery.shared_limiter import SharedSendLimiter
 from storage.database import Database
 from storage.models import OutboxRow
 from tests.integration.conftest import FRAMEWORKS, running_bot
 from tests.integration.delivery_support import (
     TOKEN,
+    brisk_config,
     delivered,
     make_sender,
     sending_transport,
@@ -138,15 +139,7 @@ async def test_polling_fetches_no_further_while_postgres_is_away(
 
 
 def _config(batch: int = 10) -> SenderConfig:
-    return SenderConfig(
-        limits=Limits(global_per_s=RATE),
-        batch_size=batch,
-        concurrency=8,
-        poll_interval_s=0.02,
-        flush_interval_s=0.05,
-        backoff=Backoff(base_s=0.05, cap_s=0.2),
-        quiet_hours=QuietHours.parse("off"),
-    )
+    return brisk_config(RATE, batch)
 
 
 async def _enqueue(database: Database, emu: Emulator, count: int, first_chat: int) -> list[str]:

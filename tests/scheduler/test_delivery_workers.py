@@ -13,25 +13,17 @@ from sqlalchemy import select
 from bot.clock import SystemClock
 from bot.domain.outbox import MessageCategory, OutboxMessage, OutboxStatus
 from bot.emulator.testing import assert_no_violations, running_emulator
-from scheduler.delivery import Backoff, Limits, QuietHours, Sender, SenderConfig
+from scheduler.delivery import Sender
 from storage.models import OutboxRow
 from tests.backends import one_database_per_worker
-from tests.integration.delivery_support import delivered, make_sender, sending_transport
+from tests.integration.delivery_support import brisk_config, delivered, make_sender, sending_transport
 
 pytestmark = pytest.mark.postgres
 
 
 async def test_three_workers_drain_one_outbox_and_send_each_message_once(postgres_url: str) -> None:
     messages = 900
-    config = SenderConfig(
-        limits=Limits(global_per_s=400),
-        batch_size=40,
-        concurrency=8,
-        poll_interval_s=0.02,
-        flush_interval_s=0.05,
-        backoff=Backoff(base_s=0.05, cap_s=0.2),
-        quiet_hours=QuietHours.parse("off"),
-    )
+    config = brisk_config(400, 40)
     keys = [f"m-{n}" for n in range(messages)]
     async with one_database_per_worker(postgres_url, 3) as databases, running_emulator() as emu:
         # Each worker keeps its own limiter, so the server's global limit is theirs added up.

@@ -18,7 +18,6 @@ from bot.config import Settings
 from bot.emulator.testing import assert_no_violations, running_emulator
 from handlers import create_transport
 from scheduler.budget import BudgetTaken, SenderLock
-from scheduler.delivery import Backoff, Limits, QuietHours, SenderConfig
 from scheduler.delivery.shared_limiter import SharedSendLimiter
 from storage.database import Database
 from tests.backends import one_database_per_worker
@@ -26,6 +25,7 @@ from tests.integration.conftest import FRAMEWORKS
 from tests.integration.delivery_support import (
     TOKEN,
     NoCore,
+    brisk_config,
     delivered,
     make_sender,
     sending_transport,
@@ -59,15 +59,7 @@ async def test_two_workers_of_one_bot_share_its_budget_and_draw_no_429(
     framework: str, postgres_url: str, redis_space: RedisSpace
 ) -> None:
     chats, first_chat = 30, 710_000
-    config = SenderConfig(
-        limits=Limits(global_per_s=RATE),
-        batch_size=20,
-        concurrency=8,
-        poll_interval_s=0.02,
-        flush_interval_s=0.05,
-        backoff=Backoff(base_s=0.05, cap_s=0.2),
-        quiet_hours=QuietHours.parse("off"),
-    )
+    config = brisk_config(RATE, 20)
     await redis_space.forget_start(BOT)
     async with (
         one_database_per_worker(postgres_url, 2) as dbs,
