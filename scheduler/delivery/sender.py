@@ -451,9 +451,9 @@ class Sender:
         flush: the rows stay `sending` under this worker's lease, renewed meanwhile, so they are neither
         sent again nor lost unless the outage outlasts the lease)."""
         report, self._report = self._report, DeliveryReport()
-        settling = set(self._unsettled)
         if not len(report):
             return True
+        settling = set(self._unsettled)  # their outcomes are in `report`
         try:
             await self._queue.record(self.worker_id, report, self._clock.now())
         except Exception as exc:

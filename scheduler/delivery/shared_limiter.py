@@ -307,11 +307,11 @@ class SharedSendLimiter:
         Redis is away it is paced by this process alone, on REPLY_SHARE of the rate (a person is
         answered; the outbox waits for Redis)."""
         taken = Taken(f"{self._name}:{next(self._serial)}", self._own_windows(chat_id), self._global)
-        if reply and self._unreachable_since is not None:
-            taken.alone = await self._alone.acquire(chat_id, reply=True)
-            return taken
         while True:
             _stopped(stop)
+            if reply and self._unreachable_since is not None:  # a person is answered all the same
+                taken.alone = await self._alone.acquire(chat_id, reply=True)
+                return taken
             waiting = _Waiting(taken, asyncio.get_running_loop().create_future(), stop, reply)
             if reply:
                 self._line.appendleft(waiting)
@@ -326,9 +326,8 @@ class SharedSendLimiter:
                 if answer.done() and not answer.cancelled() and answer.result()[1] == _TAKEN:
                     await self.release(taken)  # taken just as its caller went away: nothing was sent
                 raise
-            if scope == _ALONE:  # Redis is away: a person is answered all the same
-                taken.alone = await self._alone.acquire(chat_id, reply=True)
-                return taken
+            if scope == _ALONE:
+                continue  # Redis went away while it waited in line: answered alone, above
             if wait_ms == 0:
                 return taken
             # Only this chat's (or group's) own window is full: out of the line until it has room.
