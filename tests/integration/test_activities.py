@@ -75,14 +75,19 @@ async def progress(app: BotApp) -> None:
     await notice_progress(job_context(app.database.uow, app.clock))
 
 
-async def _one_place_taken_one_waiting_and_the_card_open(app: BotApp) -> None:
-    """An activity with one place: 2001 has it, 2002 waits; staff have its card open."""
+async def _one_place_offered_to_everyone(app: BotApp) -> None:
+    """Staff publish an activity with one place to every registered person, and it reaches them."""
     await join_as_staff(app, STAFF, COMMUNITY_CODE, StaffRole.STAFF)
     for user in PEOPLE:
         await register(app, user)
     await compose(app, activity=True, capacity="1")
     await send(app)
     await deliver_outbox(app)
+
+
+async def _one_place_taken_one_waiting_and_the_card_open(app: BotApp) -> None:
+    """An activity with one place: 2001 has it, 2002 waits; staff have its card open."""
+    await _one_place_offered_to_everyone(app)
     for user in (2001, 2002):
         message, data = with_button(app, user, "v1:ac:s:")
         await app.presses(user, message.message_id, data)
@@ -135,12 +140,7 @@ async def test_an_activity_fills_up_waitlists_and_offers_the_freed_place(bot_app
 
 async def test_an_offer_not_taken_in_time_moves_on(bot_app: BotApp) -> None:
     app = bot_app
-    await join_as_staff(app, STAFF, COMMUNITY_CODE, StaffRole.STAFF)
-    for user in PEOPLE:
-        await register(app, user)
-    await compose(app, activity=True, capacity="1")
-    await send(app)
-    await deliver_outbox(app)
+    await _one_place_offered_to_everyone(app)
     for user in PEOPLE:
         message, data = with_button(app, user, "v1:ac:s:")
         await app.presses(user, message.message_id, data)

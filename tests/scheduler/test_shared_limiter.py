@@ -13,7 +13,7 @@ import pytest
 
 from scheduler.delivery.limiter import Limits, SendingStopped
 from scheduler.delivery.shared_limiter import SharedSendLimiter, bot_id
-from tests.proxy import cuttable
+from tests.proxy import CuttableProxy, cuttable
 from tests.redis_support import RedisSpace, client
 from tests.waiting import wait_until
 
@@ -35,6 +35,17 @@ async def limiters(
             stack.push_async_callback(limiter.close)
             found.append(limiter)
         yield found
+
+
+@asynccontextmanager
+async def one_limiter_behind_a_proxy(
+    space: RedisSpace,
+) -> AsyncIterator[tuple[CuttableProxy, SharedSendLimiter]]:
+    """A limiter whose Redis connection goes through a proxy the test can cut and restore."""
+    async with cuttable("127.0.0.1", 6379) as proxy:
+        url = f"redis://127.0.0.1:{proxy.port}/0"
+        async with limiters(space, 1, Limits(global_per_s=100), url=url) as (limiter,):
+            yield proxy, limiter
 
 
 def most_at_once(intervals: list[tuple[float, float]], span: float) -> int:
@@ -196,52 +207,46 @@ async def test_redis_away_pauses_sending_and_it_resumes_when_redis_answers(
     redis_space: RedisSpace, caplog: pytest.LogCaptureFixture
 ) -> None:
     await redis_space.forget_start(BOT)
-    async with cuttable("127.0.0.1", 6379) as proxy:
-        url = f"redis://127.0.0.1:{proxy.port}/0"
-        async with limiters(redis_space, 1, Limits(global_per_s=100), url=url) as (limiter,):
-            async with limiter.slot(1):
-                pass
-            await proxy.cut()
-            waiting = asyncio.create_task(limiter.acquire(2))
-            await wait_until(lambda: limiter.outages == 1, message="the limiter noticed Redis is away")
-            assert not waiting.done()  # nothing goes out on a budget nobody can check
-            await proxy.restore()
-            taken = await asyncio.wait_for(waiting, 15)
-            await limiter.release(taken)
+    async with one_limiter_behind_a_proxy(redis_space) as (proxy, limiter):
+        async with limiter.slot(1):
+            pass
+        await proxy.cut()
+        waiting = asyncio.create_task(limiter.acquire(2))
+        await wait_until(lambda: limiter.outages == 1, message="the limiter noticed Redis is away")
+        assert not waiting.done()  # nothing goes out on a budget nobody can check
+        await proxy.restore()
+        taken = await asyncio.wait_for(waiting, 15)
+        await limiter.release(taken)
     warnings = [r.getMessage() for r in caplog.records if r.name.endswith("shared_limiter")]
     assert len([w for w in warnings if "does not answer" in w]) == 1
     assert any("answers again" in w for w in warnings)
 
 
 async def test_a_slot_waiting_for_redis_gives_up_when_its_sender_stops(redis_space: RedisSpace) -> None:
-    async with cuttable("127.0.0.1", 6379) as proxy:
+    async with one_limiter_behind_a_proxy(redis_space) as (proxy, limiter):
         await proxy.cut()
-        url = f"redis://127.0.0.1:{proxy.port}/0"
-        async with limiters(redis_space, 1, Limits(global_per_s=100), url=url) as (limiter,):
-            stop = asyncio.Event()
-            waiting = asyncio.create_task(limiter.acquire(2, stop))
-            await wait_until(lambda: limiter.outages == 1)
-            stop.set()
-            with pytest.raises(SendingStopped):
-                await asyncio.wait_for(waiting, 10)
+        stop = asyncio.Event()
+        waiting = asyncio.create_task(limiter.acquire(2, stop))
+        await wait_until(lambda: limiter.outages == 1)
+        stop.set()
+        with pytest.raises(SendingStopped):
+            await asyncio.wait_for(waiting, 10)
 
 
 async def test_while_redis_is_away_replies_go_out_alone_and_the_outbox_waits(redis_space: RedisSpace) -> None:
     await redis_space.forget_start(BOT)
-    async with cuttable("127.0.0.1", 6379) as proxy:
-        url = f"redis://127.0.0.1:{proxy.port}/0"
-        async with limiters(redis_space, 1, Limits(global_per_s=100), url=url) as (limiter,):
-            async with limiter.slot(1):
+    async with one_limiter_behind_a_proxy(redis_space) as (proxy, limiter):
+        async with limiter.slot(1):
+            pass
+        await proxy.cut()
+        notice = asyncio.create_task(limiter.acquire(2))
+        in_line = asyncio.create_task(limiter.acquire(3, reply=True))  # before the outage is noticed
+        await asyncio.wait_for(in_line, 15)
+        assert limiter.outages == 1
+        async with asyncio.timeout(1):  # the outage known: no round trip tried for a reply
+            async with limiter.slot(4, reply=True):
                 pass
-            await proxy.cut()
-            notice = asyncio.create_task(limiter.acquire(2))
-            in_line = asyncio.create_task(limiter.acquire(3, reply=True))  # before the outage is noticed
-            await asyncio.wait_for(in_line, 15)
-            assert limiter.outages == 1
-            async with asyncio.timeout(1):  # the outage known: no round trip tried for a reply
-                async with limiter.slot(4, reply=True):
-                    pass
-            await limiter.release(in_line.result())
-            assert not notice.done()  # nothing from the outbox goes out on a budget nobody can check
-            await proxy.restore()
-            await limiter.release(await asyncio.wait_for(notice, 15))
+        await limiter.release(in_line.result())
+        assert not notice.done()  # nothing from the outbox goes out on a budget nobody can check
+        await proxy.restore()
+        await limiter.release(await asyncio.wait_for(notice, 15))

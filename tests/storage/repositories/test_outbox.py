@@ -21,23 +21,17 @@ from tests.backends import on_each_backend
 from tests.storage import outbox_contract as contract
 
 
-def _message(key: str, **fields: object) -> OutboxMessage:
-    values: dict[str, object] = {
-        "chat_id": 11,
-        "category": MessageCategory.REMINDER,
-        "dedupe_key": key,
-        "text": "Hi",
-    }
-    values.update(fields)
-    return OutboxMessage(**values)  # type: ignore[arg-type]
-
-
 @on_each_backend
 async def test_a_refused_duplicate_leaves_the_first_row_as_it_was(database: Database) -> None:
     async with database.uow() as uow:
-        assert await uow.outbox.enqueue(_message("cert:1:2025"))
-        assert not await uow.outbox.enqueue(_message("cert:1:2025", text="again"))
-        assert await uow.outbox.enqueue_many([_message("a"), _message("a"), _message("b")]) == 2
+        assert await uow.outbox.enqueue(contract.message("cert:1:2025"))
+        assert not await uow.outbox.enqueue(contract.message("cert:1:2025", text="again"))
+        assert (
+            await uow.outbox.enqueue_many(
+                [contract.message("a"), contract.message("a"), contract.message("b")]
+            )
+            == 2
+        )
         await uow.commit()
     async with database.session() as session:
         rows = (await session.scalars(select(OutboxRow).order_by(OutboxRow.id))).all()
@@ -93,7 +87,7 @@ def _varied(prefix: str, count: int) -> list[OutboxMessage]:
             fields.update(keyboard=keyboard, priority=3, not_before=later)
         if n % 5 == 0:
             fields.update(attachment=Attachment(AttachmentKind.PHOTO, f"file-{n}"))
-        found.append(_message(f"{prefix}{n}", **fields))
+        found.append(contract.message(f"{prefix}{n}", **fields))
     return found
 
 
@@ -128,13 +122,13 @@ async def test_a_fanout_row_is_the_template_with_its_recipient(database: Databas
     async with database.uow() as uow:
         account = await uow.accounts.get_or_create(77, 77, "en")
         batch = await uow.outbox.create_batch("broadcast", "Tai chi")
-        template = _message(
+        template = contract.message(
             "ignored",
             keyboard=ReplyKeyboard((("Menu",),), None),
             batch_id=batch,
             category=MessageCategory.BROADCAST,
         )
-        assert await uow.outbox.enqueue(_message("fan-taken"))
+        assert await uow.outbox.enqueue(contract.message("fan-taken"))
         recipients = [(77, account.id, "fan-77"), (78, None, "fan-78"), (79, None, "fan-taken")]
         recipients += [(100 + n, None, f"fan-{100 + n}") for n in range(BULK_THRESHOLD)]
         assert await uow.outbox.enqueue_fanout(template, iter(recipients)) == len(recipients) - 1
