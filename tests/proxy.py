@@ -50,13 +50,22 @@ class CuttableProxy:
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        # A connection the kernel accepted just before a cut is served only after it: it is cut too.
+        if self.is_cut:
+            writer.transport.abort()
+            return
+        self._writers.add(writer)
         try:
             up_reader, up_writer = await asyncio.open_connection(*self._target)
         except OSError:
+            self._writers.discard(writer)
             writer.transport.abort()
             return
+        if writer.transport.is_closing():  # cut while this reached the server
+            up_writer.transport.abort()
+            return
         self.connections += 1
-        self._writers.update((writer, up_writer))
+        self._writers.add(up_writer)
         pipes = [
             asyncio.create_task(_pipe(reader, up_writer)),
             asyncio.create_task(_pipe(up_reader, writer)),
