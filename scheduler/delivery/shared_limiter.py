@@ -356,6 +356,14 @@ class SharedSendLimiter:
                         break
                     self._line.remove(waiting)  # not popleft: a reply may have come in first meanwhile
                     self._answer(waiting, wait_ms, scope)
+        except Exception as exc:
+            # A fault that is not Redis going away: the calls in the line hear of it (their sender
+            # retries each message later) instead of waiting for an answer that would never come.
+            log.exception("taking slots failed")
+            for waiting in self._line:
+                if not waiting.answer.done():
+                    waiting.answer.set_exception(exc)
+            self._line.clear()
         finally:
             self._taking = None
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
+from typing import cast
 
 import pytest
+from redis.asyncio import Redis
 
 from scheduler.delivery.limiter import Limits, SendingStopped
 from scheduler.delivery.shared_limiter import SharedSendLimiter, bot_id
@@ -250,3 +252,22 @@ async def test_while_redis_is_away_replies_go_out_alone_and_the_outbox_waits(red
         assert not notice.done()  # nothing from the outbox goes out on a budget nobody can check
         await proxy.restore()
         await limiter.release(await asyncio.wait_for(notice, 15))
+
+
+class _FaultyScripts:
+    """A client whose scripts fail with an error that is not Redis going away (a fault in code)."""
+
+    def register_script(self, _script: str) -> Callable[..., Awaitable[object]]:
+        async def run(**_: object) -> object:
+            raise RuntimeError("a fault")
+
+        return run
+
+
+async def test_a_fault_in_taking_reaches_the_calls_in_line_instead_of_leaving_them_waiting() -> None:
+    limiter = SharedSendLimiter(
+        cast(Redis, _FaultyScripts()), BOT, Limits(global_per_s=10), name="s", hold_s=5.0
+    )
+    for chat in (1, 2):  # and the next call is tried again, not left behind a dead task
+        with pytest.raises(RuntimeError, match="a fault"):
+            await asyncio.wait_for(limiter.acquire(chat), 5)
