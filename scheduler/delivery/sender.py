@@ -285,8 +285,7 @@ class Sender:
                 self._note_reported()
                 continue
             if item.chat_id in self._unsettled:
-                self.stats.released += 1
-                self._report.released.append(item.id)  # claimed again behind the retry, once recorded
+                self._release(item)  # claimed again behind the retry, once recorded
                 self._note_reported()
                 continue
             chat = self._chats.get(item.chat_id)
@@ -342,8 +341,7 @@ class Sender:
             if isinstance(then, _Blocked):
                 self._report.unreachable.append((waiting.id, then.reason))
             else:
-                self.stats.released += 1
-                self._report.released.append(waiting.id)
+                self._release(waiting)
         self._note_reported()
 
     async def _deliver(self, item: OutboxItem) -> _Then:
@@ -416,9 +414,13 @@ class Sender:
     def _release_unsent(self) -> None:
         for chat in self._chats.values():
             while chat:
-                self.stats.released += 1
-                self._report.released.append(chat.popleft().id)
+                self._release(chat.popleft())
         self._chats.clear()
+
+    def _release(self, item: OutboxItem) -> None:
+        """Back to the queue, not tried, once recorded."""
+        self.stats.released += 1
+        self._report.released.append(item.id)
 
     # ------------------------------------------------------------------------------ recording
     async def _record_loop(self) -> None:

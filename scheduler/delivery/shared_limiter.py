@@ -380,9 +380,7 @@ class SharedSendLimiter:
         if not waiting.answer.done():
             waiting.answer.set_result((wait_ms, scope))
         elif scope == _TAKEN:  # its caller went away meanwhile, sending nothing: the slots go back
-            self._ended.append(waiting.taken)
-            waiting.taken.answered = self._now()
-            self._give_back_later()
+            self._end(waiting.taken)
 
     async def release(self, taken: Taken) -> None:
         """Give the call's slots back, each busy until `span` after now (the call's answer). Calls ending
@@ -391,6 +389,9 @@ class SharedSendLimiter:
         if taken.alone is not None:
             self._alone.release(taken.alone)
             return
+        self._end(taken)
+
+    def _end(self, taken: Taken) -> None:
         taken.answered = self._now()
         self._ended.append(taken)
         self._give_back_later()

@@ -156,25 +156,19 @@ class SqlDeliveryQueue:
 
     async def requeue_expired(self, now: datetime) -> int:
         """Put rows whose worker's lease ran out back in the queue (the worker died or hung)."""
-        async with self._sessions() as session, session.begin():
-            result = await session.execute(
-                update(_T)
-                .where(_T.c.status == OutboxStatus.SENDING.value, _T.c.claimed_until < now)
-                .values(status=OutboxStatus.QUEUED.value, claimed_by=None, claimed_until=None)
-            )
-            return int(getattr(result, "rowcount", 0))
+        return await self._requeue_sending(_T.c.claimed_until < now)
 
     async def requeue_unheld(self, worker: str, held: list[int]) -> int:
         """Put back in the queue the rows `worker` claimed but does not hold: a claim the server committed
         whose answer the connection lost. Nobody sends them until they are back (else after the lease)."""
+        return await self._requeue_sending(_T.c.claimed_by == worker, _T.c.id.not_in(held))
+
+    async def _requeue_sending(self, *which: ColumnElement[bool]) -> int:
+        """Rows being sent that match `which`, queued again with no claim; how many."""
         async with self._sessions() as session, session.begin():
             result = await session.execute(
                 update(_T)
-                .where(
-                    _T.c.status == OutboxStatus.SENDING.value,
-                    _T.c.claimed_by == worker,
-                    _T.c.id.not_in(held),
-                )
+                .where(_T.c.status == OutboxStatus.SENDING.value, *which)
                 .values(status=OutboxStatus.QUEUED.value, claimed_by=None, claimed_until=None)
             )
             return int(getattr(result, "rowcount", 0))
